@@ -1,0 +1,44 @@
+# The README's two commands: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Runs a command with DATABASE_URL / REDIS_URL pointing at embedded PostgreSQL and Redis when they are unset.
+EMBEDDED := $(PY) -m prm.embedded --
+
+.PHONY: install run test lint format bench screenshots clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Run the platform: web on http://127.0.0.1:8000, Celery worker and beat, demo tenant seeded.
+run: install
+	$(PY) -m prm.run
+
+## The whole test suite: lint, migrations check, deploy check, unit/integration and browser tests.
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=prm.settings.production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789 \
+	  DATABASE_URL=postgres://check@127.0.0.1/check ALLOWED_HOSTS=prm.example.com \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(EMBEDDED) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules .local

@@ -1,0 +1,51 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from partners import selectors
+from partners.models import PartnerStatus, PartnerType
+from prm import policy
+from prm import selectors as core_selectors
+from prm.views import InvitationFormMixin, TenantView, _invitation_form
+
+
+class PartnerListView(TenantView):
+    permission = "partners.view_list"
+
+    def get(self, request):
+        filters = {
+            "search": request.GET.get("q", "").strip(),
+            "status": request.GET.get("status", "") if request.GET.get("status") in PartnerStatus.values else "",
+            "partner_type": request.GET.get("type", "") if request.GET.get("type") in PartnerType.values else "",
+        }
+        page = Paginator(selectors.partner_list(**filters), 25).get_page(request.GET.get("page"))
+        context = {"page": page, "filters": filters, "statuses": PartnerStatus.choices, "types": PartnerType.choices}
+        template = "partners/partials/partner_rows.html" if request.htmx else "partners/partner_list.html"
+        return render(request, template, context)
+
+
+class PartnerDetailView(InvitationFormMixin, TenantView):
+    permission = "partners.view"
+
+    def invitation_organization(self, partner_id):
+        return self.get_partner(partner_id)
+
+    def get_partner(self, partner_id):
+        return self.check_object(selectors.partner_get(partner_id=partner_id))
+
+    def get(self, request, partner_id):
+        partner = self.get_partner(partner_id)
+        return self.render_page(_invitation_form(request, fixed_organization=partner), partner_id=partner_id)
+
+    def render_page(self, form, status=200, *, partner_id):
+        partner = self.get_partner(partner_id)
+        membership = self.request.membership
+        members = core_selectors.members_list(partner_organization_id=partner.pk)
+        context = {
+            "partner": partner,
+            "members": members,
+            "form": form if policy.can(membership, "partner_team.invite", partner) else None,
+            "history": core_selectors.history_for(partner, *members)
+            if policy.can(membership, "history.view", partner)
+            else None,
+        }
+        return render(self.request, "partners/partner_detail.html", context, status=status)

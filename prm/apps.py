@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PrmConfig(AppConfig):
+    name = "prm"
+    verbose_name = "PRM core"
+
+    def ready(self):
+        from prm import rls
+
+        # Once after every migrate (all apps' tables exist by then), so tables added later get their policy too.
+        post_migrate.connect(rls.apply_database_security, sender=self, dispatch_uid="prm.rls.apply_database_security")

@@ -1,0 +1,87 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from partners.models import PartnerOrganization
+from prm.models import Tenant
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+
+
+class BootstrapForm:
+    """Adds Bootstrap classes to widgets, and marks fields with errors, so templates stay plain."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                attrs["aria-describedby"] = f"id_{name}-error"
+
+
+class TenantSettingsForm(BootstrapForm, forms.ModelForm):
+    logo = forms.FileField(required=False, help_text="PNG or JPEG, at most 512 KB.")
+    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+
+    class Meta:
+        model = Tenant
+        fields = ["program_name", "primary_colour", "require_mfa_for_staff"]
+        labels = {
+            "program_name": "Program name",
+            "primary_colour": "Primary colour",
+            "require_mfa_for_staff": "Require two-factor authentication for staff",
+        }
+        widgets = {"primary_colour": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})}
+
+
+class InvitationForm(BootstrapForm, forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Role.choices)
+    partner_organization = forms.ModelChoiceField(queryset=PartnerOrganization.unscoped.none(), required=False)
+
+    def __init__(self, *args, roles, partner_organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        self.fields["partner_organization"].queryset = partner_organizations
+        if partner_organizations is None:
+            del self.fields["partner_organization"]
+
+
+class MembershipForm(BootstrapForm, forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    is_active = forms.BooleanField(required=False, label="Active")
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        same_side = STAFF_ROLES if membership.role in STAFF_ROLES else PARTNER_ROLES
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in same_side]
+
+
+class AcceptInvitationForm(BootstrapForm, forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150, required=False)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, min_length=10)
+    password2 = forms.CharField(label="Password (again)", widget=forms.PasswordInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return cleaned
+
+
+class ProfileForm(BootstrapForm, forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name", "last_name"]

@@ -1,0 +1,158 @@
+import hashlib
+import re
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+from prm.tenancy import TenantOwnedModel
+
+HEX_COLOUR = RegexValidator(re.compile(r"^#[0-9a-fA-F]{6}$"), "Enter a colour as #RRGGBB, for example #0d6efd.")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
+
+
+class User(AbstractUser):
+    """A person with one login across every program (tenant) they belong to."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+@pghistory.track(exclude=["logo"])
+class Tenant(models.Model):
+    """A vendor running a partner program: our customer. Global table; everything it owns carries tenant_id."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    program_name = models.CharField(max_length=200, blank=True)
+    logo = models.FileField(upload_to="branding/", blank=True)
+    primary_colour = models.CharField(max_length=7, default="#0d6efd", validators=[HEX_COLOUR])
+    base_currency = models.CharField(max_length=3, default="USD")
+    require_mfa_for_staff = models.BooleanField(default=False)
+    settings = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.program_name or self.name
+
+
+@pghistory.track()
+class Membership(TenantOwnedModel):
+    """A user's place in one tenant: a staff role, or a partner role in one partner organization."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    partner_organization = models.ForeignKey(
+        "partners.PartnerOrganization", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_one_per_user_and_tenant"),
+            models.CheckConstraint(
+                name="membership_partner_role_has_organization",
+                condition=(
+                    models.Q(role__in=sorted(PARTNER_ROLES), partner_organization__isnull=False)
+                    | models.Q(role__in=sorted(STAFF_ROLES), partner_organization__isnull=True)
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "partner_organization"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}"
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_partner_role(self) -> bool:
+        return self.role in PARTNER_ROLES
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@pghistory.track()
+class Invitation(TenantOwnedModel):
+    """An emailed, expiring invitation to join a tenant in a role. Only the token's hash is stored."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=32, choices=Role.choices)
+    partner_organization = models.ForeignKey(
+        "partners.PartnerOrganization", on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "token_hash"], name="invitation_token_unique"),
+            models.UniqueConstraint(
+                fields=["tenant", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    def is_open(self) -> bool:
+        return self.status == "pending"

@@ -1,0 +1,69 @@
+"""The one place that decides who may do what. Views declare an action; the API (next issue) uses the same.
+
+`can(membership, action, obj)` is True only when the membership is active, belongs to the object's tenant, has a
+role the action allows, and — for partner roles — the object belongs to the member's own partner organization.
+An unknown action is a programming error and raises, so a typo never grants access.
+"""
+
+from __future__ import annotations
+
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+
+ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
+
+RULES: dict[str, frozenset[str]] = {
+    # Staff console and program administration
+    "console.view": STAFF_ROLES,
+    "tenant.manage_settings": frozenset({Role.TENANT_ADMIN}),
+    "members.view": frozenset({Role.TENANT_ADMIN}),
+    "members.manage": frozenset({Role.TENANT_ADMIN}),
+    "members.invite_staff": frozenset({Role.TENANT_ADMIN}),
+    # Partner organizations: staff see all of them; partner users only their own.
+    "partners.view": ALL_ROLES,
+    "partners.view_list": STAFF_ROLES,
+    # Partner portal and a partner's own team
+    "portal.view": PARTNER_ROLES,
+    "partner_team.view": frozenset({Role.PARTNER_ADMIN}),
+    "partner_team.invite": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
+    "history.view": STAFF_ROLES | frozenset({Role.PARTNER_ADMIN}),
+}
+
+# Roles a staff member may grant by invitation; partner admins grant only partner roles in their organization.
+INVITABLE_ROLES = {
+    Role.TENANT_ADMIN: ALL_ROLES,
+    Role.CHANNEL_MANAGER: PARTNER_ROLES,
+    Role.PARTNER_ADMIN: PARTNER_ROLES,
+}
+
+
+def partner_organization_id_of(obj) -> int | None:
+    """The partner organization an object belongs to, or None for tenant-wide objects."""
+    from partners.models import PartnerOrganization
+
+    if isinstance(obj, PartnerOrganization):
+        return obj.pk
+    return getattr(obj, "partner_organization_id", None)
+
+
+def can(membership, action: str, obj=None) -> bool:
+    allowed_roles = RULES[action]
+    if membership is None or not membership.is_active:
+        return False
+    if membership.role not in allowed_roles:
+        return False
+    if obj is not None:
+        if getattr(obj, "tenant_id", membership.tenant_id) != membership.tenant_id:
+            return False
+        if membership.role in PARTNER_ROLES:
+            return partner_organization_id_of(obj) == membership.partner_organization_id
+    return True
+
+
+def may_invite(membership, *, role: str, partner_organization_id: int | None) -> bool:
+    if membership is None or not membership.is_active:
+        return False
+    if role not in INVITABLE_ROLES.get(membership.role, frozenset()):
+        return False
+    if membership.role in PARTNER_ROLES:
+        return partner_organization_id == membership.partner_organization_id
+    return True

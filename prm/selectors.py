@@ -1,0 +1,83 @@
+"""Read queries of the platform core: scoped to the current tenant (or explicitly to one user's tenants)."""
+
+from __future__ import annotations
+
+import pghistory.models
+from django.db.models import QuerySet
+
+from prm.models import Invitation, Membership, Tenant
+from prm.tenancy import all_tenants
+
+
+def membership_for(*, user, tenant: Tenant) -> Membership | None:
+    """The user's active membership in the current tenant (call inside tenant_context)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("user", "partner_organization", "tenant")
+        .filter(user=user, is_active=True)
+        .first()
+    )
+
+
+def tenants_of_user(*, user) -> list[Tenant]:
+    """Every program the user belongs to, for the tenant switcher: the one cross-tenant read a user makes."""
+    if not user.is_authenticated:
+        return []
+    with all_tenants():
+        memberships = list(
+            Membership.unscoped.select_related("tenant")
+            .filter(user=user, is_active=True, tenant__is_active=True)
+            .order_by("tenant__name")
+        )
+    return [m.tenant for m in memberships]
+
+
+def members_list(*, partner_organization_id: int | None = None) -> QuerySet[Membership]:
+    queryset = Membership.objects.select_related("user", "partner_organization").order_by(
+        "partner_organization__name", "user__email"
+    )
+    if partner_organization_id is not None:
+        queryset = queryset.filter(partner_organization_id=partner_organization_id)
+    return queryset
+
+
+def invitations_list(*, partner_organization_id: int | None = None, open_only: bool = True) -> QuerySet[Invitation]:
+    queryset = Invitation.objects.select_related("partner_organization", "invited_by").order_by("-created_at")
+    if open_only:
+        queryset = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    if partner_organization_id is not None:
+        queryset = queryset.filter(partner_organization_id=partner_organization_id)
+    return queryset
+
+
+def history_for(*objs, limit: int = 50) -> list[dict]:
+    """Change history of records: who, when, and each changed field from what to what, newest first."""
+    from django.contrib.auth import get_user_model
+
+    events = list(pghistory.models.Events.objects.tracks(*objs).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)}
+    rows = []
+    for event in events:
+        context = event.pgh_context or {}
+        changes = []
+        if event.pgh_diff:
+            changes = [
+                {"field": field, "before": before, "after": after}
+                for field, (before, after) in sorted(event.pgh_diff.items())
+                if field not in HIDDEN_HISTORY_FIELDS
+            ]
+        rows.append(
+            {
+                "when": event.pgh_created_at,
+                "what": event.pgh_label,
+                "model": event.pgh_model.split(".")[-1].removesuffix("Event"),
+                "who": users.get(context.get("user")),
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+HIDDEN_HISTORY_FIELDS = {"token_hash", "settings", "tenant_id", "tenant"}

@@ -1,0 +1,194 @@
+"""Use cases of the platform core. Each is one transaction, checks permission and state, and is recorded in
+history by database triggers (pghistory) with the acting user from the request context."""
+
+from __future__ import annotations
+
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from prm import policy
+from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+from prm.uploads import validate_logo
+
+User = get_user_model()
+
+
+def _require(actor: Membership, action: str, obj=None) -> None:
+    if not policy.can(actor, action, obj):
+        raise PermissionDenied("You do not have access to this.")
+
+
+@transaction.atomic
+def tenant_settings_update(
+    *,
+    actor: Membership,
+    program_name: str,
+    primary_colour: str,
+    require_mfa_for_staff: bool,
+    logo=None,
+    remove_logo: bool = False,
+) -> Tenant:
+    """Branding and security policy of a program; tenant admins only."""
+    _require(actor, "tenant.manage_settings")
+    try:
+        HEX_COLOUR(primary_colour)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0], field="primary_colour") from exc
+    tenant = Tenant.objects.select_for_update().get(pk=actor.tenant_id)
+    tenant.program_name = program_name.strip()
+    tenant.primary_colour = primary_colour.lower()
+    tenant.require_mfa_for_staff = require_mfa_for_staff
+    if logo is not None:
+        extension = validate_logo(logo)
+        tenant.logo.save(f"{tenant.slug}/logo-{secrets.token_hex(8)}.{extension}", logo, save=False)
+    elif remove_logo:
+        tenant.logo = ""
+    tenant.save()
+    return tenant
+
+
+@transaction.atomic
+def invitation_create(*, actor: Membership, email: str, role: str, partner_organization=None) -> tuple[Invitation, str]:
+    """Invite someone by email. Tenant admins invite anyone; channel managers invite partner users; partner
+    admins invite colleagues of their own organization only. The token is returned once and stored hashed."""
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationFailed("Choose a role.", field="role")
+    if role in PARTNER_ROLES and partner_organization is None:
+        raise ValidationFailed("A partner role needs a partner organization.", field="partner_organization")
+    if role in STAFF_ROLES:
+        partner_organization = None
+    if partner_organization is not None and partner_organization.tenant_id != actor.tenant_id:
+        raise ValidationFailed("Unknown partner organization.", field="partner_organization")
+    org_id = partner_organization.pk if partner_organization else None
+    if not policy.may_invite(actor, role=role, partner_organization_id=org_id):
+        raise PermissionDenied("You may not invite someone with this role.")
+    if Membership.objects.filter(user__email__iexact=email).exists():
+        raise ValidationFailed(f"{email} is already a member of this program.", field="email")
+
+    now = timezone.now()
+    # Re-inviting replaces the earlier invitation, so only the newest link works.
+    Invitation.objects.select_for_update().filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        partner_organization=partner_organization,
+        token_hash=hash_token(token),
+        invited_by=actor.user,
+        expires_at=now + settings.PRM_INVITATION_TTL,
+    )
+    from prm.tasks import send_invitation_email
+
+    transaction.on_commit(
+        lambda: send_invitation_email.delay(tenant_id=actor.tenant_id, invitation_id=invitation.pk, token=token)
+    )
+    return invitation, token
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("partner_organization", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def _check_open(invitation: Invitation) -> None:
+    status = invitation.status
+    if status == "expired":
+        raise InvalidTransition("This invitation has expired. Ask the person who invited you for a new one.")
+    if status == "accepted":
+        raise InvalidTransition("This invitation has already been used. Sign in to continue.")
+    if status == "revoked":
+        raise InvalidTransition("This invitation was withdrawn. Ask the person who invited you for a new one.")
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """A signed-in user whose verified email matches the invitation joins the tenant in the invited role."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_open(invitation)
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        raise ValidationFailed(
+            f"This invitation is for {invitation.email}. Sign in with that address to accept it.", field="email"
+        )
+    if Membership.objects.filter(user=user).exists():
+        raise ValidationFailed("You are already a member of this program.", field="email")
+    membership = Membership.objects.create(
+        user=user, role=invitation.role, partner_organization=invitation.partner_organization
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_as_new_user(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str
+) -> Membership:
+    """Someone without an account accepts: the account is created with the invited (now proven) email."""
+    _check_open(invitation)
+    if not first_name.strip():
+        raise ValidationFailed("Enter your first name.", field="first_name")
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationFailed("An account with this email exists: sign in to accept.", field="email")
+    user = User(email=invitation.email, first_name=first_name.strip(), last_name=last_name.strip())
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save()
+    # The invitation link reached this inbox, which proves the address.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return invitation_accept(invitation=invitation, user=user)
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not policy.may_invite(actor, role=invitation.role, partner_organization_id=invitation.partner_organization_id):
+        raise PermissionDenied("You may not withdraw this invitation.")
+    if invitation.status != "pending":
+        raise InvalidTransition(f"This invitation is {invitation.status} and can no longer be withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def membership_update(*, actor: Membership, membership: Membership, role: str, is_active: bool) -> Membership:
+    """Tenant admins change a member's role or access. Staff stay staff and partner users stay in their
+    organization's roles; the last active tenant admin cannot be demoted or deactivated."""
+    _require(actor, "members.manage")
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role not in Role.values:
+        raise ValidationFailed("Choose a role.", field="role")
+    if (role in STAFF_ROLES) != (membership.role in STAFF_ROLES):
+        raise ValidationFailed("A staff member cannot take a partner role, nor the reverse.", field="role")
+    losing_admin = membership.role == Role.TENANT_ADMIN and (role != Role.TENANT_ADMIN or not is_active)
+    if losing_admin and membership.is_active:
+        other_admins = (
+            Membership.objects.select_for_update()
+            .filter(role=Role.TENANT_ADMIN, is_active=True)
+            .exclude(pk=membership.pk)
+        )
+        if not other_admins.exists():
+            raise ValidationFailed("A program needs at least one active tenant admin.", field="role")
+    membership.role = role
+    membership.is_active = is_active
+    membership.save(update_fields=["role", "is_active"])
+    return membership

@@ -1,0 +1,57 @@
+"""Celery tasks of the core, and the base every tenant task uses.
+
+Tasks are thin: they take ids (always the tenant id), enter the tenant's context and call a service or send a
+message. They are enqueued with transaction.on_commit, so a rolled-back request never sends anything.
+"""
+
+import smtplib
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from prm.models import Invitation, Tenant
+from prm.tenancy import tenant_context
+
+
+class TenantTask(Task):
+    """Runs the task body under the tenant named by the required `tenant_id` keyword argument."""
+
+    abstract = True
+
+    def __call__(self, *args, **kwargs):
+        tenant_id = kwargs.get("tenant_id")
+        if tenant_id is None:
+            raise TypeError(f"{self.name} must be called with tenant_id=")
+        tenant = Tenant.objects.get(pk=tenant_id)
+        with tenant_context(tenant):
+            return super().__call__(*args, **kwargs)
+
+
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
+
+
+@shared_task(base=TenantTask, autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, retry_jitter=True, max_retries=5)
+def send_invitation_email(*, tenant_id: int, invitation_id: int, token: str) -> bool:
+    invitation = Invitation.objects.select_related("tenant", "invited_by", "partner_organization").get(pk=invitation_id)
+    if not invitation.is_open():
+        return False  # withdrawn or used meanwhile: nothing to send
+    link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation.tenant.slug, token])
+    context = {"invitation": invitation, "tenant": invitation.tenant, "link": link}
+    send_mail(
+        subject=f"You are invited to {invitation.tenant.display_name}",
+        message=render_to_string("emails/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+    return True
+
+
+@shared_task
+def clear_expired_sessions() -> int:
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

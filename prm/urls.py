@@ -1,0 +1,25 @@
+from django.urls import include, path
+
+from prm import views
+
+tenant_patterns = [
+    path("", views.TenantHomeView.as_view(), name="tenant_home"),
+    path("console/", views.ConsoleView.as_view(), name="console"),
+    path("portal/", views.PortalView.as_view(), name="portal"),
+    path("portal/team/", views.PartnerTeamView.as_view(), name="partner_team"),
+    path("settings/", views.SettingsView.as_view(), name="tenant_settings"),
+    path("branding/logo/", views.LogoView.as_view(), name="tenant_logo"),
+    path("members/", views.MembersView.as_view(), name="members"),
+    path("members/<int:membership_id>/", views.MembershipDetailView.as_view(), name="membership_detail"),
+    path("invitations/<int:invitation_id>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("invitations/accept/<str:token>/", views.AcceptInvitationView.as_view(), name="invitation_accept"),
+    path("", include("partners.urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("profile/", views.profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+]

@@ -1,0 +1,79 @@
+"""Factories start from a tenant; tenant-owned rows are created inside that tenant's context (RLS applies)."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from partners.models import PartnerOrganization, PartnerType
+from prm.models import Membership, Tenant
+from prm.roles import Role
+from prm.tenancy import tenant_context
+
+PASSWORD = "correct-horse-battery-9"
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tenant
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"vendor{n}")
+    name = factory.Sequence(lambda n: f"Vendor {n} Networks")
+    program_name = factory.LazyAttribute(lambda o: f"{o.name} Partner Program")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with a verified primary email address, able to log in with PASSWORD."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class TenantOwnedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    tenant = factory.SubFactory(TenantFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with tenant_context(kwargs["tenant"]):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class PartnerOrganizationFactory(TenantOwnedFactory):
+    class Meta:
+        model = PartnerOrganization
+
+    name = factory.Sequence(lambda n: f"Partner {n} Solutions")
+    partner_type = PartnerType.VAR
+    region = "EMEA"
+
+
+class MembershipFactory(TenantOwnedFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.CHANNEL_MANAGER
+
+
+class StaffFactory(MembershipFactory):
+    role = Role.TENANT_ADMIN
+
+
+class PartnerUserFactory(MembershipFactory):
+    role = Role.PARTNER_ADMIN
+    partner_organization = factory.SubFactory(PartnerOrganizationFactory, tenant=factory.SelfAttribute("..tenant"))
