@@ -45,12 +45,13 @@ class TenantMiddleware:
             getattr(view_func, "view_class", None), "tenant_public", False
         )
         with tenant_context(tenant):
-            request.tenant = tenant
-            request.membership = membership_for(user=request.user, tenant=tenant)
-            if request.membership is None and not is_public:
+            membership = membership_for(user=request.user, tenant=tenant)
+            if membership is None and not is_public:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
+                # Same answer as an unknown address, and no branding: a non-member learns nothing.
                 raise Http404("There is no partner program at this address.")
+            request.tenant, request.membership = tenant, membership
             if self._must_enrol_mfa(request):
                 messages.warning(request, f"{tenant.display_name} requires two-factor authentication for staff.")
                 return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")

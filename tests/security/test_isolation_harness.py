@@ -1,0 +1,214 @@
+"""The isolation harness: every route of the project, walked from the URL resolver, as the wrong people.
+
+Tenant routes (`/t/<slug>/…`) are resolved with objects of tenant A owned by partner organization X, then
+requested as (1) a tenant admin of tenant B, (2) tenant B's admin on tenant B's address with A's object ids,
+(3) a partner admin of another organization Y in tenant A, and (4) an anonymous visitor. Every one must get
+404 (or a redirect to the login page for the anonymous visitor), and no response may show A's or X's data.
+
+A route added later is covered with no edit here, as long as its URL parameters are known to OBJECT_KWARGS;
+a route with an unknown parameter, or a non-tenant route that neither asks anonymous visitors to log in nor is
+listed in PUBLIC_ROUTES, fails the harness. Domain apps register their parameters in OBJECT_KWARGS.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from prm.roles import Role
+from prm.services import invitation_create
+from prm.tenancy import tenant_context
+from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+# Routes anyone may open: login and account recovery, the health check, and the invitation link (a bearer
+# token, refused under any other tenant's address: see test_public_tenant_routes_refuse_other_tenants_objects).
+PUBLIC_ROUTES = {
+    "healthz",
+    "account_login",
+    "account_logout",
+    "account_signup",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_login_code",
+    "mfa_authenticate",
+    "invitation_accept",
+}
+
+# Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
+# (never shown to another tenant's users).
+SECRET_MARKERS = ["Xylophone Secure", "xavier@xylophone.example", "invitee@xylophone.example"]
+TENANT_A_MARKERS = ["Alpha Vendor"]
+
+
+@dataclass
+class World:
+    tenant_a: object
+    tenant_b: object
+    org_x: object
+    org_y: object
+    member_x: object
+    partner_y: object
+    admin_a: object
+    admin_b: object
+    invitation: object
+    token: str
+
+
+# URL parameter -> the tenant-A object (owned by organization X) the harness puts in the route.
+OBJECT_KWARGS = {
+    "partner_id": lambda w: w.org_x.pk,
+    "membership_id": lambda w: w.member_x.pk,
+    "invitation_id": lambda w: w.invitation.pk,
+    "token": lambda w: w.token,
+}
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks):
+    tenant_a = TenantFactory(slug="tenant-a", name="Alpha Vendor")
+    tenant_b = TenantFactory(slug="tenant-b", name="Beta Vendor")
+    org_x = PartnerOrganizationFactory(tenant=tenant_a, name="Xylophone Secure")
+    org_y = PartnerOrganizationFactory(tenant=tenant_a, name="Yonder Networks")
+    member_x = PartnerUserFactory(tenant=tenant_a, partner_organization=org_x, user__email="xavier@xylophone.example")
+    partner_y = PartnerUserFactory(tenant=tenant_a, partner_organization=org_y)
+    admin_a = StaffFactory(tenant=tenant_a)
+    admin_b = StaffFactory(tenant=tenant_b)
+    with tenant_context(tenant_a):
+        invitation, token = invitation_create(
+            actor=member_x, email="invitee@xylophone.example", role=Role.PARTNER_SALES, partner_organization=org_x
+        )
+    return World(tenant_a, tenant_b, org_x, org_y, member_x, partner_y, admin_a, admin_b, invitation, token)
+
+
+def all_routes(patterns=None, params=()):
+    """(name, URL parameter names) of every route in the project."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        names = params + tuple(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            yield from all_routes(pattern.url_patterns, names)
+        else:
+            yield pattern.name, names
+
+
+def tenant_routes():
+    return sorted({(name, params) for name, params in all_routes() if "tenant_slug" in params})
+
+
+def route_url(name, params, world, slug):
+    unknown = [p for p in params if p != "tenant_slug" and p not in OBJECT_KWARGS]
+    assert name, f"unnamed route with parameters {params}: name it so the harness can cover it"
+    assert not unknown, f"route {name!r}: add {unknown} to OBJECT_KWARGS in the isolation harness"
+    kwargs = {p: OBJECT_KWARGS[p](world) for p in params if p != "tenant_slug"}
+    return reverse(name, kwargs={"tenant_slug": slug, **kwargs})
+
+
+def assert_not_found(response, name, url, method):
+    """404 — or 405 when the route does not take this method at all (it looks nothing up, so reveals nothing)."""
+    if response.status_code == 405:
+        assert method.upper() not in response["Allow"], (name, url, method)
+        return
+    assert response.status_code == 404, (name, url, method, response.status_code)
+
+
+def assert_no_leak(response, who, url, markers=SECRET_MARKERS):
+    body = response.content.decode(errors="replace")
+    leaked = [marker for marker in markers if marker in body]
+    assert not leaked, f"{who} saw {leaked} at {url}"
+
+
+def as_user(client, membership):
+    client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_harness_knows_every_route():
+    names = [name for name, _ in all_routes()]
+    assert len(names) == len(set(names)), "route names must be unique for the harness"
+    assert len(tenant_routes()) >= 10
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_user_of_another_tenant_gets_404_on_every_tenant_route(client, world, method):
+    as_user(client, world.admin_b)
+    for name, params in tenant_routes():
+        url = route_url(name, params, world, world.tenant_a.slug)
+        response = getattr(client, method)(url)
+        if name in PUBLIC_ROUTES:
+            # A bearer link (the invitation) shows its holder what it offers; it must still not crash.
+            assert response.status_code < 500, (name, url, response.status_code)
+            continue
+        assert_not_found(response, name, url, method)
+        assert_no_leak(response, "tenant B's admin", url, SECRET_MARKERS + TENANT_A_MARKERS)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_other_tenants_object_ids_under_own_address_get_404(client, world, method):
+    as_user(client, world.admin_b)
+    for name, params in tenant_routes():
+        if params == ("tenant_slug",):
+            continue
+        url = route_url(name, params, world, world.tenant_b.slug)
+        response = getattr(client, method)(url)
+        assert_not_found(response, name, url, method)
+        assert_no_leak(response, "tenant B's admin", url, SECRET_MARKERS + TENANT_A_MARKERS)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_partner_of_another_organization_gets_404_or_sees_nothing_of_it(client, world, method):
+    as_user(client, world.partner_y)
+    for name, params in tenant_routes():
+        if name in PUBLIC_ROUTES:
+            continue
+        url = route_url(name, params, world, world.tenant_a.slug)
+        response = getattr(client, method)(url)
+        if params != ("tenant_slug",):
+            # The route names an object of organization X (or a staff-only object): it must not exist for Y.
+            assert_not_found(response, name, url, method)
+        assert response.status_code < 500, (name, url, response.status_code)
+        assert_no_leak(response, "a partner of organization Y", url)
+
+
+def test_public_tenant_routes_refuse_other_tenants_objects(client, world):
+    for name, params in tenant_routes():
+        if name in PUBLIC_ROUTES and params != ("tenant_slug",):
+            url = route_url(name, params, world, world.tenant_b.slug)
+            response = client.get(url)
+            assert response.status_code == 404, (name, url, response.status_code)
+            assert_no_leak(response, "a visitor at tenant B's address", url, SECRET_MARKERS + TENANT_A_MARKERS)
+
+
+def test_anonymous_visitor_is_sent_to_login_on_every_private_route(client, world):
+    login_url = reverse("account_login")
+    for name, params in sorted(set(all_routes())):
+        if name in PUBLIC_ROUTES:
+            continue
+        if "tenant_slug" in params:
+            url = route_url(name, params, world, world.tenant_a.slug)
+        else:
+            assert params == (), f"non-tenant route {name!r} with parameters must be listed in PUBLIC_ROUTES"
+            url = reverse(name)
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(login_url), (name, url, response.status_code)
+        assert_no_leak(response, "an anonymous visitor", url, SECRET_MARKERS + TENANT_A_MARKERS)
+
+
+def test_unknown_tenant_slug_gets_a_clear_404(client, world):
+    as_user(client, world.admin_a)
+    response = client.get("/t/no-such-program/console/")
+    assert response.status_code == 404
+    assert b"There is no partner program at this address." in response.content
+
+
+def test_user_of_tenant_a_typing_tenant_b_address_gets_404_page(client, world):
+    as_user(client, world.admin_a)
+    response = client.get(f"/t/{world.tenant_b.slug}/console/")
+    assert response.status_code == 404
+    assert b"There is no partner program at this address." in response.content
+    assert b"Beta Vendor" not in response.content

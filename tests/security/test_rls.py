@@ -1,0 +1,172 @@
+"""Tenant isolation in the database itself: row-level security with the application's own connection."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import ProgrammingError
+
+from partners.models import PartnerOrganization
+from prm.errors import NoTenantSelected
+from prm.rls import tenant_tables
+from prm.tenancy import all_tenants, tenant_context
+from tests.factories import MembershipFactory, PartnerOrganizationFactory, TenantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_tenants():
+    a, b = TenantFactory(slug="tenant-a"), TenantFactory(slug="tenant-b")
+    PartnerOrganizationFactory.create_batch(3, tenant=a)
+    PartnerOrganizationFactory.create_batch(2, tenant=b)
+    return a, b
+
+
+def raw_count(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - table names come from the catalogue
+        return cursor.fetchone()[0]
+
+
+def test_raw_select_without_tenant_returns_no_rows(two_tenants):
+    assert raw_count("partners_partnerorganization") == 0
+    assert raw_count("prm_membership") == 0
+
+
+def test_raw_select_with_tenant_a_never_returns_tenant_b_rows(two_tenants):
+    a, b = two_tenants
+    with tenant_context(a), connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tenant_id FROM partners_partnerorganization")
+        assert [row[0] for row in cursor.fetchall()] == [a.pk]
+        cursor.execute("SELECT count(*) FROM partners_partnerorganization WHERE tenant_id = %s", [b.pk])
+        assert cursor.fetchone()[0] == 0
+
+
+def test_insert_of_another_tenants_row_is_refused(two_tenants):
+    a, b = two_tenants
+    with pytest.raises(ProgrammingError, match="row-level security"), tenant_context(a):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO partners_partnerorganization "
+                "(tenant_id, name, partner_type, status, website, country, region, created_at) "
+                "VALUES (%s, 'Smuggled', 'var', 'active', '', '', '', now())",
+                [b.pk],
+            )
+    with all_tenants():
+        assert not PartnerOrganization.unscoped.filter(name="Smuggled").exists()
+
+
+def test_update_cannot_reach_another_tenants_rows(two_tenants):
+    a, b = two_tenants
+    with tenant_context(a), connection.cursor() as cursor:
+        cursor.execute("UPDATE partners_partnerorganization SET region = 'hijacked'")
+        assert cursor.rowcount == 3
+    with tenant_context(b):
+        assert not PartnerOrganization.objects.filter(region="hijacked").exists()
+
+
+def test_history_rows_are_isolated_too(two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        assert raw_count("partners_partnerorganizationevent") == 3
+
+
+def test_app_connects_as_unprivileged_role_that_owns_no_table(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user")
+        role, is_superuser, bypasses_rls = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tableowner = %s", [role])
+        owned = cursor.fetchone()[0]
+    assert role == connection.settings_dict["APP_ROLE"]
+    assert (is_superuser, bypasses_rls, owned) == (False, False, 0)
+
+
+def test_app_role_cannot_rewrite_history(two_tenants):
+    a, _ = two_tenants
+    with pytest.raises(ProgrammingError, match="permission denied"), tenant_context(a):
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM partners_partnerorganizationevent")
+
+
+def test_tenant_tables_have_forced_rls_tenant_id_and_tenant_scoped_unique_constraints(db):
+    with connection.cursor() as cursor:
+        tables = tenant_tables(cursor)
+        cursor.execute(
+            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
+            "WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace"
+        )
+        flags = {name: (enabled, forced) for name, enabled, forced in cursor.fetchall()}
+        # Every unique constraint or unique index except the surrogate primary key must include tenant_id,
+        # so that tables can later be distributed by tenant (Citus) and uniqueness is per program.
+        cursor.execute(
+            """
+            SELECT t.relname, i.relname, array_agg(a.attname::text)
+            FROM pg_index x
+            JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(x.indkey)
+            WHERE x.indisunique AND NOT x.indisprimary AND t.relname = ANY(%s)
+            GROUP BY t.relname, i.relname
+            """,
+            [tables],
+        )
+        unique_without_tenant = [(t, i) for t, i, cols in cursor.fetchall() if "tenant_id" not in cols]
+    expected = {
+        "prm_membership",
+        "prm_invitation",
+        "partners_partnerorganization",
+        "prm_membershipevent",
+        "prm_invitationevent",
+        "partners_partnerorganizationevent",
+    }
+    assert expected <= set(tables)
+    assert {t: flags[t] for t in tables} == {t: (True, True) for t in tables}
+    assert unique_without_tenant == []
+
+
+def test_every_tenant_owned_model_is_in_the_rls_catalogue(db):
+    from django.apps import apps
+
+    from prm.tenancy import TenantOwnedModel
+
+    with connection.cursor() as cursor:
+        tables = set(tenant_tables(cursor))
+    models = {m._meta.db_table for m in apps.get_models() if issubclass(m, TenantOwnedModel)}
+    assert models and models <= tables
+
+
+def test_scoped_manager_raises_without_tenant(two_tenants):
+    with pytest.raises(NoTenantSelected):
+        list(PartnerOrganization.objects.all())
+
+
+def test_scoped_manager_sees_only_current_tenant(two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        assert PartnerOrganization.objects.count() == 3
+        with tenant_context(b):
+            assert PartnerOrganization.objects.count() == 2
+        # Leaving the inner block gives the outer tenant back, in the ORM and in the database.
+        assert PartnerOrganization.objects.count() == 3
+        assert raw_count("partners_partnerorganization") == 3
+
+
+def test_new_rows_take_the_tenant_from_the_context_not_from_input(two_tenants):
+    a, b = two_tenants
+    with tenant_context(a):
+        partner = PartnerOrganization.objects.create(name="Context Partner")
+    assert partner.tenant_id == a.pk
+
+
+def test_rls_setting_does_not_outlive_the_transaction(two_tenants):
+    a, _ = two_tenants
+    with transaction.atomic():
+        with tenant_context(a):
+            pass
+        assert raw_count("partners_partnerorganization") == 0
+
+
+def test_membership_of_other_tenant_invisible_to_related_lookups(two_tenants):
+    a, b = two_tenants
+    membership = MembershipFactory(tenant=b)
+    with tenant_context(a):
+        assert not membership.user.memberships.exists()
