@@ -23,13 +23,11 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	$(PY) -m prm.run
 
-## The whole test suite: lint, migrations check, deploy check, unit/integration and browser tests.
+## The whole test suite: ruff, then pytest — which also runs `makemigrations --check`, `check --deploy` with
+## production settings, the isolation harness and the browser tests (headless Chromium).
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DJANGO_SETTINGS_MODULE=prm.settings.production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789 \
-	  DATABASE_URL=postgres://check@127.0.0.1/check ALLOWED_HOSTS=prm.example.com \
-	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(EMBEDDED) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint:
