@@ -5,6 +5,7 @@ environment when present (CI, production), otherwise to servers started here who
 (git-ignored). The servers live as long as this process, so it supervises the command and stops them after.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -17,10 +18,22 @@ LOCAL_DIR = Path(os.environ.get("PRM_LOCAL_DIR", BASE_DIR / ".local"))
 DATABASE_NAME = "prm"
 
 
+def _forget_dead_handles(pgdata: Path) -> None:
+    """pgserver stops PostgreSQL when its last handle goes, counting handles by PID in a file; a process that
+    was killed leaves its PID behind and the server would then never stop. Drop PIDs that no longer run."""
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    if handles.exists():
+        alive = [pid for pid in json.loads(handles.read_text() or "[]") if psutil.pid_exists(pid)]
+        handles.write_text(json.dumps(alive))
+
+
 def _start_postgres():
     import pgserver
 
     LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(LOCAL_DIR / "pgdata")
     server = pgserver.get_server(LOCAL_DIR / "pgdata", cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 - a constant
     if "1 row" not in exists:

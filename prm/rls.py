@@ -72,9 +72,9 @@ def _ensure_app_role(cursor, role: str) -> None:
                 "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
             ).format(role_id)
         )
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    cursor.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [role])
     if not cursor.fetchone()[0]:
-        # A non-superuser owner needs membership to SET ROLE to the app role.
+        # The owner needs membership to SET ROLE to the app role (a superuser has it implicitly).
         cursor.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(role_id))
     cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(role_id))
     cursor.execute(

@@ -51,7 +51,15 @@ def _stop(processes):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # `kill` or a closing terminal stops everything as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     python = sys.executable
     with embedded.services() as env:
         env.setdefault("DJANGO_SETTINGS_MODULE", "prm.settings.dev")
