@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL pointing at embedded PostgreSQL and Redis when they are unset.
 EMBEDDED := $(PY) -m prm.embedded --
 
-.PHONY: install run test lint format bench screenshots clean
+.PHONY: install run test lint format bench clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -40,3 +40,7 @@ format:
 
 clean:
 	rm -rf $(VENV) node_modules .local
+
+## Benchmarks at scale (default 10,000 partners): JSON to stdout and bench/results/.
+bench: install
+	$(EMBEDDED) $(PY) -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,107 @@
+"""`make bench`: builds a tenant at scale and measures the core's pages in-process.
+
+Prints one JSON document to stdout and saves it under bench/results/. For each page: median and 95th
+percentile latency over repeated requests, and the number of SQL queries (which must not grow with data).
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def measure(client, url, repeat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings = []
+    queries = None
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        queries = len(captured)
+    timings.sort()
+    return {
+        "url": url,
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.95))], 2),
+        "queries": queries,
+        "requests": repeat,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--partners", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args(argv)
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from bench.generate import ensure_tenant, generate_partners
+    from prm.roles import Role
+    from prm.tenancy import tenant_context
+
+    call_command("migrate", verbosity=0)
+    tenant = ensure_tenant("bench")
+    started = time.perf_counter()
+    written = generate_partners(tenant, args.partners)
+    generate_seconds = time.perf_counter() - started
+
+    from django.contrib.auth import get_user_model
+
+    from partners.models import PartnerOrganization
+    from prm.models import Membership
+
+    User = get_user_model()
+    with tenant_context(tenant):
+        admin_user, _ = User.objects.get_or_create(email="bench.admin@bench.example")
+        Membership.objects.get_or_create(user=admin_user, defaults={"role": Role.TENANT_ADMIN})
+        partner = PartnerOrganization.objects.order_by("pk").first()
+        partner_count = PartnerOrganization.objects.count()
+
+    client = Client()
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    base = f"/t/{tenant.slug}"
+    pages = {
+        "console": f"{base}/console/",
+        "partner_list": f"{base}/partners/",
+        "partner_list_search": f"{base}/partners/?q=shield&status=active",
+        "partner_list_last_page": f"{base}/partners/?page=last",
+        "partner_detail": f"{base}/partners/{partner.pk}/",
+        "members": f"{base}/members/",
+    }
+    results = {name: measure(client, url, args.repeat) for name, url in pages.items()}
+    report = {
+        "benchmark": "core pages",
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "scale": {"partners": partner_count, "partners_written_now": written},
+        "generate_seconds": round(generate_seconds, 2),
+        "pages": results,
+    }
+    text = json.dumps(report, indent=2)
+    print(text)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / f"core-{datetime.now(UTC):%Y%m%dT%H%M%S}.json").write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
