@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from prm.models import Tenant
 from prm.selectors import membership_for
@@ -54,7 +55,7 @@ class TenantMiddleware:
             request.tenant, request.membership = tenant, membership
             if self._must_enrol_mfa(request):
                 messages.warning(request, f"{tenant.display_name} requires two-factor authentication for staff.")
-                return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+                return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
             response = view_func(request, *view_args, **view_kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
