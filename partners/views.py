@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from partners import selectors
 from partners.models import PartnerStatus, PartnerType
@@ -19,8 +20,13 @@ class PartnerListView(TenantView):
         }
         page = Paginator(selectors.partner_list(**filters), 25).get_page(request.GET.get("page"))
         context = {"page": page, "filters": filters, "statuses": PartnerStatus.choices, "types": PartnerType.choices}
-        template = "partners/partials/partner_rows.html" if request.htmx else "partners/partner_list.html"
-        return render(request, template, context)
+        # htmx asks for the whole page when it restores history it has not cached: give it the whole page then.
+        rows_only = request.htmx and not request.htmx.history_restore_request
+        template = "partners/partials/partner_rows.html" if rows_only else "partners/partner_list.html"
+        response = render(request, template, context)
+        # The same address answers with a page or with rows: caches must keep them apart.
+        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+        return response
 
 
 class PartnerDetailView(InvitationFormMixin, TenantView):

@@ -50,12 +50,22 @@ class InvitationForm(BootstrapForm, forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     partner_organization = forms.ModelChoiceField(queryset=PartnerOrganization.unscoped.none(), required=False)
 
-    def __init__(self, *args, roles, partner_organizations, **kwargs):
+    def __init__(self, *args, roles, partner_organizations, fixed_organization=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fixed_organization = fixed_organization
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
         self.fields["partner_organization"].queryset = partner_organizations
         if partner_organizations is None:
             del self.fields["partner_organization"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The page fixes the organization; a submission naming another one was tampered with: refuse it rather
+        # than silently inviting into the fixed organization.
+        named = self.data.get("partner_organization", "")
+        if self.fixed_organization is not None and named not in ("", str(self.fixed_organization.pk)):
+            raise forms.ValidationError(f"You can invite people only into {self.fixed_organization}.")
+        return cleaned
 
 
 class MembershipForm(BootstrapForm, forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pghistory.models
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from prm.models import Invitation, Membership, Tenant
 from prm.tenancy import all_tenants
@@ -42,10 +43,16 @@ def members_list(*, partner_organization_id: int | None = None) -> QuerySet[Memb
     return queryset
 
 
-def invitations_list(*, partner_organization_id: int | None = None, open_only: bool = True) -> QuerySet[Invitation]:
+def invitations_list(
+    *, partner_organization_id: int | None = None, open_only: bool = True, pending_only: bool = False
+) -> QuerySet[Invitation]:
+    """Invitations, newest first. `open_only`: not accepted nor withdrawn (expired ones included, so they can be
+    seen and re-sent); `pending_only`: open and not yet expired, i.e. links that still work."""
     queryset = Invitation.objects.select_related("partner_organization", "invited_by").order_by("-created_at")
-    if open_only:
+    if open_only or pending_only:
         queryset = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    if pending_only:
+        queryset = queryset.filter(expires_at__gt=timezone.now())
     if partner_organization_id is not None:
         queryset = queryset.filter(partner_organization_id=partner_organization_id)
     return queryset
@@ -55,7 +62,14 @@ def history_for(*objs, limit: int = 50) -> list[dict]:
     """Change history of records: who, when, and each changed field from what to what, newest first."""
     from django.contrib.auth import get_user_model
 
-    events = list(pghistory.models.Events.objects.tracks(*objs).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    # pghistory aggregates the events of one model at a time: one query per kind of record, merged here.
+    by_model: dict[type, list] = {}
+    for obj in objs:
+        by_model.setdefault(type(obj), []).append(obj)
+    events = []
+    for group in by_model.values():
+        events += pghistory.models.Events.objects.tracks(*group).order_by("-pgh_created_at", "-pgh_id")[:limit]
+    events = sorted(events, key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)[:limit]
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)}
     rows = []

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from prm import policy
@@ -76,19 +76,31 @@ def invitation_create(*, actor: Membership, email: str, role: str, partner_organ
         raise ValidationFailed(f"{email} is already a member of this program.", field="email")
 
     now = timezone.now()
-    # Re-inviting replaces the earlier invitation, so only the newest link works.
-    Invitation.objects.select_for_update().filter(
-        email=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        role=role,
-        partner_organization=partner_organization,
-        token_hash=hash_token(token),
-        invited_by=actor.user,
-        expires_at=now + settings.PRM_INVITATION_TTL,
+    # Re-inviting replaces the earlier invitation, so only the newest link works; but only an inviter who may
+    # manage that earlier invitation may replace it (a partner admin must not withdraw a staff invitation).
+    earlier = list(
+        Invitation.objects.select_for_update().filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
     )
+    for previous in earlier:
+        if previous.is_open() and not policy.may_invite(
+            actor, role=previous.role, partner_organization_id=previous.partner_organization_id
+        ):
+            raise ValidationFailed(f"{email} already has a pending invitation to this program.", field="email")
+    Invitation.objects.filter(pk__in=[previous.pk for previous in earlier]).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email,
+                role=role,
+                partner_organization=partner_organization,
+                token_hash=hash_token(token),
+                invited_by=actor.user,
+                expires_at=now + settings.PRM_INVITATION_TTL,
+            )
+    except IntegrityError as exc:
+        # Someone else invited this address at the same moment (one open invitation per address is a constraint).
+        raise ValidationFailed(f"{email} was invited by someone else a moment ago.", field="email") from exc
     from prm.tasks import send_invitation_email
 
     transaction.on_commit(
@@ -140,6 +152,8 @@ def invitation_accept_as_new_user(
     *, invitation: Invitation, first_name: str, last_name: str, password: str
 ) -> Membership:
     """Someone without an account accepts: the account is created with the invited (now proven) email."""
+    # Lock first: two submissions of the same link must not both get past the checks.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _check_open(invitation)
     if not first_name.strip():
         raise ValidationFailed("Enter your first name.", field="first_name")
@@ -187,7 +201,8 @@ def membership_update(*, actor: Membership, membership: Membership, role: str, i
             .exclude(pk=membership.pk)
         )
         if not other_admins.exists():
-            raise ValidationFailed("A program needs at least one active tenant admin.", field="role")
+            field = "role" if role != Role.TENANT_ADMIN else "is_active"
+            raise ValidationFailed("A program needs at least one active tenant admin.", field=field)
     membership.role = role
     membership.is_active = is_active
     membership.save(update_fields=["role", "is_active"])

@@ -81,7 +81,7 @@ class ConsoleView(TenantView):
             "partner_total": sum(partners_by_status.values()),
             "partners_active": partners_by_status.get("active", 0),
             "members": members,
-            "open_invitations": selectors.invitations_list().count(),
+            "open_invitations": selectors.invitations_list(pending_only=True).count(),
             "chart": {
                 "labels": [labels.get(row["partner_type"], row["partner_type"]) for row in partners_by_type],
                 "values": [row["n"] for row in partners_by_type],
@@ -150,7 +150,7 @@ def _invitation_form(request, data=None, fixed_organization=None):
     if fixed_organization is not None:
         roles = roles & PARTNER_ROLES
     organizations = None if fixed_organization else PartnerOrganization.objects.order_by("name")
-    return InvitationForm(data, roles=roles, partner_organizations=organizations)
+    return InvitationForm(data, roles=roles, partner_organizations=organizations, fixed_organization=fixed_organization)
 
 
 class InvitationFormMixin:

@@ -1,0 +1,62 @@
+"""Two people acting at once: the database constraint decides, and the loser gets a clear message, not an error."""
+
+import threading
+
+import pytest
+from django.db import DatabaseError, connection
+
+from prm import services
+from prm.errors import DomainError, ValidationFailed
+from prm.models import Invitation
+from prm.roles import Role
+from prm.tenancy import tenant_context
+from tests.factories import StaffFactory
+
+
+def wait_until_waiting_for_a_lock(cursor, pid, limit=2000):
+    """Block until the session `pid` waits on a lock (pg_locks is live, not a snapshot)."""
+    pause = threading.Event()
+    for _ in range(limit):
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
+        if cursor.fetchone()[0]:
+            return
+        pause.wait(0.005)
+    raise AssertionError("the second invitation never waited for the first")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_inviting_the_same_address_at_once_get_one_invitation_and_a_clear_message(tenant):
+    first_admin, second_admin = StaffFactory(tenant=tenant), StaffFactory(tenant=tenant)
+    outcome = {}
+    connected = threading.Event()
+
+    def second_invites():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["pid"] = cursor.fetchone()[0]
+            connected.set()
+            with tenant_context(tenant):
+                services.invitation_create(actor=second_admin, email="dana@example.com", role=Role.ANALYST)
+            outcome["result"] = "invited"
+        except (DomainError, DatabaseError) as exc:
+            outcome["result"] = exc
+        finally:
+            connected.set()
+            connection.close()
+
+    with tenant_context(tenant):
+        first, _token = services.invitation_create(actor=first_admin, email="dana@example.com", role=Role.ANALYST)
+        second = threading.Thread(target=second_invites)
+        second.start()
+        assert connected.wait(timeout=30)
+        # The second saw no open invitation (the first is not committed) and now waits on the unique index.
+        with connection.cursor() as cursor:
+            wait_until_waiting_for_a_lock(cursor, outcome["pid"])
+    second.join(timeout=30)
+
+    assert isinstance(outcome["result"], ValidationFailed), outcome
+    assert outcome["result"].field == "email"
+    assert "was invited by someone else a moment ago" in outcome["result"].message
+    with tenant_context(tenant):
+        assert list(Invitation.objects.values_list("pk", flat=True)) == [first.pk]
