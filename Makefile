@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL pointing at embedded PostgreSQL and Redis when they are unset.
 EMBEDDED := $(PY) -m prm.embedded --
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench screenshots clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -44,3 +44,7 @@ clean:
 ## Benchmarks at scale (default 10,000 partners): JSON to stdout and bench/results/.
 bench: install
 	$(EMBEDDED) $(PY) -m bench.run $(BENCH_ARGS)
+
+## Refresh the README's screenshots (docs/screenshots) from the browser tests.
+screenshots: install
+	PRM_SCREENSHOTS=1 $(EMBEDDED) $(PY) -m pytest tests/e2e -q

@@ -8,6 +8,7 @@
   new window.Chart(canvas, {
     type: "bar",
     data: { labels: chart.labels, datasets: [{ label: "Partners", data: chart.values, backgroundColor: brand }] },
-    options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    // No animation: figures show at once (and screenshots never catch a half-drawn bar).
+    options: { animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
 })();
