@@ -55,3 +55,15 @@ class PartnerDetailView(InvitationFormMixin, TenantView):
             else None,
         }
         return render(self.request, "partners/partner_detail.html", context, status=status)
+
+
+class PartnerOptionsView(TenantView):
+    """`<option>`s of partner organizations matching `q`, for the invite form's organization search (htmx)."""
+
+    permission = "partners.view_list"
+    limit = 20
+
+    def get(self, request):
+        search = request.GET.get("q", "").strip()
+        partners = selectors.partner_list(search=search).only("pk", "name")[: self.limit] if search else []
+        return render(request, "partners/partials/partner_options.html", {"partners": partners, "search": search})

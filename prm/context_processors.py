@@ -1,4 +1,5 @@
 from prm import policy
+from prm.models import invitation_ttl_hours
 from prm.selectors import tenants_of_user
 
 
@@ -10,6 +11,7 @@ def portal(request):
         return policy.can(membership, action)
 
     return {
+        "invitation_ttl_hours": invitation_ttl_hours(),
         "tenant": getattr(request, "tenant", None),
         "membership": membership,
         "user_tenants": (lambda: tenants_of_user(user=request.user)),

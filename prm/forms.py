@@ -54,9 +54,18 @@ class InvitationForm(BootstrapForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fixed_organization = fixed_organization
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
-        self.fields["partner_organization"].queryset = partner_organizations
         if partner_organizations is None:
             del self.fields["partner_organization"]
+        else:
+            field = self.fields["partner_organization"]
+            field.queryset = partner_organizations
+            # A program may have thousands of partners: the select holds only the chosen one, and the page's
+            # search box (htmx, partners/options/) fills it with matches. Validation still uses the queryset.
+            chosen = partner_organizations.filter(pk=self.data.get("partner_organization") or None).first()
+            field.widget = forms.Select(
+                choices=[("", "Search above, then choose")] + ([(chosen.pk, chosen.name)] if chosen else []),
+                attrs={"class": "form-select"},
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -107,6 +107,10 @@ class Membership(TenantOwnedModel):
         return self.role in PARTNER_ROLES
 
 
+def invitation_ttl_hours() -> int:
+    return int(settings.PRM_INVITATION_TTL.total_seconds() // 3600)
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

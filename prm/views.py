@@ -12,7 +12,7 @@ from partners.models import PartnerOrganization
 from prm import policy, selectors, services
 from prm.errors import DomainError, InvalidTransition
 from prm.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm, TenantSettingsForm
-from prm.models import Invitation, Membership
+from prm.models import Invitation, Membership, invitation_ttl_hours
 from prm.policy import INVITABLE_ROLES
 from prm.roles import PARTNER_ROLES
 
@@ -178,7 +178,8 @@ class InvitationFormMixin:
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"Invitation sent to {invitation.email}. It expires in 72 hours.")
+                hours = invitation_ttl_hours()
+                messages.success(request, f"Invitation sent to {invitation.email}. It expires in {hours} hours.")
                 return redirect(request.path)
         return self.render_page(form, status=400, **kwargs)
 
