@@ -125,7 +125,10 @@ class Invitation(TenantOwnedModel):
         "partners.PartnerOrganization", on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
     )
     token_hash = models.CharField(max_length=64)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the first tenant admin of a new program, invited by the platform operator.
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)

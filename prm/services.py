@@ -3,6 +3,7 @@ history by database triggers (pghistory) with the acting user from the request c
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from allauth.account.models import EmailAddress
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+from prm.tenancy import tenant_context
 from prm.uploads import validate_logo
 
 User = get_user_model()
@@ -87,26 +90,62 @@ def invitation_create(*, actor: Membership, email: str, role: str, partner_organ
         ):
             raise ValidationFailed(f"{email} already has a pending invitation to this program.", field="email")
     Invitation.objects.filter(pk__in=[previous.pk for previous in earlier]).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
-            invitation = Invitation.objects.create(
-                email=email,
-                role=role,
-                partner_organization=partner_organization,
-                token_hash=hash_token(token),
-                invited_by=actor.user,
-                expires_at=now + settings.PRM_INVITATION_TTL,
+            return _issue_invitation(
+                email=email, role=role, partner_organization=partner_organization, invited_by=actor.user
             )
     except IntegrityError as exc:
         # Someone else invited this address at the same moment (one open invitation per address is a constraint).
         raise ValidationFailed(f"{email} was invited by someone else a moment ago.", field="email") from exc
+
+
+def _issue_invitation(*, email: str, role: str, partner_organization, invited_by) -> tuple[Invitation, str]:
+    """Store the invitation (hashed token) and email its link once the transaction commits."""
     from prm.tasks import send_invitation_email
 
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        partner_organization=partner_organization,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + settings.PRM_INVITATION_TTL,
+    )
     transaction.on_commit(
-        lambda: send_invitation_email.delay(tenant_id=actor.tenant_id, invitation_id=invitation.pk, token=token)
+        lambda: send_invitation_email.delay(tenant_id=invitation.tenant_id, invitation_id=invitation.pk, token=token)
     )
     return invitation, token
+
+
+@transaction.atomic
+def tenant_create(
+    *, slug: str, name: str, admin_email: str, program_name: str = "", base_currency: str = "USD"
+) -> tuple[Tenant, Invitation, str]:
+    """Platform work, not a tenant's: open a new program and invite its first tenant admin. The invitation's
+    link is returned once (the operator may hand it over) and emailed."""
+    slug, name, admin_email = slug.strip().lower(), name.strip(), admin_email.strip().lower()
+    try:
+        validate_slug(slug)
+    except ValidationError as exc:
+        raise ValidationFailed("Use lowercase letters, digits and hyphens for the slug.", field="slug") from exc
+    if not name:
+        raise ValidationFailed("Enter the vendor's name.", field="name")
+    try:
+        validate_email(admin_email)
+    except ValidationError as exc:
+        raise ValidationFailed("Enter a valid email address for the first tenant admin.", field="admin_email") from exc
+    if not re.fullmatch(r"[A-Z]{3}", base_currency):
+        raise ValidationFailed("Use a three-letter ISO 4217 currency code, such as USD.", field="base_currency")
+    if Tenant.objects.filter(slug=slug).exists():
+        raise ValidationFailed(f"A program with the slug '{slug}' exists already.", field="slug")
+    tenant = Tenant.objects.create(slug=slug, name=name, program_name=program_name.strip(), base_currency=base_currency)
+    with tenant_context(tenant):
+        invitation, token = _issue_invitation(
+            email=admin_email, role=Role.TENANT_ADMIN, partner_organization=None, invited_by=None
+        )
+    return tenant, invitation, token
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:
