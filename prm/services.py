@@ -156,7 +156,7 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     )
 
 
-def _check_open(invitation: Invitation) -> None:
+def invitation_check_usable(invitation: Invitation) -> None:
     status = invitation.status
     if status == "expired":
         raise InvalidTransition("This invitation has expired. Ask the person who invited you for a new one.")
@@ -170,7 +170,7 @@ def _check_open(invitation: Invitation) -> None:
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """A signed-in user whose verified email matches the invitation joins the tenant in the invited role."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _check_open(invitation)
+    invitation_check_usable(invitation)
     if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
         raise ValidationFailed(
             f"This invitation is for {invitation.email}. Sign in with that address to accept it.", field="email"
@@ -193,7 +193,7 @@ def invitation_accept_as_new_user(
     """Someone without an account accepts: the account is created with the invited (now proven) email."""
     # Lock first: two submissions of the same link must not both get past the checks.
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _check_open(invitation)
+    invitation_check_usable(invitation)
     if not first_name.strip():
         raise ValidationFailed("Enter your first name.", field="first_name")
     if User.objects.filter(email__iexact=invitation.email).exists():

@@ -284,7 +284,7 @@ class AcceptInvitationView(View):
         if self.invitation is None:
             return self.refuse("This invitation link is not valid. Check that you copied the whole link.", 404)
         try:
-            services._check_open(self.invitation)
+            services.invitation_check_usable(self.invitation)
         except InvalidTransition as error:
             return self.refuse(error.message, 410)
         if request.membership is not None:
