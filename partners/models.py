@@ -34,11 +34,21 @@ class PartnerOrganization(TenantOwnedModel):
     website = models.URLField(blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     region = models.CharField(max_length=32, blank=True)
+    # The record's id in the vendor's CRM, for upserts from integrations; unique within the tenant when set.
+    external_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="partner_name_unique_per_tenant")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="partner_name_unique_per_tenant"),
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="partner_external_id_unique_per_tenant",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "updated_at"], name="partner_tenant_updated")]
 
     def __str__(self):
         return self.name

@@ -18,3 +18,8 @@ def partner_list(*, search: str = "", status: str = "", partner_type: str = "") 
 
 def partner_get(*, partner_id: int) -> PartnerOrganization | None:
     return PartnerOrganization.objects.filter(pk=partner_id).first()
+
+
+def partner_queryset() -> QuerySet[PartnerOrganization]:
+    """Partner organizations of the current tenant, for the API (filters come from its FilterSet)."""
+    return PartnerOrganization.objects.all()

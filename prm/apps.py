@@ -8,6 +8,7 @@ class PrmConfig(AppConfig):
 
     def ready(self):
         from prm import rls
+        from prm.api import schema  # noqa: F401 - registers the OpenAPI authentication extensions
 
         # Once after every migrate (all apps' tables exist by then), so tables added later get their policy too.
         post_migrate.connect(rls.apply_database_security, sender=self, dispatch_uid="prm.rls.apply_database_security")

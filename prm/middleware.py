@@ -1,4 +1,5 @@
-"""Resolves the tenant from `/t/<slug>/…` and runs the view inside that tenant's transaction.
+"""Resolves the tenant — from `/t/<slug>/…` for pages, from the API key (or `X-Tenant`) for `/api/` — and runs
+the view inside that tenant's transaction.
 
 It is the last middleware and calls the view itself from `process_view`, so the view, its template rendering
 and every query it makes run inside `tenant_context()`: scoped managers work, row-level security sees the
@@ -13,17 +14,36 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from prm.api.keys import ApiKeyActor, resolve_key
+from prm.api.problems import problem_response
 from prm.models import Tenant
 from prm.selectors import membership_for
 from prm.tenancy import tenant_context
 
 TENANT_KWARG = "tenant_slug"
+API_PREFIX = "/api/"
 
 
 def tenant_public(view):
     """Mark a tenant view that anonymous visitors and non-members may open (public program pages)."""
     view.tenant_public = True
     return view
+
+
+def _flag(view_func, name: str) -> bool:
+    return (
+        getattr(view_func, name, False)
+        or getattr(getattr(view_func, "cls", None), name, False)
+        or getattr(getattr(view_func, "view_class", None), name, False)
+    )
+
+
+def _run_view(request, view_func, view_args, view_kwargs):
+    # Render inside the tenant's transaction: templates and serializers may still query.
+    response = view_func(request, *view_args, **view_kwargs)
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
 
 
 class TenantMiddleware:
@@ -33,18 +53,22 @@ class TenantMiddleware:
     def __call__(self, request):
         request.tenant = None
         request.membership = None
+        request.api_key = None
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if TENANT_KWARG not in view_kwargs:
-            return None
+        if TENANT_KWARG in view_kwargs:
+            return self._page(request, view_func, view_args, view_kwargs)
+        if request.path_info.startswith(API_PREFIX) and not _flag(view_func, "api_public"):
+            return self._api(request, view_func, view_args, view_kwargs)
+        return None
+
+    def _page(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.pop(TENANT_KWARG)
         tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
         if tenant is None:
             raise Http404("There is no partner program at this address.")
-        is_public = getattr(view_func, "tenant_public", False) or getattr(
-            getattr(view_func, "view_class", None), "tenant_public", False
-        )
+        is_public = _flag(view_func, "tenant_public")
         with tenant_context(tenant):
             membership = membership_for(user=request.user, tenant=tenant)
             if membership is None and not is_public:
@@ -56,10 +80,40 @@ class TenantMiddleware:
             if self._must_enrol_mfa(request):
                 messages.warning(request, f"{tenant.display_name} requires two-factor authentication for staff.")
                 return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
-            response = view_func(request, *view_args, **view_kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
-            return response
+            return _run_view(request, view_func, view_args, view_kwargs)
+
+    def _api(self, request, view_func, view_args, view_kwargs):
+        """/api/v1/: the tenant comes from the API key, or from `X-Tenant` for the portal's signed-in users."""
+        authorization = request.headers.get("Authorization", "")
+        if authorization:
+            scheme, _, raw = authorization.partition(" ")
+            resolved = resolve_key(raw.strip()) if scheme.lower() == "bearer" else None
+            if resolved is None:
+                return problem_response(
+                    401,
+                    "The API key is missing, malformed, unknown, revoked or expired.",
+                    headers={"WWW-Authenticate": 'Bearer realm="api"'},
+                )
+            tenant, api_key = resolved
+            with tenant_context(tenant):
+                request.tenant, request.api_key, request.membership = tenant, api_key, ApiKeyActor(api_key)
+                return _run_view(request, view_func, view_args, view_kwargs)
+        if not request.user.is_authenticated:
+            return problem_response(
+                401,
+                "Send an API key as 'Authorization: Bearer <key>', or sign in.",
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            )
+        slug = request.headers.get("X-Tenant", "")
+        tenant = Tenant.objects.filter(slug=slug, is_active=True).first() if slug else None
+        if tenant is None:
+            return problem_response(404, "Name your program in the X-Tenant header (its slug).")
+        with tenant_context(tenant):
+            membership = membership_for(user=request.user, tenant=tenant)
+            if membership is None:
+                return problem_response(404, "There is no partner program at this address.")
+            request.tenant, request.membership = tenant, membership
+            return _run_view(request, view_func, view_args, view_kwargs)
 
     @staticmethod
     def _must_enrol_mfa(request) -> bool:

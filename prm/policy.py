@@ -21,11 +21,19 @@ RULES: dict[str, frozenset[str]] = {
     # Partner organizations: staff see all of them; partner users only their own.
     "partners.view": ALL_ROLES,
     "partners.view_list": STAFF_ROLES,
+    "partners.manage": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
     # Partner portal and a partner's own team
     "portal.view": PARTNER_ROLES,
     "partner_team.view": frozenset({Role.PARTNER_ADMIN}),
     "partner_team.invite": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
     "history.view": STAFF_ROLES | frozenset({Role.PARTNER_ADMIN}),
+    # People: tenant admins see everyone; partner admins their own organization's people.
+    "members.view_directory": frozenset({Role.TENANT_ADMIN, Role.PARTNER_ADMIN}),
+    # Integrations
+    "api_keys.manage": frozenset({Role.TENANT_ADMIN}),
+    "events.view": STAFF_ROLES,
+    "webhooks.view": frozenset({Role.TENANT_ADMIN}),
+    "webhooks.manage": frozenset({Role.TENANT_ADMIN}),
 }
 
 # Roles a staff member may grant by invitation; partner admins grant only partner roles in their organization.

@@ -94,4 +94,4 @@ def history_for(*objs, limit: int = 50) -> list[dict]:
     return rows
 
 
-HIDDEN_HISTORY_FIELDS = {"token_hash", "settings", "tenant_id", "tenant"}
+HIDDEN_HISTORY_FIELDS = {"token_hash", "settings", "tenant_id", "tenant", "updated_at"}

@@ -5,23 +5,33 @@ message. They are enqueued with transaction.on_commit, so a rolled-back request 
 """
 
 import smtplib
+from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
+from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from prm.models import Invitation, Tenant
-from prm.tenancy import tenant_context
+from prm.models import Event, IdempotencyRecord, Invitation, Notification, Tenant
+from prm.tenancy import all_tenants, tenant_context
 
 
 class TenantTask(Task):
-    """Runs the task body under the tenant named by the required `tenant_id` keyword argument."""
+    """Runs the task body under the tenant named by the required `tenant_id` keyword argument.
+
+    Transient database errors are retried with exponential backoff and jitter, five times at most; the bodies
+    are idempotent (they check state first and rely on unique constraints), so a retry or a redelivered
+    message changes nothing twice."""
 
     abstract = True
+    autoretry_for = (OperationalError,)
+    retry_backoff = True
+    retry_jitter = True
+    max_retries = 5
 
     def __call__(self, *args, **kwargs):
         tenant_id = kwargs.get("tenant_id")
@@ -55,3 +65,59 @@ def send_invitation_email(*, tenant_id: int, invitation_id: int, token: str) -> 
 def clear_expired_sessions() -> int:
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(base=TenantTask)
+def relay_events(*, tenant_id: int) -> int:
+    from prm.events import relay_pending_events
+
+    total = 0
+    while relayed := relay_pending_events():
+        total += relayed
+    return total
+
+
+# Events older than this with no relay are left over from a crash (a relay normally runs within a second).
+OUTBOX_SWEEP_AGE = timedelta(seconds=30)
+
+
+@shared_task
+def sweep_outbox() -> int:
+    """Beat: enqueue a relay for every tenant with events a crash left unrelayed."""
+    cutoff = timezone.now() - OUTBOX_SWEEP_AGE
+    with all_tenants():
+        tenant_ids = list(
+            Event.unscoped.filter(relayed_at__isnull=True, occurred_at__lt=cutoff)
+            .values_list("tenant_id", flat=True)
+            .distinct()
+        )
+    for tenant_id in tenant_ids:
+        relay_events.delay(tenant_id=tenant_id)
+    return len(tenant_ids)
+
+
+@shared_task
+def prune_idempotency_records() -> int:
+    """Beat: Idempotency-Key responses are kept for 24 hours."""
+    with all_tenants():
+        deleted, _ = IdempotencyRecord.unscoped.filter(created_at__lt=timezone.now() - timedelta(hours=24)).delete()
+    return deleted
+
+
+@shared_task(base=TenantTask, autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, retry_jitter=True, max_retries=5)
+def email_notifications(*, tenant_id: int, notification_ids: list[int]) -> int:
+    """Email notifications not emailed yet (a retried task sends nothing twice)."""
+    sent = 0
+    tenant = Tenant.objects.get(pk=tenant_id)
+    pending = Notification.objects.select_related("user").filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for notification in pending:
+        context = {"notification": notification, "tenant": tenant, "site_url": settings.SITE_URL.rstrip("/")}
+        send_mail(
+            subject=f"[{tenant.display_name}] {notification.title}",
+            message=render_to_string("emails/notification.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.user.email],
+        )
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent

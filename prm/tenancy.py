@@ -94,6 +94,10 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
             return queryset
         raise NoTenantSelected(f"{self.model.__name__}: no tenant is selected.")
 
+    def none(self):
+        # An empty queryset reveals nothing, so it needs no tenant (schema generation, form fields at import).
+        return super().get_queryset().none()
+
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         tenant = current_tenant()
@@ -111,6 +115,8 @@ class TenantOwnedModel(models.Model):
     """Base of every tenant-owned table: a non-null tenant taken from the context, never from input."""
 
     tenant = models.ForeignKey("prm.Tenant", on_delete=models.PROTECT, editable=False, related_name="+")
+    # Bumped on every save; the API's `updated_since` filter and ETags read it.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantManager()
     unscoped = UnscopedManager()

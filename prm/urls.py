@@ -21,5 +21,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("prm.api.urls")),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]

@@ -77,3 +77,14 @@ class StaffFactory(MembershipFactory):
 class PartnerUserFactory(MembershipFactory):
     role = Role.PARTNER_ADMIN
     partner_organization = factory.SubFactory(PartnerOrganizationFactory, tenant=factory.SelfAttribute("..tenant"))
+
+
+def make_api_key(tenant, *, scopes=("partners:write",), partner_organization=None, name="CRM sync", **kwargs):
+    """An API key of `tenant` created through the service (as its first tenant admin); returns (key, raw)."""
+    from prm.api.keys import api_key_create
+
+    admin = StaffFactory(tenant=tenant)
+    with tenant_context(tenant):
+        return api_key_create(
+            actor=admin, name=name, scopes=list(scopes), partner_organization=partner_organization, **kwargs
+        )

@@ -5,20 +5,16 @@ requested as (1) a tenant admin of tenant B, (2) tenant B's admin on tenant B's 
 (3) a partner admin of another organization Y in tenant A, and (4) an anonymous visitor. Every one must get
 404 (or a redirect to the login page for the anonymous visitor), and no response may show A's or X's data.
 
-A route added later is covered with no edit here, as long as its URL parameters are known to OBJECT_KWARGS;
+A route added later is covered with no edit here, as long as its URL parameters are known to OBJECT_KWARGS
+(tests/security/conftest.py);
 a route with an unknown parameter, or a non-tenant route that neither asks anonymous visitors to log in nor is
 listed in PUBLIC_ROUTES, fails the harness. Domain apps register their parameters in OBJECT_KWARGS.
 """
 
-from dataclasses import dataclass
-
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
-from prm.roles import Role
-from prm.services import invitation_create
-from prm.tenancy import tenant_context
-from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
+from tests.security.conftest import OBJECT_KWARGS, SECRET_MARKERS, TENANT_A_MARKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -41,64 +37,24 @@ PUBLIC_ROUTES = {
     "invitation_accept",
 }
 
-# Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
-# (never shown to another tenant's users).
-SECRET_MARKERS = ["Xylophone Secure", "xavier@xylophone.example", "invitee@xylophone.example"]
-TENANT_A_MARKERS = ["Alpha Vendor"]
 
-
-@dataclass
-class World:
-    tenant_a: object
-    tenant_b: object
-    org_x: object
-    org_y: object
-    member_x: object
-    partner_y: object
-    admin_a: object
-    admin_b: object
-    invitation: object
-    token: str
-
-
-# URL parameter -> the tenant-A object (owned by organization X) the harness puts in the route.
-OBJECT_KWARGS = {
-    "partner_id": lambda w: w.org_x.pk,
-    "membership_id": lambda w: w.member_x.pk,
-    "invitation_id": lambda w: w.invitation.pk,
-    "token": lambda w: w.token,
-}
-
-
-@pytest.fixture
-def world(django_capture_on_commit_callbacks):
-    tenant_a = TenantFactory(slug="tenant-a", name="Alpha Vendor")
-    tenant_b = TenantFactory(slug="tenant-b", name="Beta Vendor")
-    org_x = PartnerOrganizationFactory(tenant=tenant_a, name="Xylophone Secure")
-    org_y = PartnerOrganizationFactory(tenant=tenant_a, name="Yonder Networks")
-    member_x = PartnerUserFactory(tenant=tenant_a, partner_organization=org_x, user__email="xavier@xylophone.example")
-    partner_y = PartnerUserFactory(tenant=tenant_a, partner_organization=org_y)
-    admin_a = StaffFactory(tenant=tenant_a)
-    admin_b = StaffFactory(tenant=tenant_b)
-    with tenant_context(tenant_a):
-        invitation, token = invitation_create(
-            actor=member_x, email="invitee@xylophone.example", role=Role.PARTNER_SALES, partner_organization=org_x
-        )
-    return World(tenant_a, tenant_b, org_x, org_y, member_x, partner_y, admin_a, admin_b, invitation, token)
-
-
-def all_routes(patterns=None, params=()):
-    """(name, URL parameter names) of every route in the project."""
+def all_routes(patterns=None, params=(), namespace=""):
+    """(name, URL parameter names) of every route in the project; names carry their namespace ("api:…")."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         names = params + tuple(pattern.pattern.regex.groupindex)
         if isinstance(pattern, URLResolver):
-            yield from all_routes(pattern.url_patterns, names)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from all_routes(pattern.url_patterns, names, inner)
         else:
-            yield pattern.name, names
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), names
 
 
 def tenant_routes():
     return sorted({(name, params) for name, params in all_routes() if "tenant_slug" in params})
+
+
+def is_api_route(name) -> bool:
+    return bool(name) and name.startswith("api:")
 
 
 def route_url(name, params, world, slug):
@@ -186,9 +142,9 @@ def test_public_tenant_routes_refuse_other_tenants_objects(client, world):
 
 def test_anonymous_visitor_is_sent_to_login_on_every_private_route(client, world):
     login_url = reverse("account_login")
-    for name, params in sorted(set(all_routes())):
-        if name in PUBLIC_ROUTES:
-            continue
+    for name, params in sorted(set(all_routes()), key=lambda route: (route[0] or "", route[1])):
+        if name in PUBLIC_ROUTES or is_api_route(name):
+            continue  # API routes answer 401 instead: tests/security/test_api_isolation.py
         if "tenant_slug" in params:
             url = route_url(name, params, world, world.tenant_a.slug)
         else:

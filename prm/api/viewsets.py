@@ -1,0 +1,185 @@
+"""Base classes that give every endpoint the API's conventions (docs/api.md):
+
+- `get_queryset()` is owned here: the subclass's selector, narrowed to the actor's own partner organization
+  for partner-bound keys and partner users;
+- read/write access is declared (`scope`, `read_permission`, `write_permission`) and checked by
+  PolicyPermission;
+- `updated_since` filtering, cursor pagination, ordering;
+- `Idempotency-Key` on POST, ETag on reads and `If-Match` on writes (412 on a stale one);
+- upsert by `external_id` for objects that come from a CRM.
+"""
+
+import hashlib
+
+import django_filters
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from prm.api import idempotency
+from prm.api.exceptions import PreconditionFailed
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    idempotency.HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Retrying a POST with the same key returns the first response and creates nothing twice (24 h).",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag you read; the write is refused with 412 if the resource changed since.",
+)
+
+
+class UpdatedSinceFilterSet(django_filters.FilterSet):
+    """Every list filters by `updated_since` (ISO 8601) for incremental sync."""
+
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+
+def etag_for(obj) -> str:
+    version = f"{obj._meta.label}:{obj.pk}:{obj.updated_at.isoformat()}"
+    return '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
+
+
+class TenantViewSetMixin:
+    scope: str = ""
+    read_permission: str = ""
+    write_permission: str = ""
+    # The field that names an object's partner organization ("id" for partner organizations themselves);
+    # None: the resource has no partner-owned rows and partner actors see only what the policy lets them.
+    partner_field: str | None = "partner_organization"
+    lookup_value_regex = "[0-9]+"
+
+    @property
+    def actor(self):
+        return self.request._request.membership
+
+    def policy_action(self, request) -> str:
+        action = self.read_permission if request.method in SAFE_METHODS else self.write_permission
+        if not action:
+            raise exceptions.MethodNotAllowed(request.method)
+        return action
+
+    def get_base_queryset(self):
+        raise NotImplementedError(f"{type(self).__name__} must supply get_base_queryset() from a selector")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation has no tenant: an empty queryset of the right model is all it needs.
+            return self.get_serializer_class().Meta.model.unscoped.none()
+        queryset = self.get_base_queryset()
+        actor = self.actor
+        if actor is not None and actor.is_partner_role:
+            if self.partner_field is None:
+                return queryset.none()
+            queryset = queryset.filter(**{self.partner_field: actor.partner_organization_id})
+        return queryset
+
+    # Idempotency-Key on POST --------------------------------------------------------------------------------
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._idempotency_key = None
+        key = request.headers.get(idempotency.HEADER)
+        if request.method == "POST" and key:
+            if len(key) > idempotency.MAX_KEY_LENGTH:
+                raise exceptions.ValidationError({idempotency.HEADER: ["At most 255 characters."]})
+            replay = idempotency.claim(request, key)
+            if replay is not None:
+                raise _Replay(replay)
+            self._idempotency_key = key
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        replayed = getattr(response, "replayed_content", None)
+        if replayed is not None:
+            response.render()
+            response.content = replayed
+        elif getattr(self, "_idempotency_key", None) and response.status_code < 500:
+            idempotency.store(self._idempotency_key, response)
+        return response
+
+    # ETag / If-Match ------------------------------------------------------------------------------------------
+    def check_if_match(self, obj):
+        expected = self.request.headers.get("If-Match")
+        if expected and expected.strip() not in ("*", etag_for(obj)):
+            raise PreconditionFailed()
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return Response(self.get_serializer(obj).data, headers={"ETag": etag_for(obj)})
+
+
+class _Replay(Exception):  # noqa: N818 - control flow, not an error
+    def __init__(self, response):
+        self.response = response
+
+
+class TenantReadOnlyViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class TenantModelViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
+    """CRUD with the conventions. Writes call services through `perform_create/perform_update/perform_destroy`
+    that subclasses implement; updates and deletes honour If-Match."""
+
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH_PARAMETER])
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.get_queryset().select_for_update(of=("self",)).get(pk=self.get_object().pk)
+            self.check_if_match(instance)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            instance = self.perform_update(serializer)
+        return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
+
+    @extend_schema(parameters=[IF_MATCH_PARAMETER])
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(parameters=[IF_MATCH_PARAMETER])
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.check_if_match(instance)
+        self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExternalIdUpsertMixin(mixins.CreateModelMixin):
+    """POST with an `external_id` that already exists updates that object (200) instead of creating (201):
+    a CRM can push the same record again and again."""
+
+    def create(self, request, *args, **kwargs):
+        external_id = (request.data.get("external_id") or "").strip() if hasattr(request.data, "get") else ""
+        existing = self.get_queryset().filter(external_id=external_id).first() if external_id else None
+        if existing is None:
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            instance = self.perform_create(serializer)
+            code = status.HTTP_201_CREATED
+        else:
+            self.check_object_permissions(request, existing)
+            serializer = self.get_serializer(existing, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            instance = self.perform_update(serializer)
+            code = status.HTTP_200_OK
+        return Response(self.get_serializer(instance).data, status=code, headers={"ETag": etag_for(instance)})

@@ -1,0 +1,33 @@
+from prm.models.api import ApiKey, IdempotencyRecord
+from prm.models.core import (
+    HEX_COLOUR,
+    Invitation,
+    Membership,
+    Tenant,
+    User,
+    UserManager,
+    hash_token,
+    invitation_ttl_hours,
+)
+from prm.models.events import Event
+from prm.models.notifications import Notification, NotificationPreference
+from prm.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "HEX_COLOUR",
+    "ApiKey",
+    "Event",
+    "IdempotencyRecord",
+    "Invitation",
+    "Membership",
+    "Notification",
+    "NotificationPreference",
+    "Tenant",
+    "User",
+    "UserManager",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "hash_token",
+    "invitation_ttl_hours",
+]

@@ -1,0 +1,58 @@
+"""The two-tenant world the isolation harnesses use: tenant A with partner organizations X and Y, and tenant B."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from prm.events import record_event
+from prm.roles import Role
+from prm.services import invitation_create
+from prm.tenancy import tenant_context
+from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
+
+# Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
+# (never shown to another tenant's users).
+SECRET_MARKERS = ["Xylophone Secure", "xavier@xylophone.example", "invitee@xylophone.example"]
+TENANT_A_MARKERS = ["Alpha Vendor"]
+
+
+@dataclass
+class World:
+    tenant_a: object
+    tenant_b: object
+    org_x: object
+    org_y: object
+    member_x: object
+    partner_y: object
+    admin_a: object
+    admin_b: object
+    invitation: object
+    token: str
+    event: object
+
+
+# URL parameter -> the tenant-A object (owned by organization X) the harness puts in the route.
+OBJECT_KWARGS = {
+    "partner_id": lambda w: w.org_x.pk,
+    "membership_id": lambda w: w.member_x.pk,
+    "invitation_id": lambda w: w.invitation.pk,
+    "token": lambda w: w.token,
+}
+
+
+@pytest.fixture
+def world(django_capture_on_commit_callbacks):
+    tenant_a = TenantFactory(slug="tenant-a", name="Alpha Vendor")
+    tenant_b = TenantFactory(slug="tenant-b", name="Beta Vendor")
+    org_x = PartnerOrganizationFactory(tenant=tenant_a, name="Xylophone Secure")
+    org_y = PartnerOrganizationFactory(tenant=tenant_a, name="Yonder Networks")
+    member_x = PartnerUserFactory(tenant=tenant_a, partner_organization=org_x, user__email="xavier@xylophone.example")
+    partner_y = PartnerUserFactory(tenant=tenant_a, partner_organization=org_y)
+    admin_a = StaffFactory(tenant=tenant_a)
+    admin_b = StaffFactory(tenant=tenant_b)
+    with tenant_context(tenant_a):
+        invitation, token = invitation_create(
+            actor=member_x, email="invitee@xylophone.example", role=Role.PARTNER_SALES, partner_organization=org_x
+        )
+        event = record_event("partner.updated", subject=org_x, payload={"name": org_x.name}, actor=admin_a)
+    return World(tenant_a, tenant_b, org_x, org_y, member_x, partner_y, admin_a, admin_b, invitation, token, event)
