@@ -34,6 +34,8 @@ RULES: dict[str, frozenset[str]] = {
     "events.view": STAFF_ROLES,
     "webhooks.view": frozenset({Role.TENANT_ADMIN}),
     "webhooks.manage": frozenset({Role.TENANT_ADMIN}),
+    # Every member reads their own notifications.
+    "notifications.view": ALL_ROLES,
 }
 
 # Roles a staff member may grant by invitation; partner admins grant only partner roles in their organization.

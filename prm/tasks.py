@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from prm.models import Event, IdempotencyRecord, Invitation, Notification, Tenant
+from prm.models import Event, IdempotencyRecord, Invitation, Tenant
 from prm.tenancy import all_tenants, tenant_context
 
 
@@ -102,22 +102,3 @@ def prune_idempotency_records() -> int:
     with all_tenants():
         deleted, _ = IdempotencyRecord.unscoped.filter(created_at__lt=timezone.now() - timedelta(hours=24)).delete()
     return deleted
-
-
-@shared_task(base=TenantTask, autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, retry_jitter=True, max_retries=5)
-def email_notifications(*, tenant_id: int, notification_ids: list[int]) -> int:
-    """Email notifications not emailed yet (a retried task sends nothing twice)."""
-    sent = 0
-    tenant = Tenant.objects.get(pk=tenant_id)
-    pending = Notification.objects.select_related("user").filter(pk__in=notification_ids, emailed_at__isnull=True)
-    for notification in pending:
-        context = {"notification": notification, "tenant": tenant, "site_url": settings.SITE_URL.rstrip("/")}
-        send_mail(
-            subject=f"[{tenant.display_name}] {notification.title}",
-            message=render_to_string("emails/notification.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[notification.user.email],
-        )
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-        sent += 1
-    return sent

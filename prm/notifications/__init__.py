@@ -25,7 +25,7 @@ def notify(*, users, kind: str, title: str, body: str = "", url: str = "") -> li
     to_email = [n.pk for n in notifications if n.user_id not in opted_out]
     if to_email:
         tenant_id = current_tenant().pk
-        from prm.tasks import email_notifications
+        from prm.notifications.tasks import email_notifications
 
         transaction.on_commit(lambda: email_notifications.delay(tenant_id=tenant_id, notification_ids=to_email))
     return notifications

@@ -1,0 +1,1 @@
+"""Outbound webhooks: per-tenant endpoints, Standard Webhooks signatures, retries, delivery log."""

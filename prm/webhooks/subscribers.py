@@ -1,0 +1,1 @@
+"""Event subscribers of prm.webhooks (imported at start-up by prm.apps)."""

@@ -1,0 +1,1 @@
+"""Celery tasks of prm.webhooks (found by the Celery app's autodiscovery)."""
