@@ -45,6 +45,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--partners", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--api-seconds", type=float, default=8.0, help="load duration per API endpoint")
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
@@ -88,13 +89,22 @@ def main(argv=None):
         "members": f"{base}/members/",
     }
     results = {name: measure(client, url, args.repeat) for name, url in pages.items()}
+
+    from bench.api import api_overhead
+    from prm.api.keys import api_key_create
+
+    with tenant_context(tenant):
+        admin = Membership.objects.get(user=admin_user)
+        _key, raw_key = api_key_create(actor=admin, name="bench", scopes=["partners:read"])
+    api = api_overhead(raw_key, seconds=args.api_seconds)
     report = {
-        "benchmark": "core pages",
+        "benchmark": "core pages and API",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
         "generate_seconds": round(generate_seconds, 2),
         "pages": results,
+        "api_overhead": api,
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -48,7 +48,11 @@ class PartnerOrganization(TenantOwnedModel):
                 name="partner_external_id_unique_per_tenant",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "updated_at"], name="partner_tenant_updated")]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at"], name="partner_tenant_updated"),
+            # API lists page by id (cursor pagination): newest first straight from the index.
+            models.Index(fields=["tenant", "id"], name="partner_tenant_id"),
+        ]
 
     def __str__(self):
         return self.name

@@ -55,8 +55,10 @@ def tenant_context(tenant: Tenant):
         with transaction.atomic():
             _set_database_tenant(str(tenant.pk), "")
             yield tenant
-            # A released savepoint keeps the inner setting: give the enclosing block its own back.
-            _restore_database_tenant(previous_tenant, previous_all)
+            # A released savepoint keeps the inner setting: give the enclosing block its own back. (The outermost
+            # block's commit discards the setting by itself.)
+            if len(connection.atomic_blocks) > 1:
+                _restore_database_tenant(previous_tenant, previous_all)
     finally:
         _current_tenant.reset(tenant_token)
         _all_tenants.reset(all_token)
@@ -72,7 +74,8 @@ def all_tenants():
         with transaction.atomic():
             _set_database_tenant("", "on")
             yield
-            _restore_database_tenant(previous_tenant, previous_all)
+            if len(connection.atomic_blocks) > 1:
+                _restore_database_tenant(previous_tenant, previous_all)
     finally:
         _current_tenant.reset(tenant_token)
         _all_tenants.reset(all_token)

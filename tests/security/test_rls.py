@@ -170,3 +170,13 @@ def test_membership_of_other_tenant_invisible_to_related_lookups(two_tenants):
     membership = MembershipFactory(tenant=b)
     with tenant_context(a):
         assert not membership.user.memberships.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rls_setting_ends_with_the_outermost_transaction():
+    tenant = TenantFactory()
+    PartnerOrganizationFactory(tenant=tenant)
+    with tenant_context(tenant):
+        assert raw_count("partners_partnerorganization") == 1
+    # Autocommit again: the next statement runs in a new transaction, with no tenant.
+    assert raw_count("partners_partnerorganization") == 0
