@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.events import record_event
 from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 from prm.tenancy import tenant_context
@@ -28,6 +29,10 @@ User = get_user_model()
 def _require(actor: Membership, action: str, obj=None) -> None:
     if not policy.can(actor, action, obj):
         raise PermissionDenied("You do not have access to this.")
+
+
+# The settings a tenant admin edits (besides the logo), as they appear in `tenant.settings_updated` events.
+TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff")
 
 
 @transaction.atomic
@@ -47,6 +52,8 @@ def tenant_settings_update(
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0], field="primary_colour") from exc
     tenant = Tenant.objects.select_for_update().get(pk=actor.tenant_id)
+    before = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
+    logo_before = tenant.logo.name
     tenant.program_name = program_name.strip()
     tenant.primary_colour = primary_colour.lower()
     tenant.require_mfa_for_staff = require_mfa_for_staff
@@ -56,7 +63,25 @@ def tenant_settings_update(
     elif remove_logo:
         tenant.logo = ""
     tenant.save()
+    changed = [field for field in TENANT_SETTINGS if getattr(tenant, field) != before[field]]
+    if tenant.logo.name != logo_before:
+        changed.append("logo")
+    if changed:
+        settings_now = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
+        payload = {"tenant_id": tenant.pk, "changed": changed, **settings_now, "has_logo": bool(tenant.logo)}
+        record_event("tenant.settings_updated", subject=tenant, payload=payload, actor=actor)
     return tenant
+
+
+def _invitation_payload(invitation: Invitation) -> dict:
+    """What events say about an invitation: ids, address and role; never the token or its hash."""
+    return {
+        "invitation_id": invitation.pk,
+        "email": invitation.email,
+        "role": invitation.role,
+        "partner_organization_id": invitation.partner_organization_id,
+        "invited_by_id": invitation.invited_by_id,
+    }
 
 
 @transaction.atomic
@@ -92,12 +117,17 @@ def invitation_create(*, actor: Membership, email: str, role: str, partner_organ
     Invitation.objects.filter(pk__in=[previous.pk for previous in earlier]).update(revoked_at=now)
     try:
         with transaction.atomic():
-            return _issue_invitation(
+            invitation, token = _issue_invitation(
                 email=email, role=role, partner_organization=partner_organization, invited_by=actor.user
             )
     except IntegrityError as exc:
         # Someone else invited this address at the same moment (one open invitation per address is a constraint).
         raise ValidationFailed(f"{email} was invited by someone else a moment ago.", field="email") from exc
+    record_event("invitation.created", subject=invitation, payload=_invitation_payload(invitation), actor=actor)
+    for previous in earlier:
+        payload = {**_invitation_payload(previous), "reason": "replaced", "replaced_by_id": invitation.pk}
+        record_event("invitation.revoked", subject=previous, payload=payload, actor=actor)
+    return invitation, token
 
 
 def _issue_invitation(*, email: str, role: str, partner_organization, invited_by) -> tuple[Invitation, str]:
@@ -145,6 +175,7 @@ def tenant_create(
         invitation, token = _issue_invitation(
             email=admin_email, role=Role.TENANT_ADMIN, partner_organization=None, invited_by=None
         )
+        record_event("invitation.created", subject=invitation, payload=_invitation_payload(invitation))
     return tenant, invitation, token
 
 
@@ -183,6 +214,8 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    payload = {**_invitation_payload(invitation), "membership_id": membership.pk, "user_id": user.pk}
+    record_event("invitation.accepted", subject=invitation, payload=payload, actor=user)
     return membership
 
 
@@ -219,6 +252,8 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
         raise InvalidTransition(f"This invitation is {invitation.status} and can no longer be withdrawn.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    payload = {**_invitation_payload(invitation), "reason": "withdrawn"}
+    record_event("invitation.revoked", subject=invitation, payload=payload, actor=actor)
     return invitation
 
 
@@ -242,7 +277,19 @@ def membership_update(*, actor: Membership, membership: Membership, role: str, i
         if not other_admins.exists():
             field = "role" if role != Role.TENANT_ADMIN else "is_active"
             raise ValidationFailed("A program needs at least one active tenant admin.", field=field)
+    previous = {"role": membership.role, "is_active": membership.is_active}
     membership.role = role
     membership.is_active = is_active
     membership.save(update_fields=["role", "is_active"])
+    if previous != {"role": role, "is_active": is_active}:
+        payload = {
+            "membership_id": membership.pk,
+            "user_id": membership.user_id,
+            "email": membership.user.email,
+            "role": role,
+            "is_active": is_active,
+            "partner_organization_id": membership.partner_organization_id,
+            "previous": previous,
+        }
+        record_event("membership.updated", subject=membership, payload=payload, actor=actor)
     return membership

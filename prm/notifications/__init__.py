@@ -6,26 +6,54 @@ Call `notify()` from services and event subscribers, inside the tenant's transac
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 
-from prm.models import Notification, NotificationPreference
+from prm.models import Membership, Notification, NotificationPreference
+from prm.notifications.kinds import get_kind
 from prm.tenancy import current_tenant
 
 
+def is_local_url(url: str) -> bool:
+    """A path on this site ("/t/acme/partners/7/"): no scheme, no host, nothing a browser would take elsewhere."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False)
+
+
 def notify(*, users, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
-    """Notify each user (in the current tenant) of something; email follows for those who want it."""
-    users = [user for user in users if user is not None]
-    if not users:
+    """Notify each user of something in the current tenant; email follows, after commit, for those who want it.
+
+    Only active members of the tenant are notified (a former member hears nothing more of it), each once however
+    often they are named. `kind` must be registered in `prm.notifications.kinds`; `url` must be a path on this
+    site, as the notification links there."""
+    get_kind(kind)
+    if url and not is_local_url(url):
+        raise ValueError(f"A notification links to a path on this site, not {url!r}.")
+    if len(url) > Notification._meta.get_field("url").max_length:
+        raise ValueError(f"The notification's url is too long: {url!r}.")
+    # Titles name people and things whose names may be long: shorten rather than fail the relay.
+    title = Truncator(title).chars(Notification._meta.get_field("title").max_length)
+    user_ids = {user.pk for user in users if user is not None}
+    if not user_ids:
         return []
+    members = Membership.objects.filter(user_id__in=user_ids, is_active=True).values_list("user_id", flat=True)
     notifications = Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, title=title, body=body, url=url) for user in users]
+        [Notification(user_id=user_id, kind=kind, title=title, body=body, url=url) for user_id in sorted(members)]
     )
+    if not notifications:
+        return []
     opted_out = set(
-        NotificationPreference.objects.filter(user__in=users, kind=kind, email=False).values_list("user_id", flat=True)
+        NotificationPreference.objects.filter(
+            user_id__in=[n.user_id for n in notifications], kind=kind, email=False
+        ).values_list("user_id", flat=True)
     )
     to_email = [n.pk for n in notifications if n.user_id not in opted_out]
     if to_email:
         tenant_id = current_tenant().pk
-        from prm.notifications.tasks import email_notifications
+        from prm.notifications.tasks import email_notification
 
-        transaction.on_commit(lambda: email_notifications.delay(tenant_id=tenant_id, notification_ids=to_email))
+        def enqueue():
+            for notification_id in to_email:
+                email_notification.delay(tenant_id=tenant_id, notification_id=notification_id)
+
+        transaction.on_commit(enqueue)
     return notifications

@@ -1,0 +1,70 @@
+"""Every kind of notification the platform sends, with the words the preferences page shows for it.
+
+`notify()` refuses a kind that is not registered here, so a typo never creates notifications nobody can opt out
+of. `audience` is the policy action a member needs to receive the kind: the preferences page offers each member
+only the kinds that can reach them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prm import policy
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    description: str
+    audience: str
+
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in [
+        Kind(
+            "invitation.accepted",
+            "Invitation accepted",
+            "Someone you invited has joined the program.",
+            audience="partner_team.invite",
+        ),
+        Kind(
+            "api_key.created",
+            "API key created",
+            "A new API key can now read or change the program's data.",
+            audience="api_keys.manage",
+        ),
+        Kind(
+            "api_key.revoked",
+            "API key revoked",
+            "An API key was revoked; integrations using it stop working.",
+            audience="api_keys.manage",
+        ),
+        Kind(
+            "webhook.delivery_failed",
+            "Webhook delivery failed",
+            "A webhook endpoint did not accept an event after every retry.",
+            audience="webhooks.manage",
+        ),
+        Kind(
+            "webhook.endpoint_disabled",
+            "Webhook endpoint disabled",
+            "A webhook endpoint kept failing and was disabled.",
+            audience="webhooks.manage",
+        ),
+    ]
+}
+
+
+def get_kind(key: str) -> Kind:
+    """The registered kind; an unknown key is a programming error."""
+    try:
+        return KINDS[key]
+    except KeyError:
+        raise ValueError(f"Unknown notification kind {key!r}: register it in prm/notifications/kinds.py.") from None
+
+
+def kinds_for(membership) -> list[Kind]:
+    """The kinds that can reach this member, in registry order."""
+    return [kind for kind in KINDS.values() if policy.can(membership, kind.audience)]
