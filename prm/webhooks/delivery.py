@@ -1,0 +1,310 @@
+"""One delivery attempt: claim the row, check the target, POST the signed message, log it, decide what next.
+
+Called by the `deliver_webhook` task inside the tenant's transaction. The row lock taken by the claim is held
+until that transaction ends, so one delivery is never attempted twice at once (a second task skips it), and a
+worker killed during the POST leaves the delivery pending and due: the `deliver_due_webhooks` sweep sends it
+again. Delivery is therefore at least once; receivers drop repeats by the `webhook-id` header, which is the same
+for every attempt of a delivery.
+
+Retries follow RETRY_SCHEDULE, measured from the delivery's creation (about the time of the event), each
+moment moved by ±15 % so that an endpoint coming back is not hit by every delivery at once (the schedule's steps
+are more than 15 % apart, so jitter never swaps two retries). A retry moment that
+has passed already (a worker was down) is skipped rather than tried in a burst. When no moment is left (24 h),
+the delivery has failed: tenant admins are told, and after PRM_WEBHOOK_DISABLE_AFTER deliveries in a row have
+failed the endpoint is disabled. A `410 Gone` answer disables the endpoint at once.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from prm.models import Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from prm.models.webhooks import DeliveryStatus
+from prm.tenancy import current_tenant
+from prm.webhooks import urlguard
+from prm.webhooks.signing import signature_headers
+
+RETRY_SCHEDULE: tuple[timedelta, ...] = (
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+    timedelta(hours=14),
+    timedelta(hours=20),
+    timedelta(hours=24),
+)
+RETRY_JITTER = 0.15
+MIN_RETRY_GAP = timedelta(seconds=1)
+DISABLE_AFTER = 20
+TIMEOUT = httpx.Timeout(15.0, connect=10.0)
+MAX_ADDRESSES_TRIED = 3  # keeps one attempt well inside the task's time limit
+USER_AGENT = "PRM-Webhooks/1"
+MAX_ERROR_LENGTH = 500
+# At most one "deliveries are failing" notice per endpoint in this period (an endpoint down for a day would
+# otherwise notify once per event).
+FAILURE_NOTICE_PERIOD = timedelta(hours=24)
+# Notification kinds (registered in prm.notifications.kinds), sent to the tenant admins.
+KIND_DELIVERY_FAILED = "webhook.delivery_failed"
+KIND_ENDPOINT_DISABLED = "webhook.endpoint_disabled"
+
+
+def retry_schedule() -> tuple[timedelta, ...]:
+    configured = getattr(settings, "PRM_WEBHOOK_RETRY_SCHEDULE", None)
+    if configured is None:
+        return RETRY_SCHEDULE
+    return tuple(step if isinstance(step, timedelta) else timedelta(seconds=step) for step in configured)
+
+
+def disable_after() -> int:
+    return int(getattr(settings, "PRM_WEBHOOK_DISABLE_AFTER", DISABLE_AFTER))
+
+
+def next_attempt_time(
+    *, first_attempt_at: datetime, now: datetime, attempts_made: int, rng: random.Random | None = None
+) -> datetime | None:
+    """When to try again after the `attempts_made`-th automatic attempt failed at `now`, or None when the retry
+    window is over.
+
+    The n-th retry is due RETRY_SCHEDULE[n - 1] after the first attempt, moved by up to ±RETRY_JITTER. A moment
+    that has passed already (workers were down) is skipped, so a late delivery does not retry in a burst."""
+    rng = rng or random
+    schedule = retry_schedule()
+    for offset in schedule[max(attempts_made - 1, 0) :]:
+        moment = first_attempt_at + offset
+        if moment > now:
+            spread = offset.total_seconds() * RETRY_JITTER
+            moment += timedelta(seconds=rng.uniform(-spread, spread))
+            # Jitter never pushes a retry past the window's end, nor before now.
+            return max(min(moment, first_attempt_at + schedule[-1]), now + MIN_RETRY_GAP)
+    return None
+
+
+def message_id(delivery: WebhookDelivery) -> str:
+    """The `webhook-id`: one per event and endpoint, the same for every attempt (receivers deduplicate on it)."""
+    return f"msg_{delivery.pk}"
+
+
+def message_body(event) -> bytes:
+    """The Standard Webhooks envelope; `data` is the event as `GET /api/v1/events/{id}/` shows it."""
+    from prm.api.views import EventSerializer
+
+    envelope = {
+        "type": event.type,
+        "timestamp": event.occurred_at.isoformat().replace("+00:00", "Z"),
+        "data": EventSerializer(event).data,
+    }
+    return json.dumps(envelope, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    duration_ms: int
+    error: str = ""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    delivery: WebhookDelivery | None
+    outcome: Outcome | None = None
+    retry_at: datetime | None = None
+    skipped: str = ""
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    kind = {
+        httpx.ConnectTimeout: "Connection timed out",
+        httpx.ReadTimeout: "No answer within 15 seconds",
+        httpx.WriteTimeout: "Sending timed out",
+        httpx.ConnectError: "Could not connect",
+    }.get(type(exc), type(exc).__name__)
+    detail = str(exc)
+    return (f"{kind}: {detail}" if detail else kind)[:MAX_ERROR_LENGTH]
+
+
+def post(target: urlguard.Target, *, body: bytes, headers: dict[str, str]) -> Outcome:
+    """POST to the checked addresses in turn (the next one only if connecting fails); never follows redirects,
+    never reads the response body."""
+    started = time.monotonic()
+    extensions = {"sni_hostname": target.tls_server_name} if target.url.scheme == "https" else {}
+    error = "Could not connect"
+    # trust_env=False: no proxy from the environment, whose address the URL guard never checked.
+    with httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False) as client:
+        for address in target.addresses[:MAX_ADDRESSES_TRIED]:
+            request = client.build_request(
+                "POST",
+                target.pinned_url(address),
+                content=body,
+                headers={**headers, "Host": target.host_header},
+                extensions=extensions,
+            )
+            try:
+                response = client.send(request, stream=True)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                error = _describe(exc)
+                continue
+            except httpx.HTTPError as exc:
+                return Outcome(None, _elapsed_ms(started), _describe(exc))
+            response.close()
+            return Outcome(response.status_code, _elapsed_ms(started))
+    return Outcome(None, _elapsed_ms(started), error)
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def send(delivery: WebhookDelivery, *, now: datetime) -> Outcome:
+    """Check the endpoint's URL again (DNS may have changed) and POST the signed message."""
+    endpoint = delivery.endpoint
+    try:
+        target = urlguard.check(endpoint.url)
+    except urlguard.TargetRefused as refused:
+        return Outcome(None, 0, refused.message[:MAX_ERROR_LENGTH])
+    body = message_body(delivery.event)
+    headers = {
+        **signature_headers(endpoint, msg_id=message_id(delivery), timestamp=int(time.time()), body=body, now=now),
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+    }
+    return post(target, body=body, headers=headers)
+
+
+def attempt(*, delivery_id: int, manual: bool = False) -> AttemptResult:
+    """Make one attempt of a delivery that is due (or any delivery, for a manual redelivery) and record it."""
+    now = timezone.now()
+    candidates = WebhookDelivery.objects.select_related("endpoint", "event").filter(pk=delivery_id)
+    if not manual:
+        candidates = candidates.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    # A redelivery asked for by a person waits for an automatic attempt in progress; automatic ones skip it.
+    delivery = candidates.select_for_update(of=("self",), skip_locked=not manual).first()
+    if delivery is None:
+        return AttemptResult(None, skipped="not due, already done, or being attempted")
+    if not delivery.endpoint.is_active:
+        return AttemptResult(delivery, skipped="endpoint disabled")
+
+    outcome = send(delivery, now=now)
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        status_code=outcome.status_code,
+        duration_ms=outcome.duration_ms,
+        error=outcome.error,
+        manual=manual,
+    )
+    delivery.attempt_count += 1
+    delivery.last_status_code = outcome.status_code
+    delivery.last_duration_ms = outcome.duration_ms
+    delivery.last_error = outcome.error
+    retry_at = None
+    if outcome.succeeded:
+        delivery.status = DeliveryStatus.SUCCEEDED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).exclude(consecutive_failures=0).update(
+            consecutive_failures=0, updated_at=now
+        )
+    elif outcome.status_code == 410:
+        if delivery.status == DeliveryStatus.PENDING:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+        disable_endpoint(delivery.endpoint, reason="The receiver answered 410 Gone: it asked for no more webhooks.")
+    elif not manual:
+        automatic = WebhookAttempt.objects.filter(delivery=delivery, manual=False).count()
+        retry_at = next_attempt_time(first_attempt_at=delivery.created_at, now=now, attempts_made=automatic)
+        delivery.next_attempt_at = retry_at
+        if retry_at is None:
+            delivery.status = DeliveryStatus.FAILED
+            _record_failed_delivery(delivery, now=now)
+    # A failed manual attempt leaves the delivery as it was (still scheduled, failed, or delivered before).
+    delivery.save(
+        update_fields=[
+            "status",
+            "attempt_count",
+            "next_attempt_at",
+            "last_status_code",
+            "last_duration_ms",
+            "last_error",
+            "delivered_at",
+            "updated_at",
+        ]
+    )
+    return AttemptResult(delivery, outcome=outcome, retry_at=retry_at)
+
+
+def _endpoint_url(endpoint: WebhookEndpoint) -> str:
+    return reverse("webhook_detail", args=[current_tenant().slug, endpoint.pk])
+
+
+def _tenant_admins():
+    from prm.roles import Role
+    from prm.selectors import members_list
+
+    return [membership.user for membership in members_list().filter(role=Role.TENANT_ADMIN, is_active=True)]
+
+
+def _record_failed_delivery(delivery: WebhookDelivery, *, now: datetime) -> None:
+    """A delivery ran out of retries: count it against the endpoint, tell the admins, disable if sustained."""
+    from prm.notifications import notify
+
+    endpoint = delivery.endpoint
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=F("consecutive_failures") + 1, updated_at=now
+    )
+    endpoint.refresh_from_db(fields=["consecutive_failures", "is_active"])
+    if endpoint.consecutive_failures >= disable_after():
+        disable_endpoint(
+            endpoint,
+            reason=f"Disabled after {endpoint.consecutive_failures} deliveries in a row failed for 24 hours.",
+        )
+        return
+    url = _endpoint_url(endpoint)
+    recently_told = Notification.objects.filter(
+        kind=KIND_DELIVERY_FAILED, url=url, created_at__gte=now - FAILURE_NOTICE_PERIOD
+    ).exists()
+    if not recently_told:
+        notify(
+            users=_tenant_admins(),
+            kind=KIND_DELIVERY_FAILED,
+            title=f"A webhook delivery to {endpoint.url} failed",
+            body=(
+                f"The {delivery.event.type} event could not be delivered for 24 hours "
+                f"(last answer: {delivery.last_status_code or delivery.last_error or 'none'}). "
+                "You can redeliver it from the endpoint's delivery log once the receiver works again."
+            ),
+            url=url,
+        )
+
+
+def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str) -> None:
+    """Stop delivering to an endpoint and tell the tenant admins why (once: a disabled endpoint stays quiet)."""
+    from prm.notifications import notify
+
+    changed = WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(
+        is_active=False, disabled_reason=reason[:200], updated_at=timezone.now()
+    )
+    endpoint.is_active, endpoint.disabled_reason = False, reason[:200]
+    if changed:
+        notify(
+            users=_tenant_admins(),
+            kind=KIND_ENDPOINT_DISABLED,
+            title=f"Webhook endpoint {endpoint.url} was disabled",
+            body=f"{reason} Fix the receiver, then activate the endpoint again: pending deliveries resume.",
+            url=_endpoint_url(endpoint),
+        )

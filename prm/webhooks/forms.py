@@ -1,0 +1,36 @@
+from django import forms
+
+from prm.forms import BootstrapForm
+from prm.webhooks.services import KNOWN_EVENT_TYPES
+
+
+class EndpointForm(BootstrapForm, forms.Form):
+    """URL, description and event types of an endpoint. The service checks the URL (http(s), public address)."""
+
+    url = forms.CharField(
+        label="URL",
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://example.com/webhooks/prm", "autocomplete": "off"}),
+        help_text="An http:// or https:// address on the public internet. https is strongly advised.",
+    )
+    description = forms.CharField(max_length=200, required=False, help_text="What receives these webhooks.")
+    event_types = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Leave empty to receive every event. Ctrl/⌘-click to choose several.",
+    )
+    other_event_types = forms.CharField(
+        required=False,
+        label="Other event types",
+        help_text="Comma-separated, such as deal.approved, for event types not listed above.",
+    )
+
+    def __init__(self, *args, current_event_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        known = sorted(set(KNOWN_EVENT_TYPES) | set(current_event_types))
+        self.fields["event_types"].choices = [(t, t) for t in known]
+
+    def chosen_event_types(self) -> list[str]:
+        """The selected and the typed event types together (the service validates and deduplicates them)."""
+        typed = self.cleaned_data.get("other_event_types", "").split(",")
+        return [*self.cleaned_data.get("event_types", []), *typed]
