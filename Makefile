@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Runs a command with DATABASE_URL / REDIS_URL pointing at embedded PostgreSQL and Redis when they are unset.
 EMBEDDED := $(PY) -m prm.embedded --
 
-.PHONY: install run test lint format bench screenshots clean
+.PHONY: install run test lint format bench screenshots schema clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -48,3 +48,7 @@ bench: install
 ## Refresh the README's screenshots (docs/screenshots) from the browser tests.
 screenshots: install
 	PRM_SCREENSHOTS=1 $(EMBEDDED) $(PY) -m pytest tests/e2e -q
+
+## Refresh the committed OpenAPI document after an API change; tests/api/test_schema.py fails (with the diff) until it matches.
+schema: install
+	$(PY) manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml

@@ -46,6 +46,7 @@ def main(argv=None):
     parser.add_argument("--partners", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--api-seconds", type=float, default=8.0, help="load duration per API endpoint")
+    parser.add_argument("--webhook-events", type=int, default=300, help="events relayed to the local receiver")
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
@@ -97,14 +98,19 @@ def main(argv=None):
         admin = Membership.objects.get(user=admin_user)
         _key, raw_key = api_key_create(actor=admin, name="bench", scopes=["partners:read"])
     api = api_overhead(raw_key, seconds=args.api_seconds)
+
+    from bench.webhooks import relay_throughput
+
+    webhooks = relay_throughput(tenant, events=args.webhook_events)
     report = {
-        "benchmark": "core pages and API",
+        "benchmark": "core pages, API overhead, webhook relay",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
         "generate_seconds": round(generate_seconds, 2),
         "pages": results,
         "api_overhead": api,
+        "webhook_relay": webhooks,
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -16,6 +16,7 @@ tenant_patterns = [
     path("", include("partners.urls")),
     path("", include("prm.webhooks.urls")),
     path("", include("prm.notifications.urls")),
+    path("", include("prm.api.page_urls")),
 ]
 
 urlpatterns = [
@@ -26,3 +27,6 @@ urlpatterns = [
     path("api/v1/", include("prm.api.urls")),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]
+
+# Unknown /api/ addresses answer a problem+json 404; everything else the site's 404 page.
+handler404 = "prm.api.exceptions.handler404"

@@ -1,10 +1,11 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from prm.api.problems import PROBLEM_CONTENT_TYPE, problem
+from prm.api.problems import PROBLEM_CONTENT_TYPE, problem, problem_response
 from prm.errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
 
 
@@ -77,3 +78,11 @@ def problem_exception_handler(exc, context):
     return Response(
         body, status=response.status_code, headers=dict(response.headers), content_type=PROBLEM_CONTENT_TYPE
     )
+
+
+def handler404(request, exception=None):
+    """The site's 404 handler (`handler404` in prm/urls.py): an address under /api/ that no route matches is a
+    problem+json 404 like every other API error; anywhere else, Django's usual page."""
+    if request.path_info.startswith("/api/"):
+        return problem_response(404, "There is no such endpoint. The API is described at /api/v1/docs/.")
+    return page_not_found(request, exception)

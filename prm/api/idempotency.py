@@ -2,13 +2,17 @@
 
 The key is claimed with INSERT … ON CONFLICT DO NOTHING inside the request's transaction. A concurrent request
 with the same key waits on the unique index until the first commits, then replays its response; if the first
-rolled back, the second proceeds as if it were first. The same key with another body is refused with 422.
+rolled back, the second proceeds as if it were first. The same key with another request — another body, path or
+credential — is refused with 422. Keys are unique per tenant and kept 24 hours (prm.tasks.prune_idempotency_records).
 """
 
 import hashlib
+import json
+import re
 
 from django.db import connection
-from rest_framework.response import Response
+from django.http import HttpResponse
+from rest_framework import exceptions
 
 from prm.api.exceptions import IdempotencyConflict, IdempotencyMismatch
 from prm.models import IdempotencyRecord
@@ -16,20 +20,40 @@ from prm.tenancy import current_tenant
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# Printable ASCII, like Stripe's keys (a UUID is the usual choice); it is stored and compared as text.
+KEY_PATTERN = re.compile(r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$")
 IN_FLIGHT = 0  # status_code of a claimed key whose response is not stored yet
 
 
+def validate_key(key: str) -> None:
+    if len(key) > MAX_KEY_LENGTH or not KEY_PATTERN.match(key):
+        raise exceptions.ValidationError(
+            {HEADER: [f"Use at most {MAX_KEY_LENGTH} printable ASCII characters (a UUID, for example)."]}
+        )
+
+
+def _credential(request) -> str:
+    api_key = getattr(request._request, "api_key", None)
+    if api_key is not None:
+        return f"api_key:{api_key.pk}"
+    return f"user:{request.user.pk}"
+
+
 def request_fingerprint(request) -> str:
+    """The request a key was first used for: method, path and query, the credential (another key of the same
+    tenant cannot replay this one's response), and the parsed body (key order and white space do not count)."""
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256()
-    digest.update(request.method.encode())
-    digest.update(request.get_full_path().encode())
-    digest.update(request.body)
+    for part in (request.method, request.get_full_path(), _credential(request), body):
+        digest.update(part.encode())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
-def claim(request, key: str) -> Response | None:
+def claim(request, key: str) -> HttpResponse | None:
     """Claim `key` for this request, or return the stored response of the request that claimed it."""
-    fingerprint = request_fingerprint(request._request)
+    validate_key(key)
+    fingerprint = request_fingerprint(request)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -48,13 +72,16 @@ def claim(request, key: str) -> Response | None:
         raise IdempotencyMismatch()
     if record.status_code == IN_FLIGHT:
         raise IdempotencyConflict()
-    response = Response(status=record.status_code, content_type=record.content_type)
-    response.replayed_content = record.response_body.encode()
+    # The stored bytes as they were sent (a plain HttpResponse: DRF would re-render, and drop the Content-Type).
+    response = HttpResponse(record.response_body, status=record.status_code, content_type=record.content_type)
     response["Idempotent-Replayed"] = "true"
+    response.idempotent_replay = True
     return response
 
 
 def store(key: str, response) -> None:
+    if getattr(response, "idempotent_replay", False):
+        return
     response.render()
     IdempotencyRecord.objects.filter(key=key).update(
         status_code=response.status_code,

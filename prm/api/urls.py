@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from partners.api import PartnerViewSet
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
+from prm.webhooks.api import WebhookDeliveryViewSet, WebhookViewSet
 
 
 class PublicSchemaView(SpectacularAPIView):
@@ -24,6 +25,7 @@ class PublicSwaggerView(SpectacularSwaggerView):
 
 class PublicRedocView(SpectacularRedocView):
     api_public = True
+    template_name = "api/redoc.html"  # without the stock template's Google Fonts links
     authentication_classes = []
     permission_classes = []
     throttle_classes = []
@@ -34,6 +36,8 @@ router.register("partners", PartnerViewSet, basename="partner")
 router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("events", EventViewSet, basename="event")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 app_name = "api"
 urlpatterns = [

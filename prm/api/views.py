@@ -4,7 +4,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from prm import selectors, services
-from prm.api.viewsets import IDEMPOTENCY_PARAMETER, TenantReadOnlyViewSet, TenantViewSetMixin, UpdatedSinceFilterSet
+from prm.api.viewsets import (
+    IDEMPOTENCY_PARAMETER,
+    SinceFilter,
+    TenantReadOnlyViewSet,
+    TenantViewSetMixin,
+    UpdatedSinceFilterSet,
+)
 from prm.models import Event, Invitation, Membership
 from prm.roles import Role
 from prm.tenancy import current_tenant_or_none
@@ -28,12 +34,14 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventFilterSet(django_filters.FilterSet):
-    type = django_filters.CharFilter()
-    subject_type = django_filters.CharFilter()
-    subject_id = django_filters.CharFilter()
-    occurred_since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    type = django_filters.CharFilter(help_text="An event type, e.g. `partner.created`.")
+    subject_type = django_filters.CharFilter(help_text="The kind of object, e.g. `partnerorganization`.")
+    subject_id = django_filters.CharFilter(help_text="The object's id.")
+    occurred_since = SinceFilter(field_name="occurred_at", lookup_expr="gte", help_text="ISO 8601 date-time.")
     # Events never change: updated_since means the same as occurred_since here.
-    updated_since = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    updated_since = SinceFilter(
+        field_name="occurred_at", lookup_expr="gte", help_text="Same as `occurred_since` (events never change)."
+    )
 
     class Meta:
         model = Event

@@ -10,38 +10,49 @@
 """
 
 import hashlib
+from datetime import UTC
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from prm.api import idempotency
 from prm.api.exceptions import PreconditionFailed
+from prm.api.schema import IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER, ConventionsAutoSchema
 
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    idempotency.HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Retrying a POST with the same key returns the first response and creates nothing twice (24 h).",
-)
-IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The ETag you read; the write is refused with 412 if the resource changed since.",
-)
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC. Python accepts offsets up to ±23:59, PostgreSQL only to ±15:59:
+    converting first means every valid ISO value can be compared; one that leaves the calendar in UTC (year 1
+    at +02:00) is an invalid value, not a server error."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class UpdatedSinceFilterSet(django_filters.FilterSet):
     """Every list filters by `updated_since` (ISO 8601) for incremental sync."""
 
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SinceFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only rows changed at or after this time (ISO 8601, e.g. 2025-01-31T00:00:00Z).",
+    )
 
 
 def etag_for(obj) -> str:
@@ -56,7 +67,12 @@ class TenantViewSetMixin:
     # The field that names an object's partner organization ("id" for partner organizations themselves);
     # None: the resource has no partner-owned rows and partner actors see only what the policy lets them.
     partner_field: str | None = "partner_organization"
-    lookup_value_regex = "[0-9]+"
+    # Any path segment reaches the view, so a malformed id is the API's 404 problem, not the site's HTML 404 page
+    # (the lookup refuses a non-integer as not found); the schema documents the id as an integer.
+    lookup_value_regex = "[^/]+"
+    # JSON in, JSON out: one body format to document, fingerprint (Idempotency-Key) and fuzz.
+    parser_classes = [JSONParser]
+    schema = ConventionsAutoSchema()
 
     @property
     def actor(self):
@@ -89,8 +105,6 @@ class TenantViewSetMixin:
         self._idempotency_key = None
         key = request.headers.get(idempotency.HEADER)
         if request.method == "POST" and key:
-            if len(key) > idempotency.MAX_KEY_LENGTH:
-                raise exceptions.ValidationError({idempotency.HEADER: ["At most 255 characters."]})
             replay = idempotency.claim(request, key)
             if replay is not None:
                 raise _Replay(replay)
@@ -103,11 +117,7 @@ class TenantViewSetMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        replayed = getattr(response, "replayed_content", None)
-        if replayed is not None:
-            response.render()
-            response.content = replayed
-        elif getattr(self, "_idempotency_key", None) and response.status_code < 500:
+        if getattr(self, "_idempotency_key", None) and response.status_code < 500:
             idempotency.store(self._idempotency_key, response)
         return response
 
@@ -137,11 +147,6 @@ class TenantModelViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
-    @extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
-    @extend_schema(parameters=[IF_MATCH_PARAMETER])
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
@@ -152,11 +157,9 @@ class TenantModelViewSet(TenantViewSetMixin, viewsets.ModelViewSet):
             instance = self.perform_update(serializer)
         return Response(self.get_serializer(instance).data, headers={"ETag": etag_for(instance)})
 
-    @extend_schema(parameters=[IF_MATCH_PARAMETER])
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
-    @extend_schema(parameters=[IF_MATCH_PARAMETER])
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
         self.check_if_match(instance)
@@ -168,8 +171,12 @@ class ExternalIdUpsertMixin(mixins.CreateModelMixin):
     """POST with an `external_id` that already exists updates that object (200) instead of creating (201):
     a CRM can push the same record again and again."""
 
+    upsert_by_external_id = True  # read by ConventionsAutoSchema to document the 200
+
     def create(self, request, *args, **kwargs):
-        external_id = (request.data.get("external_id") or "").strip() if hasattr(request.data, "get") else ""
+        # Only a well-formed external_id can name an existing object; anything else is the serializer's to refuse.
+        external_id = request.data.get("external_id") if isinstance(request.data, dict) else None
+        external_id = external_id.strip() if isinstance(external_id, str) and "\x00" not in external_id else ""
         existing = self.get_queryset().filter(external_id=external_id).first() if external_id else None
         if existing is None:
             serializer = self.get_serializer(data=request.data)
@@ -183,3 +190,18 @@ class ExternalIdUpsertMixin(mixins.CreateModelMixin):
             instance = self.perform_update(serializer)
             code = status.HTTP_200_OK
         return Response(self.get_serializer(instance).data, status=code, headers={"ETag": etag_for(instance)})
+
+
+__all__ = [
+    # ConventionsAutoSchema documents these headers on every POST and update; importable from here for views that
+    # name them in @extend_schema.
+    "IDEMPOTENCY_PARAMETER",
+    "IF_MATCH_PARAMETER",
+    "ExternalIdUpsertMixin",
+    "SinceFilter",
+    "TenantModelViewSet",
+    "TenantReadOnlyViewSet",
+    "TenantViewSetMixin",
+    "UpdatedSinceFilterSet",
+    "etag_for",
+]

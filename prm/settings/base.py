@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "prm.context_processors.portal",
+                "prm.notifications.context_processors.bell",
             ],
         },
     },
@@ -130,7 +131,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
+# Any Django email backend (e.g. Anymail's, configured through ANYMAIL); EMAIL_URL sets SMTP instead.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+ANYMAIL = env.json("ANYMAIL", default={})
 EMAIL_URL = env("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
@@ -178,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "prm.tasks.clear_expired_sessions", "schedule": timedelta(hours=6)},
     "sweep-outbox": {"task": "prm.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     "prune-idempotency-records": {"task": "prm.tasks.prune_idempotency_records", "schedule": timedelta(hours=1)},
+    # Deliveries whose retry message was lost (a worker died) are picked up here.
+    "deliver-due-webhooks": {"task": "prm.webhooks.tasks.deliver_due_webhooks", "schedule": timedelta(minutes=1)},
 }
 
 REST_FRAMEWORK = {
@@ -203,17 +208,23 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "PRM API",
     "VERSION": "1.0.0",
-    "DESCRIPTION": (BASE_DIR / "docs" / "api-intro.md").read_text()
-    if (BASE_DIR / "docs" / "api-intro.md").exists()
-    else "",
+    # The schema's introduction (authentication, errors, conventions) is the API guide itself.
+    "DESCRIPTION": (BASE_DIR / "docs" / "api.md").read_text(),
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookDeliveryStatusEnum": "prm.models.webhooks.DeliveryStatus",
+        "PartnerStatusEnum": "partners.models.PartnerStatus",
+    },
 }
+
+# Webhooks may not target private, loopback or link-local addresses unless this is set (a lab, a test receiver).
+PRM_WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("PRM_WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+PRM_WEBHOOK_DISABLE_AFTER = env.int("PRM_WEBHOOK_DISABLE_AFTER", default=20)
 
 PRM_INVITATION_TTL = timedelta(hours=env.int("PRM_INVITATION_TTL_HOURS", default=72))
 PRM_LOGO_MAX_BYTES = 512 * 1024

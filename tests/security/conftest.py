@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import pytest
 
 from prm.events import record_event
+from prm.models import WebhookDelivery, WebhookEndpoint
+from prm.notifications import notify
 from prm.roles import Role
 from prm.services import invitation_create
 from prm.tenancy import tenant_context
@@ -29,6 +31,9 @@ class World:
     invitation: object
     token: str
     event: object
+    notification: object
+    endpoint: object = None
+    delivery: object = None
 
 
 # URL parameter -> the tenant-A object (owned by organization X) the harness puts in the route.
@@ -37,6 +42,9 @@ OBJECT_KWARGS = {
     "membership_id": lambda w: w.member_x.pk,
     "invitation_id": lambda w: w.invitation.pk,
     "token": lambda w: w.token,
+    "notification_id": lambda w: w.notification.pk,
+    "endpoint_id": lambda w: w.endpoint.pk,
+    "delivery_id": lambda w: w.delivery.pk,
 }
 
 
@@ -55,4 +63,30 @@ def world(django_capture_on_commit_callbacks):
             actor=member_x, email="invitee@xylophone.example", role=Role.PARTNER_SALES, partner_organization=org_x
         )
         event = record_event("partner.updated", subject=org_x, payload={"name": org_x.name}, actor=admin_a)
-    return World(tenant_a, tenant_b, org_x, org_y, member_x, partner_y, admin_a, admin_b, invitation, token, event)
+        [notification] = notify(
+            users=[member_x.user],
+            kind="invitation.accepted",
+            title="invitee@xylophone.example joined Xylophone Secure",
+            url=f"/t/tenant-a/partners/{org_x.pk}/",
+        )
+        # A webhook endpoint of tenant A (its description carries the tenant's marker) and one delivery to it.
+        endpoint = WebhookEndpoint.objects.create(
+            url="https://hooks.alpha.example/prm", description="Alpha Vendor CRM", secret="whsec_QWxwaGE="
+        )
+        delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event)
+    return World(
+        tenant_a,
+        tenant_b,
+        org_x,
+        org_y,
+        member_x,
+        partner_y,
+        admin_a,
+        admin_b,
+        invitation,
+        token,
+        event,
+        notification=notification,
+        endpoint=endpoint,
+        delivery=delivery,
+    )

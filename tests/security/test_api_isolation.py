@@ -26,6 +26,8 @@ API_OBJECTS = {
     "member": lambda w: w.member_x.pk,
     "invitation": lambda w: w.invitation.pk,
     "event": lambda w: w.event.pk,
+    "webhook": lambda w: w.endpoint.pk,
+    "webhook-delivery": lambda w: w.delivery.pk,
 }
 
 
