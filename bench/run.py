@@ -23,6 +23,7 @@ def measure(client, url, repeat):
 
     timings = []
     queries = None
+    client.get(url)  # warm-up (template loading, first connection), not measured
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
@@ -97,7 +98,7 @@ def main(argv=None):
     with tenant_context(tenant):
         admin = Membership.objects.get(user=admin_user)
         _key, raw_key = api_key_create(actor=admin, name="bench", scopes=["partners:read"])
-    api = api_overhead(raw_key, seconds=args.api_seconds)
+    api = api_overhead(raw_key, tenant.pk, seconds=args.api_seconds)
 
     from bench.webhooks import relay_throughput
 

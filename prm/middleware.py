@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from prm.api.keys import ApiKeyActor, resolve_key
+from prm.api.keys import ApiKeyActor, find_key, tenant_of_key
 from prm.api.problems import problem_response
 from prm.models import Tenant
 from prm.selectors import membership_for
@@ -87,15 +87,20 @@ class TenantMiddleware:
         authorization = request.headers.get("Authorization", "")
         if authorization:
             scheme, _, raw = authorization.partition(" ")
-            resolved = resolve_key(raw.strip()) if scheme.lower() == "bearer" else None
-            if resolved is None:
-                return problem_response(
-                    401,
-                    "The API key is missing, malformed, unknown, revoked or expired.",
-                    headers={"WWW-Authenticate": 'Bearer realm="api"'},
-                )
-            tenant, api_key = resolved
+            raw = raw.strip()
+            tenant = tenant_of_key(raw) if scheme.lower() == "bearer" else None
+            refused = problem_response(
+                401,
+                "The API key is missing, malformed, unknown, revoked or expired.",
+                headers={"WWW-Authenticate": 'Bearer realm="api"'},
+            )
+            if tenant is None:
+                return refused
+            # One transaction for the key's check and the request: the key is looked up under its own tenant.
             with tenant_context(tenant):
+                api_key = find_key(raw)
+                if api_key is None:
+                    return refused
                 request.tenant, request.api_key, request.membership = tenant, api_key, ApiKeyActor(api_key)
                 return _run_view(request, view_func, view_args, view_kwargs)
         if not request.user.is_authenticated:

@@ -13,6 +13,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,11 +22,12 @@ from prm.errors import PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.models import ApiKey, Tenant
 from prm.roles import Role
-from prm.tenancy import tenant_context
+from prm.tenancy import current_tenant
 
 KEY_PATTERN = re.compile(r"^prm_([0-9a-z]{1,13})_([A-Za-z0-9_-]{43})$")
 PREFIX_SECRET_CHARS = 8
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+KEY_CACHE_SECONDS = 60
 
 # Resources an API key can be granted, each as `<resource>:read` or `<resource>:write` (write implies read).
 RESOURCES = ("partners", "members", "invitations", "events", "webhooks")
@@ -103,28 +105,44 @@ def api_key_revoke(*, actor, api_key: ApiKey) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at", "updated_at"])
+        cache.delete(_cache_key(api_key.key_hash))
         record_event("api_key.revoked", subject=api_key, payload={"prefix": api_key.prefix}, actor=actor)
     return api_key
 
 
-def resolve_key(raw: str) -> tuple[Tenant, ApiKey] | None:
-    """The tenant and usable key a raw key names, or None (unknown, malformed, revoked or expired)."""
+def tenant_of_key(raw: str) -> Tenant | None:
+    """The active tenant a raw key names (its `prm_<tenant>_` part), or None for a malformed key."""
     match = KEY_PATTERN.match(raw or "")
     if not match:
         return None
-    tenant = Tenant.objects.filter(pk=int(match.group(1), 36), is_active=True).first()
-    if tenant is None:
-        return None
-    with tenant_context(tenant):
+    return Tenant.objects.filter(pk=int(match.group(1), 36), is_active=True).first()
+
+
+def _cache_key(key_hash: str) -> str:
+    return f"api-key:{key_hash}"
+
+
+def find_key(raw: str) -> ApiKey | None:
+    """The usable key (of the current tenant) that `raw` is, or None (unknown, revoked or expired).
+
+    Keys are cached for a minute by their hash (only the key's holder can ask for that entry); revoking a key
+    deletes its entry, and expiry is checked on every use."""
+    key_hash = hash_key(raw)
+    api_key = cache.get(_cache_key(key_hash))
+    if api_key is None or api_key.tenant_id != current_tenant().pk:
         api_key = ApiKey.objects.select_related("partner_organization").filter(prefix=visible_prefix(raw)).first()
-        if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_key(raw)) or not api_key.is_usable():
+        if api_key is None or not hmac.compare_digest(api_key.key_hash, key_hash):
             return None
-        now = timezone.now()
-        if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
-            # At most one write a minute per key: "last used" needs no more precision than that.
-            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-            api_key.last_used_at = now
-    return tenant, api_key
+        cache.set(_cache_key(key_hash), api_key, KEY_CACHE_SECONDS)
+    if not api_key.is_usable():
+        return None
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+        # At most one write a minute per key: "last used" needs no more precision than that.
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+        cache.set(_cache_key(key_hash), api_key, KEY_CACHE_SECONDS)
+    return api_key
 
 
 class ApiKeyActor:

@@ -1,6 +1,7 @@
 """Authentication: API keys as `Authorization: Bearer`, and the portal's session with `X-Tenant` and CSRF."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -80,9 +81,10 @@ def test_expired_key_gets_401(tenant):
     api_key, raw = make_api_key(tenant, scopes=["partners:read"], expires_at=timezone.now() + timedelta(days=1))
     client = key_client(raw)
     assert client.get("/api/v1/partners/").status_code == 200
-    with tenant_context(tenant):
-        ApiKey.objects.filter(pk=api_key.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert_refused_key(client.get("/api/v1/partners/"))
+    # A day and a second later (the key is cached meanwhile: expiry is still checked on every use).
+    later = timezone.now() + timedelta(days=1, seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert_refused_key(client.get("/api/v1/partners/"))
 
 
 def test_key_of_a_deactivated_program_gets_401(tenant, admin_key):
@@ -109,18 +111,21 @@ def test_key_is_stored_only_as_a_hash_and_a_visible_prefix(tenant, admin_key):
 def test_last_used_time_is_recorded_at_most_once_a_minute(tenant, admin_key):
     api_key, raw = admin_key
     assert api_key.last_used_at is None
+
+    def last_used():
+        with tenant_context(tenant):
+            return ApiKey.objects.get(pk=api_key.pk).last_used_at
+
+    start = timezone.now()
     key_client(raw).get("/api/v1/partners/")
-    with tenant_context(tenant):
-        first = ApiKey.objects.get(pk=api_key.pk).last_used_at
-        assert first is not None and timezone.now() - first < timedelta(seconds=30)
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=first - timedelta(seconds=30))
-    key_client(raw).get("/api/v1/partners/")
-    with tenant_context(tenant):
-        assert ApiKey.objects.get(pk=api_key.pk).last_used_at == first - timedelta(seconds=30)
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=first - timedelta(minutes=2))
-    key_client(raw).get("/api/v1/partners/")
-    with tenant_context(tenant):
-        assert ApiKey.objects.get(pk=api_key.pk).last_used_at > first
+    first = last_used()
+    assert first is not None and first - start < timedelta(seconds=30)
+    with mock.patch("django.utils.timezone.now", return_value=first + timedelta(seconds=30)):
+        key_client(raw).get("/api/v1/partners/")
+    assert last_used() == first
+    with mock.patch("django.utils.timezone.now", return_value=first + timedelta(minutes=2)):
+        key_client(raw).get("/api/v1/partners/")
+    assert last_used() == first + timedelta(minutes=2)
 
 
 # The portal's own use: session + X-Tenant ----------------------------------------------------------------------
