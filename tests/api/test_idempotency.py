@@ -14,6 +14,7 @@ from prm.models import IdempotencyRecord
 from prm.tasks import prune_idempotency_records
 from prm.tenancy import tenant_context
 from tests.api.conftest import fields_of, key_client, problem_of
+from tests.concurrency import wait_until_waiting_for_a_lock
 from tests.factories import TenantFactory, make_api_key
 
 pytestmark = pytest.mark.django_db
@@ -118,17 +119,6 @@ def test_keys_are_kept_24_hours_then_pruned(tenant, api):
 
 
 # Two requests with the same key at the same moment ------------------------------------------------------------
-
-
-def wait_until_waiting_for_a_lock(cursor, pid, limit=2000):
-    """Block until the session `pid` waits on a lock (pg_locks is live, not a snapshot)."""
-    pause = threading.Event()
-    for _ in range(limit):
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
-        if cursor.fetchone()[0]:
-            return
-        pause.wait(0.005)
-    raise AssertionError("the second request never waited for the first")
 
 
 @pytest.mark.django_db(transaction=True)

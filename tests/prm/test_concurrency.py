@@ -10,18 +10,8 @@ from prm.errors import DomainError, ValidationFailed
 from prm.models import Invitation
 from prm.roles import Role
 from prm.tenancy import tenant_context
+from tests.concurrency import wait_until_waiting_for_a_lock
 from tests.factories import StaffFactory
-
-
-def wait_until_waiting_for_a_lock(cursor, pid, limit=2000):
-    """Block until the session `pid` waits on a lock (pg_locks is live, not a snapshot)."""
-    pause = threading.Event()
-    for _ in range(limit):
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
-        if cursor.fetchone()[0]:
-            return
-        pause.wait(0.005)
-    raise AssertionError("the second invitation never waited for the first")
 
 
 @pytest.mark.django_db(transaction=True)
