@@ -3,7 +3,7 @@ these are the plain create and update that CRM integrations and staff use."""
 
 from django.db import IntegrityError, transaction
 
-from partners.models import PartnerOrganization
+from partners.models import CustomPartnerType, PartnerOrganization, PartnerType
 from prm import policy
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.events import record_event
@@ -15,9 +15,16 @@ def _payload(partner: PartnerOrganization) -> dict:
     return {field: getattr(partner, field) for field in ("id", *EDITABLE_FIELDS, "status")}
 
 
+def partner_type_is_known(partner_type: str) -> bool:
+    """A built-in partner type, or one the tenant added."""
+    return partner_type in PartnerType.values or CustomPartnerType.objects.filter(key=partner_type).exists()
+
+
 def _save(partner: PartnerOrganization) -> None:
     if not partner.name.strip():
         raise ValidationFailed("Enter the partner's name.", field="name")
+    if not partner_type_is_known(partner.partner_type):
+        raise ValidationFailed(f"Unknown partner type '{partner.partner_type}'.", field="partner_type")
     try:
         with transaction.atomic():
             partner.save()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from partners.models import PartnerOrganization
+from partners.models import PartnerOrganization, PartnerType
 from prm import policy, selectors, services
 from prm.errors import DomainError, InvalidTransition
 from prm.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm, TenantSettingsForm
@@ -76,7 +76,7 @@ class ConsoleView(TenantView):
             staff=Count("id", filter=Q(is_active=True, partner_organization__isnull=True)),
             partner_users=Count("id", filter=Q(is_active=True, partner_organization__isnull=False)),
         )
-        labels = dict(PartnerOrganization._meta.get_field("partner_type").choices)
+        labels = dict(PartnerType.choices)
         context = {
             "partner_total": sum(partners_by_status.values()),
             "partners_active": partners_by_status.get("active", 0),
