@@ -22,6 +22,16 @@ RULES: dict[str, frozenset[str]] = {
     "partners.view": ALL_ROLES,
     "partners.view_list": STAFF_ROLES,
     "partners.manage": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
+    "partners.import": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
+    "partners.export": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.ANALYST}),
+    # A partner's profile (website, domains, regions…): staff who manage partners, and its own partner admin.
+    "partners.edit_profile": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
+    "portal.edit_profile": frozenset({Role.PARTNER_ADMIN}),
+    # The people at a partner the vendor deals with.
+    "contacts.view": STAFF_ROLES | frozenset({Role.PARTNER_ADMIN}),
+    "contacts.manage": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
+    # Lifecycle steps (approve, activate, suspend, offboard, reactivate, reject): the people who run the program.
+    "partners.change_status": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
     # Partner portal and a partner's own team
     "portal.view": PARTNER_ROLES,
     "partner_team.view": frozenset({Role.PARTNER_ADMIN}),

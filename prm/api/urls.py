@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from partners.api import PartnerViewSet
+from partners.api import PartnerContactViewSet, PartnerViewSet
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
 from prm.webhooks.api import WebhookDeliveryViewSet, WebhookViewSet
 
@@ -33,6 +33,7 @@ class PublicRedocView(SpectacularRedocView):
 
 router = SimpleRouter(trailing_slash=True)
 router.register("partners", PartnerViewSet, basename="partner")
+router.register("contacts", PartnerContactViewSet, basename="contact")
 router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("events", EventViewSet, basename="event")

@@ -108,7 +108,7 @@ def test_page_and_rows_are_cached_apart(channel_manager, directory):
 def test_full_page_keeps_the_filters_in_the_form(channel_manager, directory):
     html = channel_manager.get(LIST, {"q": "north", "status": "active"}).content.decode()
 
-    assert 'name="q" value="north"' in html
+    assert 'name="search" value="north"' in html
     assert '<option value="active" selected>' in html
 
 
@@ -121,7 +121,7 @@ def test_directory_is_paginated_and_pages_keep_the_filters(channel_manager, tena
     assert len(listed(first)) == 25
     assert len(listed(second)) == 5
     assert "Page 1 of 2 · 30 partners" in first.content.decode()
-    assert 'href="?q=&status=&type=isv&page=2">Next' in first.content.decode()
+    assert 'href="?type=isv&amp;page=2">Next' in first.content.decode()
 
 
 def test_directory_counts_active_users_of_each_partner(channel_manager, tenant, partner_org):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from partners.models import PartnerContact
 from prm.events import record_event
 from prm.models import WebhookDelivery, WebhookEndpoint
 from prm.notifications import notify
@@ -34,6 +35,7 @@ class World:
     notification: object
     endpoint: object = None
     delivery: object = None
+    contact: object = None
 
 
 # URL parameter -> the tenant-A object (owned by organization X) the harness puts in the route.
@@ -45,6 +47,7 @@ OBJECT_KWARGS = {
     "notification_id": lambda w: w.notification.pk,
     "endpoint_id": lambda w: w.endpoint.pk,
     "delivery_id": lambda w: w.delivery.pk,
+    "contact_id": lambda w: w.contact.pk,
 }
 
 
@@ -74,6 +77,10 @@ def world(django_capture_on_commit_callbacks):
             url="https://hooks.alpha.example/prm", description="Alpha Vendor CRM", secret="whsec_QWxwaGE="
         )
         delivery = WebhookDelivery.objects.create(endpoint=endpoint, event=event)
+        # A contact of organization X (its email is one of X's markers).
+        contact = PartnerContact.objects.create(
+            partner_organization=org_x, name="Xenia", email="xavier@xylophone.example"
+        )
     return World(
         tenant_a,
         tenant_b,
@@ -89,4 +96,5 @@ def world(django_capture_on_commit_callbacks):
         notification=notification,
         endpoint=endpoint,
         delivery=delivery,
+        contact=contact,
     )

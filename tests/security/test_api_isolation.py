@@ -28,6 +28,7 @@ API_OBJECTS = {
     "event": lambda w: w.event.pk,
     "webhook": lambda w: w.endpoint.pk,
     "webhook-delivery": lambda w: w.delivery.pk,
+    "contact": lambda w: w.contact.pk,
 }
 
 
