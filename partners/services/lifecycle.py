@@ -1,0 +1,285 @@
+"""The partner lifecycle: steps (apply, approve, activate, suspend, reject, offboard, reactivate) that move a
+partner through STATUS_TRANSITIONS, each recording who, when and why (the row's history and a domain event)."""
+
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from partners.models import (
+    STATUS_TRANSITIONS,
+    PartnerOrganization,
+    PartnerStatus,
+)
+from partners.services.organization import partner_payload
+from prm import policy
+from prm.api.keys import _cache_key as api_key_cache_key
+from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.events import record_event
+from prm.models import ApiKey, Invitation, Membership
+from prm.tenancy import all_tenants
+
+# Lifecycle ----------------------------------------------------------------------------------------------------
+
+# Steps that take a partner's access away, or turn it down, must say why: the reason is shown to staff in the
+# history and sent with the event.
+REASON_REQUIRED = frozenset({PartnerStatus.SUSPENDED, PartnerStatus.OFFBOARDED, PartnerStatus.REJECTED})
+REASON_MAX_LENGTH = PartnerOrganization._meta.get_field("status_reason").max_length
+
+
+def _status_label(status: str) -> str:
+    return PartnerStatus(status).label if status in PartnerStatus.values else status
+
+
+def _refuse(partner: PartnerOrganization, to: str) -> InvalidTransition:
+    allowed = sorted(_status_label(s) for s in STATUS_TRANSITIONS.get(partner.status, ()))
+    hint = f" From {_status_label(partner.status)} it can go to: {', '.join(allowed)}." if allowed else ""
+    return InvalidTransition(
+        f"{partner.name} cannot go from {_status_label(partner.status)} to {_status_label(to)}.{hint}",
+        field="status",
+    )
+
+
+def _checked(*, actor, partner: PartnerOrganization, to: str, reason: str) -> tuple[PartnerOrganization, str]:
+    """Permission, row lock, transition table and reason: the partner (locked, fresh) and the cleaned reason."""
+    if not policy.can(actor, "partners.change_status", partner):
+        raise PermissionDenied("You may not change this partner's status.")
+    partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    if not partner.can_transition_to(to):
+        raise _refuse(partner, to)
+    reason = (reason or "").strip()
+    if to in REASON_REQUIRED and not reason:
+        raise ValidationFailed(f"Say why the partner is {_status_label(to).lower()}.", field="reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed(f"Keep the reason under {REASON_MAX_LENGTH} characters.", field="reason")
+    return partner, reason
+
+
+def _apply(
+    *,
+    actor,
+    partner: PartnerOrganization,
+    to: str,
+    reason: str,
+    event_type: str,
+    stamp: str | None = None,
+    extra: dict | None = None,
+) -> PartnerOrganization:
+    """Write a checked change: status, reason, the time-to-value stamp (set only the first time), history
+    (pghistory records status and status_reason with the acting user) and the event with from, to and reason."""
+    before = partner.status
+    partner.status, partner.status_reason = to, reason
+    fields = ["status", "status_reason", "updated_at"]
+    if stamp and getattr(partner, stamp) is None:
+        setattr(partner, stamp, timezone.now())
+        fields.append(stamp)
+    partner.save(update_fields=fields)
+    payload = {**partner_payload(partner), "from": before, "to": to, "reason": reason, **(extra or {})}
+    record_event(event_type, subject=partner, payload=payload, actor=actor)
+    return partner
+
+
+def _change_status(
+    *, actor, partner: PartnerOrganization, to: str, reason: str, event_type: str, stamp: str | None = None
+) -> PartnerOrganization:
+    partner, reason = _checked(actor=actor, partner=partner, to=to, reason=reason)
+    return _apply(actor=actor, partner=partner, to=to, reason=reason, event_type=event_type, stamp=stamp)
+
+
+@transaction.atomic
+def partner_apply(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+    """A prospect (or a rejected partner trying again) has applied to the program."""
+    return _change_status(
+        actor=actor,
+        partner=partner,
+        to=PartnerStatus.APPLIED,
+        reason=reason,
+        event_type="partner.applied",
+        stamp="applied_at",
+    )
+
+
+@transaction.atomic
+def partner_approve(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+    """A prospect or an applicant is accepted into the program and starts onboarding."""
+    partner_now = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    if partner_now.status not in (PartnerStatus.PROSPECT, PartnerStatus.APPLIED):
+        raise _refuse(partner_now, PartnerStatus.ONBOARDING)
+    return _change_status(
+        actor=actor,
+        partner=partner,
+        to=PartnerStatus.ONBOARDING,
+        reason=reason,
+        event_type="partner.approved",
+        stamp="approved_at",
+    )
+
+
+@transaction.atomic
+def partner_activate(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+    """An onboarding partner goes live. `activated_at` keeps the first activation (time to value)."""
+    partner_now = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    if partner_now.status != PartnerStatus.ONBOARDING:
+        raise _refuse(partner_now, PartnerStatus.ACTIVE)
+    return _change_status(
+        actor=actor,
+        partner=partner,
+        to=PartnerStatus.ACTIVE,
+        reason=reason,
+        event_type="partner.activated",
+        stamp="activated_at",
+    )
+
+
+@transaction.atomic
+def partner_suspend(*, actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
+    """Put an onboarding or active partner on hold, with a reason.
+
+    Suspension takes no access away: the partner's people still sign in, see the portal and their records, and
+    their partner-bound API keys keep working; the partner's pages say it is suspended and why. Later use cases
+    (deal registration, funds) refuse new submissions from a suspended partner. Offboarding is what cuts access."""
+    return _change_status(
+        actor=actor, partner=partner, to=PartnerStatus.SUSPENDED, reason=reason, event_type="partner.suspended"
+    )
+
+
+@transaction.atomic
+def partner_reject(*, actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
+    """Turn down a prospect or an applicant, with a reason (they may apply again later)."""
+    return _change_status(
+        actor=actor, partner=partner, to=PartnerStatus.REJECTED, reason=reason, event_type="partner.rejected"
+    )
+
+
+@transaction.atomic
+def partner_offboard(*, actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
+    """End the partnership, with a reason, and cut the partner's access at once, in this one transaction:
+
+    - every membership of the organization is deactivated (the tenant middleware then answers 404);
+    - its partner-bound API keys are revoked, and their cache entries deleted now and again after the commit
+      (a request that read the key just before the commit cannot keep a usable copy cached);
+    - its open invitations are withdrawn;
+    - the sessions of its users who have no other active membership anywhere are ended. A user who still
+      belongs to another program keeps their session: that access is theirs, and this program is closed to
+      them by the inactive membership anyway.
+
+    Nothing is deleted: the organization, its people, keys, invitations and history stay as records."""
+    partner, reason = _checked(actor=actor, partner=partner, to=PartnerStatus.OFFBOARDED, reason=reason)
+    now = timezone.now()
+    memberships = Membership.objects.select_for_update().filter(partner_organization=partner, is_active=True)
+    user_ids = list(memberships.values_list("user_id", flat=True))
+    Membership.objects.filter(partner_organization=partner, user_id__in=user_ids).update(
+        is_active=False, updated_at=now
+    )
+    keys = list(
+        ApiKey.objects.select_for_update().filter(partner_organization=partner, revoked_at__isnull=True).order_by("pk")
+    )
+    ApiKey.objects.filter(pk__in=[k.pk for k in keys]).update(revoked_at=now, updated_at=now)
+    cache_keys = [api_key_cache_key(k.key_hash) for k in keys]
+    cache.delete_many(cache_keys)
+    transaction.on_commit(lambda: cache.delete_many(cache_keys))
+    for api_key in keys:
+        payload = {"prefix": api_key.prefix, "reason": "partner offboarded"}
+        record_event("api_key.revoked", subject=api_key, payload=payload, actor=actor)
+    invitations = list(
+        Invitation.objects.select_for_update()
+        .filter(partner_organization=partner, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+        .order_by("pk")
+    )
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(revoked_at=now, updated_at=now)
+    for invitation in invitations:
+        payload = {
+            "email": invitation.email,
+            "role": invitation.role,
+            "partner_organization_id": partner.pk,
+            "reason": "partner offboarded",
+        }
+        record_event("invitation.revoked", subject=invitation, payload=payload, actor=actor)
+    sessions_ended = _end_sessions_of(_users_without_other_programs(user_ids))
+    access_removed = {
+        "memberships_deactivated": len(user_ids),
+        "api_keys_revoked": len(keys),
+        "invitations_withdrawn": len(invitations),
+        "sessions_ended": sessions_ended,
+    }
+    return _apply(
+        actor=actor,
+        partner=partner,
+        to=PartnerStatus.OFFBOARDED,
+        reason=reason,
+        event_type="partner.offboarded",
+        stamp="offboarded_at",
+        extra={"access_removed": access_removed},
+    )
+
+
+@transaction.atomic
+def partner_reactivate(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+    """Bring a partner back: suspended → active, offboarded → onboarding (agreement and profile again).
+
+    Only the status changes. Offboarding's other effects are not undone: memberships stay inactive until a
+    tenant admin reactivates people one by one on the member page, revoked API keys stay revoked (issue new ones)
+    and withdrawn invitations stay withdrawn. Months may pass between offboarding and coming back; people leave
+    the partner in between, so re-enabling everyone at once would hand access to whoever held it last."""
+    partner_now = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    targets = {PartnerStatus.SUSPENDED: PartnerStatus.ACTIVE, PartnerStatus.OFFBOARDED: PartnerStatus.ONBOARDING}
+    if partner_now.status not in targets:
+        raise InvalidTransition(
+            f"{partner_now.name} is {_status_label(partner_now.status).lower()}: only suspended or offboarded "
+            "partners can be reactivated.",
+            field="status",
+        )
+    to = targets[partner_now.status]
+    stamp = "activated_at" if to == PartnerStatus.ACTIVE else None
+    return _change_status(
+        actor=actor, partner=partner, to=to, reason=reason, event_type="partner.reactivated", stamp=stamp
+    )
+
+
+@transaction.atomic
+def partner_change_status(*, actor, partner: PartnerOrganization, status: str, reason: str = "") -> PartnerOrganization:
+    """Move a partner to `status` through the use case that leads there (the lifecycle card posts a target)."""
+    if not policy.can(actor, "partners.change_status", partner):
+        raise PermissionDenied("You may not change this partner's status.")
+    if status not in PartnerStatus.values:
+        raise ValidationFailed("Choose a status.", field="status")
+    current = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    if not current.can_transition_to(status):
+        raise _refuse(current, status)
+    use_case = {
+        PartnerStatus.APPLIED: partner_apply,
+        PartnerStatus.ONBOARDING: partner_reactivate if current.status == PartnerStatus.OFFBOARDED else partner_approve,
+        PartnerStatus.ACTIVE: partner_reactivate if current.status == PartnerStatus.SUSPENDED else partner_activate,
+        PartnerStatus.SUSPENDED: partner_suspend,
+        PartnerStatus.OFFBOARDED: partner_offboard,
+        PartnerStatus.REJECTED: partner_reject,
+    }[status]
+    return use_case(actor=actor, partner=current, reason=reason)
+
+
+def _users_without_other_programs(user_ids: list[int]) -> list[int]:
+    """Of these users, those with no active membership left in any program (a cross-tenant read, by name)."""
+    if not user_ids:
+        return []
+    with all_tenants():
+        elsewhere = set(
+            Membership.unscoped.filter(user_id__in=user_ids, is_active=True, tenant__is_active=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    return [pk for pk in user_ids if pk not in elsewhere]
+
+
+def _end_sessions_of(user_ids: list[int]) -> int:
+    """Delete the live sessions of these users; returns how many. Session data is signed and encoded, so the
+    owner is only known by decoding: the live sessions are read once, decoded, and deleted in one statement."""
+    if not user_ids:
+        return 0
+    wanted = {str(pk) for pk in user_ids}
+    live = Session.objects.filter(expire_date__gt=timezone.now()).only("session_key", "session_data")
+    keys = [
+        s.session_key for s in live.iterator(chunk_size=2000) if str(s.get_decoded().get("_auth_user_id")) in wanted
+    ]
+    if keys:
+        Session.objects.filter(session_key__in=keys).delete()
+    return len(keys)

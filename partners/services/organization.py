@@ -1,0 +1,68 @@
+"""Adding and changing partner organizations: the plain create and update CRM integrations and staff use."""
+
+from django.db import IntegrityError, transaction
+
+from partners.models import (
+    CustomPartnerType,
+    PartnerOrganization,
+    PartnerType,
+)
+from prm import policy
+from prm.errors import PermissionDenied, ValidationFailed
+from prm.events import record_event
+
+EDITABLE_FIELDS = ("name", "partner_type", "website", "country", "region", "external_id")
+
+
+def partner_payload(partner: PartnerOrganization) -> dict:
+    return {field: getattr(partner, field) for field in ("id", *EDITABLE_FIELDS, "status")}
+
+
+def partner_type_is_known(partner_type: str) -> bool:
+    """A built-in partner type, or one the tenant added."""
+    return partner_type in PartnerType.values or CustomPartnerType.objects.filter(key=partner_type).exists()
+
+
+def _save(partner: PartnerOrganization) -> None:
+    if not partner.name.strip():
+        raise ValidationFailed("Enter the partner's name.", field="name")
+    if not partner_type_is_known(partner.partner_type):
+        raise ValidationFailed(f"Unknown partner type '{partner.partner_type}'.", field="partner_type")
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError as exc:
+        if "external_id" in str(exc):
+            raise ValidationFailed("Another partner has this external_id.", field="external_id") from exc
+        raise ValidationFailed("A partner with this name exists already.", field="name") from exc
+
+
+@transaction.atomic
+def partner_create(*, actor, **fields) -> PartnerOrganization:
+    """Staff who manage partners (and tenant API keys) add a partner organization."""
+    if not policy.can(actor, "partners.manage"):
+        raise PermissionDenied("You may not add partners.")
+    partner = PartnerOrganization(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    _save(partner)
+    record_event("partner.created", subject=partner, payload=partner_payload(partner), actor=actor)
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, actor, partner: PartnerOrganization, **fields) -> PartnerOrganization:
+    if not policy.can(actor, "partners.manage", partner):
+        raise PermissionDenied("You may not change this partner.")
+    partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    changed = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS and getattr(partner, k) != v}
+    if not changed:
+        return partner
+    for field, value in changed.items():
+        setattr(partner, field, value)
+    _save(partner)
+    record_event(
+        "partner.updated",
+        subject=partner,
+        payload={**partner_payload(partner), "changed": sorted(changed)},
+        actor=actor,
+    )
+    return partner

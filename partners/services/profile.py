@@ -1,0 +1,291 @@
+"""What a partner says about itself (profile) and bulk import of partners from CSV, with a dry run."""
+
+import dataclasses
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partners import selectors
+from partners.models import (
+    CompanySize,
+    PartnerOrganization,
+)
+from prm import policy
+from prm.errors import PermissionDenied, ValidationFailed
+from prm.events import record_event
+from prm.tenancy import current_tenant
+
+# Directory, profile, bulk import and contacts -------------------------------------------------------------------
+
+# What a partner may say about itself (and staff may correct): never status, owner, tier, score or type.
+PROFILE_FIELDS = (
+    "legal_name",
+    "website",
+    "email_domains",
+    "country",
+    "region",
+    "regions",
+    "industries",
+    "company_size",
+    "customer_count",
+)
+DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+PHONE_PATTERN = re.compile(r"^[0-9+()./ x-]{3,40}$")
+MAX_LIST_ITEMS = 50
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def clean_text(value, *, field: str, max_length: int, required: str = "") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed(required, field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"At most {max_length} characters.", field=field)
+    return value
+
+
+def _clean_website(value) -> str:
+    value = clean_text(value, field="website", max_length=200)
+    if value:
+        try:
+            _url_validator(value)
+        except DjangoValidationError as exc:
+            raise ValidationFailed("Enter a web address starting with http:// or https://.", field="website") from exc
+    return value
+
+
+def _clean_list(values, *, field: str, max_length: int = 64) -> list[str]:
+    """A list of short labels, blanks dropped, duplicates removed (first one kept)."""
+    if isinstance(values, str):
+        values = re.split(r"[;,\n]", values)
+    cleaned = []
+    for value in values or []:
+        value = str(value).strip()
+        if value and value not in cleaned:
+            if len(value) > max_length:
+                raise ValidationFailed(f"'{value[:20]}…' is longer than {max_length} characters.", field=field)
+            cleaned.append(value)
+    if len(cleaned) > MAX_LIST_ITEMS:
+        raise ValidationFailed(f"At most {MAX_LIST_ITEMS} entries.", field=field)
+    return cleaned
+
+
+def _clean_domains(values) -> list[str]:
+    domains = [d.lower().removeprefix("@") for d in _clean_list(values, field="email_domains", max_length=253)]
+    bad = [d for d in domains if not DOMAIN_PATTERN.match(d)]
+    if bad:
+        raise ValidationFailed(f"Not an email domain: {', '.join(bad)} (write acme.com).", field="email_domains")
+    return list(dict.fromkeys(domains))
+
+
+def _clean_country(value) -> str:
+    value = (value or "").strip().upper()
+    if value and not COUNTRY_PATTERN.match(value):
+        raise ValidationFailed("Enter a two-letter ISO country code such as DE or US.", field="country")
+    return value
+
+
+def _clean_company_size(value) -> str:
+    value = (value or "").strip()
+    if value and value not in CompanySize.values:
+        raise ValidationFailed(f"Company size is one of {', '.join(CompanySize.values)}.", field="company_size")
+    return value
+
+
+def _clean_customer_count(value) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError as exc:
+        raise ValidationFailed("Enter a whole number of customers.", field="customer_count") from exc
+    if number < 0 or number > 2_147_483_647:
+        raise ValidationFailed("Enter a number of customers of 0 or more.", field="customer_count")
+    return number
+
+
+PROFILE_CLEANERS = {
+    "legal_name": lambda v: clean_text(v, field="legal_name", max_length=200),
+    "website": _clean_website,
+    "email_domains": _clean_domains,
+    "country": _clean_country,
+    "region": lambda v: clean_text(v, field="region", max_length=32),
+    "regions": lambda v: _clean_list(v, field="regions"),
+    "industries": lambda v: _clean_list(v, field="industries"),
+    "company_size": _clean_company_size,
+    "customer_count": _clean_customer_count,
+}
+
+
+@transaction.atomic
+def partner_profile_update(*, actor, partner: PartnerOrganization, **fields) -> PartnerOrganization:
+    """A partner admin edits its own organization's profile; staff who manage partners edit any. Only the profile
+    fields: status, owner, tier, score and type have their own use cases. Records `partner.profile_updated`."""
+    if not policy.can(actor, "partners.edit_profile", partner):
+        raise PermissionDenied("You may not change this partner's profile.")
+    for field in fields:
+        if field not in PROFILE_FIELDS:
+            raise ValidationFailed("This is not a profile field.", field=field)
+    cleaned = {field: PROFILE_CLEANERS[field](value) for field, value in fields.items()}
+    partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    changed = sorted(field for field, value in cleaned.items() if getattr(partner, field) != value)
+    if not changed:
+        return partner
+    for field in changed:
+        setattr(partner, field, cleaned[field])
+    partner.save(update_fields=[*changed, "updated_at"])
+    record_event(
+        "partner.profile_updated",
+        subject=partner,
+        payload={"id": partner.pk, "changed": changed, **{field: cleaned[field] for field in changed}},
+        actor=actor,
+    )
+    return partner
+
+
+# Bulk import --------------------------------------------------------------------------------------------------
+
+# The columns an import file may have ("name" and "partner_type" are required). Lists (email_domains, regions,
+# industries) are separated by semicolons. Columns the export adds are read-only and ignored, so an export can
+# be edited and imported again.
+IMPORT_COLUMNS = ("name", "partner_type", "external_id", "legal_name", "website", "country", "region", *PROFILE_FIELDS)
+IMPORT_COLUMNS = tuple(dict.fromkeys(IMPORT_COLUMNS))
+IGNORED_EXPORT_COLUMNS = ("id", "status", "tier", "ipp_score", "owner_email", "created_at", "users")
+REQUIRED_IMPORT_COLUMNS = ("name", "partner_type")
+MAX_IMPORT_ROWS = 10_000
+_WRITTEN_FIELDS = tuple(column for column in IMPORT_COLUMNS if column != "external_id")
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportRowError:
+    row: int  # the file's row number as a spreadsheet shows it (the header is row 1)
+    column: str
+    message: str
+
+
+@dataclasses.dataclass
+class ImportPlan:
+    to_create: list[PartnerOrganization] = dataclasses.field(default_factory=list)
+    to_update: list[PartnerOrganization] = dataclasses.field(default_factory=list)
+    errors: list[ImportRowError] = dataclasses.field(default_factory=list)
+
+    @property
+    def is_clean(self) -> bool:
+        return not self.errors
+
+
+class ImportRejected(ValidationFailed):
+    """The file has bad rows: nothing was written. `errors` lists every one."""
+
+    def __init__(self, errors: list[ImportRowError]):
+        super().__init__(f"{len(errors)} problem(s) in the file: nothing was imported.", field="file")
+        self.errors = errors
+
+
+def partners_import_check(*, rows: list[dict[str, str]]) -> ImportPlan:
+    """Validate every row of an import without writing: each bad cell is reported (row, column, message).
+
+    Rules: name and a known partner type are required; a row whose external_id names an existing partner updates
+    it, any other row creates a partner; a name (compared without case) or an external_id may appear once in the
+    file, and a new or renamed partner may not take the name of another existing partner."""
+    plan = ImportPlan()
+    known_types = {key for key, _ in selectors.partner_type_choices()}
+    by_external_id, by_name = selectors.partners_by_external_id_or_name()
+    seen_names: dict[str, int] = {}
+    seen_external_ids: dict[str, int] = {}
+    if len(rows) > MAX_IMPORT_ROWS:
+        plan.errors.append(ImportRowError(0, "file", f"At most {MAX_IMPORT_ROWS:,} rows per file."))
+        return plan
+    for index, raw in enumerate(rows):
+        line = index + 2
+        values, row_errors = {}, []
+        cleaners = {
+            "name": lambda v: clean_text(v, field="name", max_length=200, required="Enter the partner's name."),
+            "partner_type": lambda v: clean_text(v, field="partner_type", max_length=32, required="Enter a type."),
+            "external_id": lambda v: clean_text(v, field="external_id", max_length=100),
+            **PROFILE_CLEANERS,
+        }
+        for column in IMPORT_COLUMNS:
+            if column not in raw and column not in REQUIRED_IMPORT_COLUMNS:
+                continue
+            try:
+                values[column] = cleaners[column](raw.get(column) or "")
+            except ValidationFailed as error:
+                row_errors.append(ImportRowError(line, column, error.message))
+        if values.get("partner_type") and values["partner_type"] not in known_types:
+            row_errors.append(ImportRowError(line, "partner_type", f"Unknown partner type '{values['partner_type']}'."))
+        name, external_id = values.get("name", ""), values.get("external_id", "")
+        if name:
+            key = name.casefold()
+            if key in seen_names:
+                row_errors.append(ImportRowError(line, "name", f"'{name}' is also on row {seen_names[key]}."))
+            seen_names.setdefault(key, line)
+        if external_id:
+            if external_id in seen_external_ids:
+                message = f"external_id '{external_id}' is also on row {seen_external_ids[external_id]}."
+                row_errors.append(ImportRowError(line, "external_id", message))
+            seen_external_ids.setdefault(external_id, line)
+        target = by_external_id.get(external_id) if external_id else None
+        namesake = by_name.get(name.casefold()) if name else None
+        if namesake is not None and namesake != target:
+            hint = "" if external_id else " Give its external_id to update it."
+            row_errors.append(ImportRowError(line, "name", f"A partner named '{namesake.name}' exists already.{hint}"))
+        if row_errors:
+            plan.errors.extend(row_errors)
+            continue
+        if target is None:
+            plan.to_create.append(PartnerOrganization(**values))
+        else:
+            for column, value in values.items():
+                setattr(target, column, value)
+            plan.to_update.append(target)
+    return plan
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def partners_import(*, actor, rows: list[dict[str, str]]) -> ImportResult:
+    """Import partners from CSV rows, all or nothing: the rows are validated again inside the transaction (the
+    dry run may be stale), and any bad row means nothing is written (ImportRejected lists every one).
+
+    Set-based: one bulk insert and one bulk update. One `partners.imported` event names the created and updated
+    ids (an event per row would enqueue a relay per row); the history records every row."""
+    if not policy.can(actor, "partners.import"):
+        raise PermissionDenied("You may not import partners.")
+    plan = partners_import_check(rows=rows)
+    if not plan.is_clean:
+        raise ImportRejected(plan.errors)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            PartnerOrganization.objects.bulk_create(plan.to_create, batch_size=500)
+            for partner in plan.to_update:
+                partner.updated_at = now
+            updated_columns = sorted({column for row in rows for column in row if column in _WRITTEN_FIELDS})
+            if plan.to_update and updated_columns:
+                PartnerOrganization.objects.bulk_update(
+                    plan.to_update, [*updated_columns, "updated_at"], batch_size=500
+                )
+    except IntegrityError as exc:
+        # Another request added a partner with one of these names or external_ids since the check.
+        conflict = ImportRowError(0, "file", "Another change took one of these names or external_ids: try again.")
+        raise ImportRejected([conflict]) from exc
+    record_event(
+        "partners.imported",
+        subject=current_tenant(),
+        payload={
+            "created": [partner.pk for partner in plan.to_create],
+            "updated": [partner.pk for partner in plan.to_update],
+        },
+        actor=actor,
+    )
+    return ImportResult(created=len(plan.to_create), updated=len(plan.to_update))
