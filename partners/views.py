@@ -80,6 +80,8 @@ class PartnerDetailView(InvitationFormMixin, TenantView):
             if policy.can(membership, "history.view", partner)
             else None,
             "lifecycle": lifecycle_context(self.request, partner, lifecycle_errors, lifecycle_values),
+            "can_edit_profile": policy.can(membership, "partners.edit_profile", partner),
+            "can_view_contacts": policy.can(membership, "contacts.view", partner),
         }
         return render(self.request, "partners/partner_detail.html", context, status=status)
 
