@@ -158,3 +158,184 @@ class PartnerContact(TenantOwnedModel):
 
     def __str__(self):
         return self.name
+
+
+class RevenueBand(models.TextChoices):
+    UNDER_1M = "<1m", "Under $1M"
+    FROM_1M = "1m-10m", "$1M–$10M"
+    FROM_10M = "10m-50m", "$10M–$50M"
+    FROM_50M = "50m-250m", "$50M–$250M"
+    OVER_250M = ">250m", "Over $250M"
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING_CONFIRMATION = "pending_confirmation", "Waiting for email confirmation"
+    SUBMITTED = "submitted", "In review"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+OPEN_APPLICATION_STATUSES = (ApplicationStatus.PENDING_CONFIRMATION, ApplicationStatus.SUBMITTED)
+
+
+@pghistory.track()
+class PartnerApplication(TenantOwnedModel):
+    """A company's request to join the program, from the public page or a CRM; scored against the tenant's ideal
+    partner profile and decided by a channel manager (or by the tenant's auto-approve/decline rule)."""
+
+    company_name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=200, blank=True)
+    website = models.URLField(blank=True)
+    # The company's domain (from its website or the contact's email), lower case: one open application per domain.
+    email_domain = models.CharField(max_length=253)
+    contact_first_name = models.CharField(max_length=100)
+    contact_last_name = models.CharField(max_length=100, blank=True)
+    contact_email = models.EmailField()
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_job_title = models.CharField(max_length=100, blank=True)
+    partner_type = models.CharField(max_length=32)
+    country = models.CharField(max_length=2, blank=True)
+    regions = models.JSONField(default=list, blank=True)
+    industries = models.JSONField(default=list, blank=True)
+    company_size = models.CharField(max_length=16, choices=CompanySize.choices, blank=True)
+    annual_revenue_band = models.CharField(max_length=16, choices=RevenueBand.choices, blank=True)
+    customer_count = models.PositiveIntegerField(null=True, blank=True)
+    certifications = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING_CONFIRMATION
+    )
+    ipp_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # [{"criterion": label, "points": n, "of": weight, "matched": bool, "why": "..."}] — what made the score.
+    ipp_explanation = models.JSONField(default=list, blank=True)
+    source = models.CharField(max_length=16, default="web")
+    submitted_ip = models.GenericIPAddressField(null=True, blank=True)
+    confirmation_token_hash = models.CharField(max_length=64, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    auto_decided = models.BooleanField(default=False)
+    partner_organization = models.ForeignKey(
+        PartnerOrganization, on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+    )
+    external_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "email_domain"],
+                condition=models.Q(status__in=OPEN_APPLICATION_STATUSES),
+                name="application_one_open_per_domain",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="application_external_id_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "ipp_score"], name="application_queue")]
+
+    def __str__(self):
+        return self.company_name
+
+
+class IppAttribute(models.TextChoices):
+    PARTNER_TYPE = "partner_type", "Partner type"
+    COUNTRY = "country", "Country"
+    REGION = "regions", "Regions"
+    INDUSTRY = "industries", "Industries"
+    COMPANY_SIZE = "company_size", "Company size"
+    REVENUE_BAND = "annual_revenue_band", "Revenue band"
+    CUSTOMER_COUNT = "customer_count", "Customer count"
+    CERTIFICATION = "certifications", "Certifications"
+
+
+class IppOperator(models.TextChoices):
+    IN = "in", "is one of"
+    ANY = "any", "includes any of"
+    AT_LEAST = "gte", "is at least"
+    AT_MOST = "lte", "is at most"
+
+
+class IppCriterion(TenantOwnedModel):
+    """One weighted trait of the tenant's ideal partner profile. An application earns the weight when it matches;
+    the score is earned / total weight, scaled to 0–100."""
+
+    label = models.CharField(max_length=200)
+    attribute = models.CharField(max_length=32, choices=IppAttribute.choices)
+    operator = models.CharField(max_length=8, choices=IppOperator.choices)
+    value = models.JSONField(help_text="A list of values for in/any, a number for gte/lte.")
+    weight = models.PositiveSmallIntegerField(default=10)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.label
+
+
+class Agreement(TenantOwnedModel):
+    """A program agreement (e.g. "Partner program agreement"), for every partner or one partner type."""
+
+    name = models.CharField(max_length=200)
+    partner_type = models.CharField(max_length=32, blank=True, help_text="Empty: every partner.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class AgreementVersion(TenantOwnedModel):
+    """A numbered text of an agreement. Publishing a version asks every active partner to (re-)accept it, by
+    `reaccept_by`; a published version's text never changes."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reaccept_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "agreement", "number"], name="agreement_version_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} v{self.number}"
+
+
+class AgreementAcceptance(TenantOwnedModel):
+    """Click-to-accept evidence: who, when, from where, and the exact text accepted."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="acceptances")
+    partner_organization = models.ForeignKey(
+        PartnerOrganization, on_delete=models.CASCADE, related_name="agreement_acceptances"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "version", "partner_organization"], name="agreement_accepted_once_per_partner"
+            )
+        ]
