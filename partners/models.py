@@ -307,6 +307,9 @@ class AgreementVersion(TenantOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reaccept_by = models.DateField(null=True, blank=True)
+    # Which re-acceptance reminders went out (days before the deadline, e.g. [7, 1]; 0 = the overdue notice), so
+    # the daily task sends each one once.
+    reminders_sent = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -339,3 +342,177 @@ class AgreementAcceptance(TenantOwnedModel):
                 fields=["tenant", "version", "partner_organization"], name="agreement_accepted_once_per_partner"
             )
         ]
+
+
+# Onboarding ---------------------------------------------------------------------------------------------------
+
+
+class OnboardingStepKind(models.TextChoices):
+    ACCEPT_AGREEMENT = "accept_agreement", "Accept the program agreement"
+    COMPLETE_PROFILE = "complete_profile", "Complete the company profile"
+    INVITE_COLLEAGUES = "invite_colleagues", "Invite colleagues"
+    COMPLETE_COURSE = "complete_course", "Complete a course"
+    EARN_CERTIFICATION = "earn_certification", "Earn a certification"
+    REGISTER_DEAL = "register_deal", "Register a first deal"
+    UPLOAD_DOCUMENT = "upload_document", "Upload a document"
+    MANUAL = "manual", "Manual step for the channel manager"
+    EVENT = "event", "Done when an event happens"
+
+
+# The event that completes each kind of step, unless the step names its own. A step completes when an event of
+# that type happens for the step's partner (its subject, or the partner named by `partner_id` in its payload)
+# and the event's payload matches the step's condition. The course, certification and deal kinds rely on the
+# events those apps emit; nothing here changes when they start emitting them.
+STEP_KIND_EVENTS: dict[str, str] = {
+    OnboardingStepKind.ACCEPT_AGREEMENT: "agreement.accepted",
+    OnboardingStepKind.COMPLETE_PROFILE: "partner.profile_completed",
+    OnboardingStepKind.INVITE_COLLEAGUES: "invitation.accepted",
+    OnboardingStepKind.COMPLETE_COURSE: "course.completed",
+    OnboardingStepKind.EARN_CERTIFICATION: "certification.earned",
+    OnboardingStepKind.REGISTER_DEAL: "deal.submitted",
+    OnboardingStepKind.UPLOAD_DOCUMENT: "partner.document_uploaded",
+    OnboardingStepKind.MANUAL: "",
+    OnboardingStepKind.EVENT: "",
+}
+
+
+class OnboardingPlan(TenantOwnedModel):
+    """A template of ordered onboarding steps for one partner type (or, with no type, for every partner whose
+    type has no plan of its own)."""
+
+    name = models.CharField(max_length=200)
+    partner_type = models.CharField(max_length=32, blank=True, help_text="Empty: the default plan.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner_type", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_type"],
+                condition=models.Q(is_active=True),
+                name="onboarding_one_active_plan_per_type",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OnboardingStepTemplate(TenantOwnedModel):
+    plan = models.ForeignKey(OnboardingPlan, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=32, choices=OnboardingStepKind.choices)
+    # Empty: the kind's event (STEP_KIND_EVENTS). Manual steps have none.
+    completion_event = models.CharField(max_length=64, blank=True)
+    # Payload keys and the values they must have, e.g. {"course_id": 12}; empty matches any event of the type.
+    condition = models.JSONField(default=dict, blank=True)
+    required = models.BooleanField(default=True)
+    due_offset_days = models.PositiveSmallIntegerField(default=14, help_text="Days after the plan starts.")
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class OnboardingStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PartnerOnboarding(TenantOwnedModel):
+    """One run of an onboarding plan for one partner: its steps are copied from the plan when it starts, so
+    editing the plan later does not change plans already running."""
+
+    partner_organization = models.ForeignKey(PartnerOrganization, on_delete=models.CASCADE, related_name="onboardings")
+    plan = models.ForeignKey(OnboardingPlan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    plan_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=OnboardingStatus.choices, default=OnboardingStatus.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The last time a step was completed (or the start): a plan with no progress for a while is stalled.
+    last_progress_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_organization"],
+                condition=models.Q(status="in_progress"),
+                name="onboarding_one_running_per_partner",
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "last_progress_at"], name="onboarding_status_progress")]
+
+    def __str__(self):
+        return f"{self.plan_name} for {self.partner_organization_id}"
+
+
+@pghistory.track()
+class OnboardingStep(TenantOwnedModel):
+    onboarding = models.ForeignKey(PartnerOnboarding, on_delete=models.CASCADE, related_name="steps")
+    # Copied from the onboarding so the event subscriber finds a partner's open steps from one index.
+    partner_organization = models.ForeignKey(PartnerOrganization, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=32, choices=OnboardingStepKind.choices)
+    completion_event = models.CharField(max_length=64, blank=True)
+    condition = models.JSONField(default=dict, blank=True)
+    required = models.BooleanField(default=True)
+    due_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The domain event that completed the step (empty for manual steps).
+    completed_by_event = models.ForeignKey(
+        "prm.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["onboarding", "position", "id"]
+        indexes = [
+            models.Index(
+                fields=["tenant", "partner_organization", "completion_event"],
+                condition=models.Q(completed_at__isnull=True),
+                name="onboarding_open_step_event",
+            ),
+            models.Index(
+                fields=["tenant", "due_at"], condition=models.Q(completed_at__isnull=True), name="onboarding_step_due"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
+
+class PartnerDocument(TenantOwnedModel):
+    """A file a partner uploads (tax form, insurance certificate, signed NDA…), e.g. for an onboarding step."""
+
+    partner_organization = models.ForeignKey(PartnerOrganization, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="partner-documents/%Y/%m/")
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "partner_organization"], name="partner_document_org")]
+
+    def __str__(self):
+        return self.title

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from partners import views
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("portal/profile/", views.PortalProfileView.as_view(), name="portal_profile"),
     path("partners/<int:partner_id>/", views.PartnerDetailView.as_view(), name="partner_detail"),
     path("partners/<int:partner_id>/status/", views.PartnerStatusView.as_view(), name="partner_status"),
+    path("", include("partners.urls_recruitment")),
+    path("", include("partners.urls_onboarding")),
+    path("", include("partners.urls_agreements")),
 ]

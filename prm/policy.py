@@ -32,6 +32,28 @@ RULES: dict[str, frozenset[str]] = {
     "contacts.manage": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
     # Lifecycle steps (approve, activate, suspend, offboard, reactivate, reject): the people who run the program.
     "partners.change_status": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
+    # Recruitment: the application queue, decisions, and the ideal partner profile with its auto-decision rule.
+    "applications.view": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.ANALYST}),
+    "applications.decide": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
+    "recruitment.manage": frozenset({Role.TENANT_ADMIN}),
+    # Onboarding: partners see their own checklist; staff see every plan's progress.
+    "onboarding.view": ALL_ROLES,
+    "onboarding.manage_plans": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
+    "onboarding.complete_manual_step": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
+    "documents.view": STAFF_ROLES | frozenset({Role.PARTNER_ADMIN}),
+    "documents.upload": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
+    # Program agreements: tenant admins write and publish them; a partner admin accepts for the organization.
+    "agreements.view": ALL_ROLES,
+    "agreements.manage": frozenset({Role.TENANT_ADMIN}),
+    "agreements.accept": frozenset({Role.PARTNER_ADMIN}),
+    # Deal registration: partners register and follow their own deals; channel managers review them.
+    "deals.view": ALL_ROLES,
+    "deals.view_all": STAFF_ROLES,
+    "deals.register": frozenset({Role.PARTNER_ADMIN, Role.PARTNER_SALES}),
+    "deals.review": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
+    "deals.export": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.ANALYST}),
+    "deals.manage_rules": frozenset({Role.TENANT_ADMIN}),
+    "crm.sync": frozenset({Role.TENANT_ADMIN}),
     # Partner portal and a partner's own team
     "portal.view": PARTNER_ROLES,
     "partner_team.view": frozenset({Role.PARTNER_ADMIN}),

@@ -14,6 +14,7 @@ tenant_patterns = [
     path("invitations/<int:invitation_id>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
     path("invitations/accept/<str:token>/", views.AcceptInvitationView.as_view(), name="invitation_accept"),
     path("", include("partners.urls")),
+    path("", include("dealreg.urls")),
     path("", include("prm.webhooks.urls")),
     path("", include("prm.notifications.urls")),
     path("", include("prm.api.page_urls")),

@@ -30,7 +30,18 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 KEY_CACHE_SECONDS = 60
 
 # Resources an API key can be granted, each as `<resource>:read` or `<resource>:write` (write implies read).
-RESOURCES = ("partners", "members", "invitations", "events", "webhooks")
+RESOURCES = (
+    "partners",
+    "applications",
+    "onboarding",
+    "agreements",
+    "deals",
+    "crm",
+    "members",
+    "invitations",
+    "events",
+    "webhooks",
+)
 ALL_SCOPES = tuple(f"{resource}:{access}" for resource in RESOURCES for access in ("read", "write"))
 
 

@@ -2,6 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from dealreg import api as dealreg_api
+from partners import api_agreements, api_onboarding, api_recruitment
 from partners.api import PartnerContactViewSet, PartnerViewSet
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
 from prm.webhooks.api import WebhookDeliveryViewSet, WebhookViewSet
@@ -39,6 +41,10 @@ router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("events", EventViewSet, basename="event")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+# Each domain area lists its own routes.
+for _area in (api_recruitment, api_onboarding, api_agreements, dealreg_api):
+    for _prefix, _viewset, _basename in _area.ROUTES:
+        router.register(_prefix, _viewset, basename=_basename)
 
 app_name = "api"
 urlpatterns = [

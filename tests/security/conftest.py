@@ -12,6 +12,7 @@ from prm.roles import Role
 from prm.services import invitation_create
 from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
+from tests.security import world_agreements, world_dealreg, world_onboarding, world_recruitment
 
 # Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
 # (never shown to another tenant's users).
@@ -51,6 +52,13 @@ OBJECT_KWARGS = {
 }
 
 
+# Each domain area adds its own objects of organization X to the world, and its URL parameters and router
+# basenames, in tests/security/world_<area>.py (`extend(world)`, `OBJECT_KWARGS`, `API_OBJECTS`).
+WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg]
+for _part in WORLD_PARTS:
+    OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
+
+
 @pytest.fixture
 def world(django_capture_on_commit_callbacks):
     tenant_a = TenantFactory(slug="tenant-a", name="Alpha Vendor")
@@ -81,7 +89,7 @@ def world(django_capture_on_commit_callbacks):
         contact = PartnerContact.objects.create(
             partner_organization=org_x, name="Xenia", email="xavier@xylophone.example"
         )
-    return World(
+    world = World(
         tenant_a,
         tenant_b,
         org_x,
@@ -98,3 +106,7 @@ def world(django_capture_on_commit_callbacks):
         delivery=delivery,
         contact=contact,
     )
+    for part in WORLD_PARTS:
+        with tenant_context(tenant_a):
+            part.extend(world)
+    return world

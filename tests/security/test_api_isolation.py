@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from prm.api.keys import ALL_SCOPES
 from prm.api.urls import router
 from tests.factories import make_api_key
-from tests.security.conftest import SECRET_MARKERS, TENANT_A_MARKERS
+from tests.security.conftest import SECRET_MARKERS, TENANT_A_MARKERS, WORLD_PARTS
 from tests.security.test_isolation_harness import all_routes, is_api_route
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,8 @@ API_OBJECTS = {
     "webhook-delivery": lambda w: w.delivery.pk,
     "contact": lambda w: w.contact.pk,
 }
+for _part in WORLD_PARTS:
+    API_OBJECTS.update(_part.API_OBJECTS)
 
 
 def basename_of(route_name: str) -> str:

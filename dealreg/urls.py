@@ -1,0 +1,3 @@
+"""Deal registration pages."""
+
+urlpatterns = []

@@ -1,0 +1,4 @@
+"""API for recruitment: its viewsets and their router entries."""
+
+# (prefix, viewset, basename) for prm/api/urls.py
+ROUTES = []

@@ -1,0 +1,5 @@
+"""Celery tasks of the partners app (autodiscovered from here): onboarding reminders and escalation, agreement
+re-acceptance reminders."""
+
+from partners.tasks_agreements import *  # noqa: F403
+from partners.tasks_onboarding import *  # noqa: F403

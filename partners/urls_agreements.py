@@ -1,0 +1,3 @@
+"""Program agreements: versions, publishing and click-to-accept."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Onboarding plans, the partner's checklist and the channel manager's progress view."""
+
+urlpatterns = []

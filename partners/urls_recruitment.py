@@ -1,0 +1,3 @@
+"""The public application page, the review queue and the ideal partner profile."""
+
+urlpatterns = []
