@@ -1,1 +1,433 @@
-# Filled by the deal registration issue; registered now so the project layout is complete.
+"""Deal registration: a partner claims an opportunity so the vendor protects it; conflict detection compares its
+customer with other registrations and with the accounts and open opportunities of the vendor's CRM.
+
+Matching runs on blocking keys (dealreg.matching): every registration, CRM account and CRM opportunity stores
+its keys in `match_keys` (GIN-indexed), so the candidates for a conflict check come from one index lookup and
+only those few are scored for similarity.
+"""
+
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from partners.models import PartnerOrganization
+from prm.tenancy import TenantOwnedModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class DealStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Which status may follow which; dealreg.services refuses anything else with a message.
+DEAL_TRANSITIONS: dict[str, frozenset[str]] = {
+    DealStatus.DRAFT: frozenset({DealStatus.SUBMITTED, DealStatus.WITHDRAWN}),
+    DealStatus.SUBMITTED: frozenset(
+        {DealStatus.UNDER_REVIEW, DealStatus.APPROVED, DealStatus.REJECTED, DealStatus.INFO_REQUESTED}
+        | {DealStatus.WITHDRAWN}
+    ),
+    DealStatus.UNDER_REVIEW: frozenset(
+        {DealStatus.APPROVED, DealStatus.REJECTED, DealStatus.INFO_REQUESTED, DealStatus.WITHDRAWN}
+    ),
+    DealStatus.INFO_REQUESTED: frozenset({DealStatus.SUBMITTED, DealStatus.REJECTED, DealStatus.WITHDRAWN}),
+    DealStatus.APPROVED: frozenset({DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED, DealStatus.WITHDRAWN}),
+    DealStatus.REJECTED: frozenset(),
+    DealStatus.WON: frozenset(),
+    DealStatus.LOST: frozenset(),
+    DealStatus.EXPIRED: frozenset(),
+    DealStatus.WITHDRAWN: frozenset(),
+}
+
+# Registrations that hold a customer: other partners registering it meet a conflict.
+ACTIVE_DEAL_STATUSES = (
+    DealStatus.SUBMITTED,
+    DealStatus.UNDER_REVIEW,
+    DealStatus.INFO_REQUESTED,
+    DealStatus.APPROVED,
+)
+# Waiting for a channel manager's decision (the review queue and its SLA).
+AWAITING_REVIEW_STATUSES = (DealStatus.SUBMITTED, DealStatus.UNDER_REVIEW)
+
+
+class DealType(models.TextChoices):
+    NEW = "new", "New business"
+    RENEWAL = "renewal", "Renewal"
+    UPSELL = "upsell", "Upsell"
+
+
+class DealStage(models.TextChoices):
+    PROSPECTING = "prospecting", "Prospecting"
+    QUALIFIED = "qualified", "Qualified"
+    PROPOSAL = "proposal", "Proposal"
+    NEGOTIATION = "negotiation", "Negotiation"
+    COMMIT = "commit", "Commit"
+
+
+class RejectionReason(models.TextChoices):
+    DUPLICATE = "duplicate", "Already registered by another partner"
+    DIRECT_SALES = "direct_sales", "Direct sales is already engaged"
+    NOT_QUALIFIED = "not_qualified", "Opportunity not qualified"
+    BELOW_MINIMUM = "below_minimum", "Below the minimum deal size"
+    EXISTING_CUSTOMER = "existing_customer", "Existing customer under another agreement"
+    INCOMPLETE = "incomplete", "Information incomplete"
+    OTHER = "other", "Other"
+
+
+class ConflictPolicy(models.TextChoices):
+    FIRST_COME = "first_come", "First come, first served"
+    REVIEW = "review", "A channel manager reviews every conflict"
+
+
+class EngagementRules(TenantOwnedModel):
+    """A tenant's rules of engagement for deal registration (one row per tenant), published on the program's
+    public rules page."""
+
+    protection_days = models.PositiveSmallIntegerField(
+        default=90, validators=[MinValueValidator(1), MaxValueValidator(730)]
+    )
+    max_extensions = models.PositiveSmallIntegerField(default=2, validators=[MaxValueValidator(10)])
+    extension_days = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    # The role that decides extension requests: channel managers (and tenant admins), or tenant admins only.
+    extension_approver = models.CharField(max_length=32, default="channel_manager")
+    conflict_policy = models.CharField(max_length=16, choices=ConflictPolicy.choices, default=ConflictPolicy.REVIEW)
+    minimum_amount = models.DecimalField(**MONEY, default=Decimal("0"))
+    auto_approve = models.BooleanField(default=False)
+    # Auto-approval needs: no conflict, the partner active (good standing), the amount at most this (None: any).
+    auto_approve_max_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    review_sla_business_days = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    expiry_warning_days = models.PositiveSmallIntegerField(default=14)
+    # The vendor's own words for the public rules page (plain text).
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="engagement_rules_one_per_tenant"),
+            models.CheckConstraint(condition=models.Q(minimum_amount__gte=0), name="engagement_rules_min_amount"),
+        ]
+
+    def __str__(self):
+        return f"Rules of engagement of {self.tenant_id}"
+
+
+class Product(TenantOwnedModel):
+    """An item of the tenant's product catalogue that registrations list as line items."""
+
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    family = models.CharField(max_length=100, blank=True)
+    list_price = models.DecimalField(**MONEY, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "sku"], name="product_sku_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class CrmAccount(TenantOwnedModel):
+    """A customer account pushed from the vendor's CRM (upsert by external_id); direct-sales conflicts."""
+
+    external_id = models.CharField(max_length=100)
+    name = models.CharField(max_length=255)
+    website = models.CharField(max_length=255, blank=True)
+    domain = models.CharField(max_length=253, blank=True, help_text="Registrable domain, derived.")
+    country = models.CharField(max_length=2, blank=True)
+    owner_name = models.CharField(max_length=200, blank=True, help_text="The direct sales rep.")
+    owner_email = models.EmailField(blank=True)
+    is_customer = models.BooleanField(default=False)
+    match_keys = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="crm_account_external_id")]
+        indexes = [
+            GinIndex(fields=["match_keys"], name="crm_account_match_keys"),
+            models.Index(fields=["tenant", "updated_at"], name="crm_account_updated"),
+            models.Index(fields=["tenant", "id"], name="crm_account_tenant_id"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CrmOpportunity(TenantOwnedModel):
+    """An opportunity pushed from the vendor's CRM; open ones are direct-sales conflicts."""
+
+    external_id = models.CharField(max_length=100)
+    account = models.ForeignKey(
+        CrmAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="opportunities"
+    )
+    name = models.CharField(max_length=255)
+    customer_name = models.CharField(max_length=255, help_text="The account's name (copied when not given).")
+    domain = models.CharField(max_length=253, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    amount = models.DecimalField(**MONEY, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    stage = models.CharField(max_length=64, blank=True)
+    is_closed = models.BooleanField(default=False)
+    is_won = models.BooleanField(default=False)
+    close_date = models.DateField(null=True, blank=True)
+    owner_name = models.CharField(max_length=200, blank=True)
+    owner_email = models.EmailField(blank=True)
+    match_keys = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="crm_opportunity_external_id")]
+        indexes = [
+            GinIndex(fields=["match_keys"], name="crm_opp_open_match_keys", condition=models.Q(is_closed=False)),
+            models.Index(fields=["tenant", "updated_at"], name="crm_opportunity_updated"),
+            models.Index(fields=["tenant", "id"], name="crm_opportunity_tenant_id"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class DealRegistration(TenantOwnedModel):
+    """A partner's claim on an opportunity, from draft to won, lost or expired."""
+
+    partner_organization = models.ForeignKey(
+        PartnerOrganization, on_delete=models.PROTECT, related_name="deal_registrations"
+    )
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=16, choices=DealStatus.choices, default=DealStatus.DRAFT)
+    # Customer company
+    customer_name = models.CharField(max_length=255)
+    customer_website = models.CharField(max_length=255, blank=True)
+    customer_domain = models.CharField(max_length=253, blank=True, help_text="Registrable domain, derived.")
+    customer_country = models.CharField(max_length=2, blank=True)
+    customer_region = models.CharField(max_length=32, blank=True)
+    customer_industry = models.CharField(max_length=64, blank=True)
+    customer_size = models.CharField(max_length=16, blank=True)
+    # Customer contact
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_title = models.CharField(max_length=100, blank=True)
+    # Opportunity
+    title = models.CharField(max_length=255, blank=True)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    expected_close_date = models.DateField()
+    stage = models.CharField(max_length=16, choices=DealStage.choices, default=DealStage.QUALIFIED)
+    deal_type = models.CharField(max_length=16, choices=DealType.choices, default=DealType.NEW)
+    description = models.TextField(blank=True)
+    match_keys = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    # Review
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The review SLA: due at (business days after submission), paused while information is requested.
+    review_due_at = models.DateTimeField(null=True, blank=True)
+    sla_reminded_at = models.DateTimeField(null=True, blank=True)
+    sla_escalated_at = models.DateTimeField(null=True, blank=True)
+    # Conflicts found at submission: [{"kind", "id", "score", "reason"}] — staff see them beside the decision.
+    conflicts = models.JSONField(default=list, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The vendor seller assigned for co-sell.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    auto_approved = models.BooleanField(default=False)
+    rejection_reason = models.CharField(max_length=32, choices=RejectionReason.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    # Protection
+    approved_at = models.DateTimeField(null=True, blank=True)
+    protected_until = models.DateField(null=True, blank=True)
+    extensions_used = models.PositiveSmallIntegerField(default=0)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True)
+    # Close
+    closed_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    closed_at = models.DateField(null=True, blank=True)
+    lost_reason = models.CharField(max_length=500, blank=True)
+    crm_opportunity = models.ForeignKey(
+        CrmOpportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="registrations"
+    )
+    external_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_id"], condition=~models.Q(external_id=""), name="deal_external_id_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="deal_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(closed_amount__isnull=True) | models.Q(closed_amount__gte=0),
+                name="deal_closed_amount_not_negative",
+            ),
+        ]
+        indexes = [
+            GinIndex(
+                fields=["match_keys"],
+                name="deal_active_match_keys",
+                condition=models.Q(status__in=ACTIVE_DEAL_STATUSES),
+            ),
+            models.Index(fields=["tenant", "status", "submitted_at"], name="deal_queue"),
+            models.Index(fields=["tenant", "partner_organization", "status"], name="deal_partner_status"),
+            models.Index(fields=["tenant", "id"], name="deal_tenant_id"),
+            models.Index(fields=["tenant", "updated_at"], name="deal_updated"),
+            models.Index(
+                fields=["tenant", "protected_until"],
+                condition=models.Q(status="approved"),
+                name="deal_protection_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_name} ({self.get_status_display()})"
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in DEAL_TRANSITIONS.get(self.status, frozenset())
+
+
+class DealLineItem(TenantOwnedModel):
+    registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="line_items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(default=1)
+    unit_price = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="deal_line_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="deal_line_price_not_negative"),
+        ]
+
+    @property
+    def amount(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class DealActivityKind(models.TextChoices):
+    CREATED = "created", "Created"
+    SUBMITTED = "submitted", "Submitted"
+    UPDATED = "updated", "Updated"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    INFO_PROVIDED = "info_provided", "Information provided"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ASSIGNED = "assigned", "Assigned for co-sell"
+    EXTENSION_REQUESTED = "extension_requested", "Extension requested"
+    EXTENDED = "extended", "Protection extended"
+    EXTENSION_DECLINED = "extension_declined", "Extension declined"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRY_WARNING = "expiry_warning", "Expiry warning sent"
+    SLA_REMINDER = "sla_reminder", "Review reminder sent"
+    SLA_ESCALATED = "sla_escalated", "Review escalated"
+    PARTNER_ADDED = "partner_added", "Partner added"
+    NOTE = "note", "Note"
+
+
+class DealActivity(TenantOwnedModel):
+    """The registration's timeline: every decision, question, answer and reminder, with who and when. Partners
+    see the entries marked `visible_to_partner`."""
+
+    registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=32, choices=DealActivityKind.choices)
+    message = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    visible_to_partner = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tenant", "registration", "created_at"], name="deal_activity_timeline")]
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class DealExtensionRequest(TenantOwnedModel):
+    registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="extension_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField()
+    days = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "registration"],
+                condition=models.Q(status="pending"),
+                name="deal_one_pending_extension",
+            )
+        ]
+
+
+class AttributionRole(models.TextChoices):
+    SOURCED = "sourced", "Sourced"
+    INFLUENCED = "influenced", "Influenced"
+    FULFILLMENT = "fulfillment", "Fulfillment / reseller"
+    SERVICES = "services", "Services"
+
+
+class DealParticipant(TenantOwnedModel):
+    """A partner's part in a deal and its attribution share (percent). The registering partner is a
+    participant too; the shares of a deal add up to 100 (checked by the services)."""
+
+    registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="participants")
+    partner_organization = models.ForeignKey(PartnerOrganization, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=AttributionRole.choices)
+    share = models.DecimalField(max_digits=5, decimal_places=2)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registration", "-share", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "registration", "partner_organization"], name="deal_participant_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__gte=0) & models.Q(share__lte=100), name="deal_participant_share_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "partner_organization"], name="deal_participant_partner")]
