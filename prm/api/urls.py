@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from dealreg import api as dealreg_api
+from dealreg import api_crm as dealreg_crm_api
 from partners import api_agreements, api_onboarding, api_recruitment
 from partners.api import PartnerContactViewSet, PartnerViewSet
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
@@ -42,7 +43,7 @@ router.register("events", EventViewSet, basename="event")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 # Each domain area lists its own routes.
-for _area in (api_recruitment, api_onboarding, api_agreements, dealreg_api):
+for _area in (api_recruitment, api_onboarding, api_agreements, dealreg_api, dealreg_crm_api):
     for _prefix, _viewset, _basename in _area.ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
 
