@@ -1,8 +1,6 @@
 """The partner lifecycle: steps (apply, approve, activate, suspend, reject, offboard, reactivate) that move a
 partner through STATUS_TRANSITIONS, each recording who, when and why (the row's history and a domain event)."""
 
-from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,11 +11,9 @@ from partners.models import (
 )
 from partners.services.organization import partner_payload
 from prm import policy
-from prm.api.keys import _cache_key as api_key_cache_key
+from prm.access import partner_access_revoke
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
-from prm.models import ApiKey, Invitation, Membership
-from prm.tenancy import all_tenants
 
 # Lifecycle ----------------------------------------------------------------------------------------------------
 
@@ -153,55 +149,12 @@ def partner_reject(*, actor, partner: PartnerOrganization, reason: str) -> Partn
 
 @transaction.atomic
 def partner_offboard(*, actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
-    """End the partnership, with a reason, and cut the partner's access at once, in this one transaction:
-
-    - every membership of the organization is deactivated (the tenant middleware then answers 404);
-    - its partner-bound API keys are revoked, and their cache entries deleted now and again after the commit
-      (a request that read the key just before the commit cannot keep a usable copy cached);
-    - its open invitations are withdrawn;
-    - the sessions of its users who have no other active membership anywhere are ended. A user who still
-      belongs to another program keeps their session: that access is theirs, and this program is closed to
-      them by the inactive membership anyway.
+    """End the partnership, with a reason, and cut the partner's access at once, in this one transaction
+    (memberships, partner-bound API keys, open invitations, sessions: prm.access.partner_access_revoke).
 
     Nothing is deleted: the organization, its people, keys, invitations and history stay as records."""
     partner, reason = _checked(actor=actor, partner=partner, to=PartnerStatus.OFFBOARDED, reason=reason)
-    now = timezone.now()
-    memberships = Membership.objects.select_for_update().filter(partner_organization=partner, is_active=True)
-    user_ids = list(memberships.values_list("user_id", flat=True))
-    Membership.objects.filter(partner_organization=partner, user_id__in=user_ids).update(
-        is_active=False, updated_at=now
-    )
-    keys = list(
-        ApiKey.objects.select_for_update().filter(partner_organization=partner, revoked_at__isnull=True).order_by("pk")
-    )
-    ApiKey.objects.filter(pk__in=[k.pk for k in keys]).update(revoked_at=now, updated_at=now)
-    cache_keys = [api_key_cache_key(k.key_hash) for k in keys]
-    cache.delete_many(cache_keys)
-    transaction.on_commit(lambda: cache.delete_many(cache_keys))
-    for api_key in keys:
-        payload = {"prefix": api_key.prefix, "reason": "partner offboarded"}
-        record_event("api_key.revoked", subject=api_key, payload=payload, actor=actor)
-    invitations = list(
-        Invitation.objects.select_for_update()
-        .filter(partner_organization=partner, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
-        .order_by("pk")
-    )
-    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(revoked_at=now, updated_at=now)
-    for invitation in invitations:
-        payload = {
-            "email": invitation.email,
-            "role": invitation.role,
-            "partner_organization_id": partner.pk,
-            "reason": "partner offboarded",
-        }
-        record_event("invitation.revoked", subject=invitation, payload=payload, actor=actor)
-    sessions_ended = _end_sessions_of(_users_without_other_programs(user_ids))
-    access_removed = {
-        "memberships_deactivated": len(user_ids),
-        "api_keys_revoked": len(keys),
-        "invitations_withdrawn": len(invitations),
-        "sessions_ended": sessions_ended,
-    }
+    access_removed = partner_access_revoke(actor=actor, partner_organization=partner, reason="partner offboarded")
     return _apply(
         actor=actor,
         partner=partner,
@@ -255,31 +208,3 @@ def partner_change_status(*, actor, partner: PartnerOrganization, status: str, r
         PartnerStatus.REJECTED: partner_reject,
     }[status]
     return use_case(actor=actor, partner=current, reason=reason)
-
-
-def _users_without_other_programs(user_ids: list[int]) -> list[int]:
-    """Of these users, those with no active membership left in any program (a cross-tenant read, by name)."""
-    if not user_ids:
-        return []
-    with all_tenants():
-        elsewhere = set(
-            Membership.unscoped.filter(user_id__in=user_ids, is_active=True, tenant__is_active=True).values_list(
-                "user_id", flat=True
-            )
-        )
-    return [pk for pk in user_ids if pk not in elsewhere]
-
-
-def _end_sessions_of(user_ids: list[int]) -> int:
-    """Delete the live sessions of these users; returns how many. Session data is signed and encoded, so the
-    owner is only known by decoding: the live sessions are read once, decoded, and deleted in one statement."""
-    if not user_ids:
-        return 0
-    wanted = {str(pk) for pk in user_ids}
-    live = Session.objects.filter(expire_date__gt=timezone.now()).only("session_key", "session_data")
-    keys = [
-        s.session_key for s in live.iterator(chunk_size=2000) if str(s.get_decoded().get("_auth_user_id")) in wanted
-    ]
-    if keys:
-        Session.objects.filter(session_key__in=keys).delete()
-    return len(keys)
