@@ -262,6 +262,16 @@ def membership_update(*, actor: Membership, membership: Membership, role: str, i
     """Tenant admins change a member's role or access. Staff stay staff and partner users stay in their
     organization's roles; the last active tenant admin cannot be demoted or deactivated."""
     _require(actor, "members.manage")
+    active_admin_ids = []
+    if Membership.objects.filter(pk=membership.pk, role=Role.TENANT_ADMIN).exists():
+        # Two admins demoting each other at once must queue, not deadlock: every change that may take an admin
+        # away locks all active admins in one order (by id) before anything else.
+        active_admin_ids = list(
+            Membership.objects.select_for_update()
+            .filter(role=Role.TENANT_ADMIN, is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role not in Role.values:
         raise ValidationFailed("Choose a role.", field="role")
@@ -269,12 +279,7 @@ def membership_update(*, actor: Membership, membership: Membership, role: str, i
         raise ValidationFailed("A staff member cannot take a partner role, nor the reverse.", field="role")
     losing_admin = membership.role == Role.TENANT_ADMIN and (role != Role.TENANT_ADMIN or not is_active)
     if losing_admin and membership.is_active:
-        other_admins = (
-            Membership.objects.select_for_update()
-            .filter(role=Role.TENANT_ADMIN, is_active=True)
-            .exclude(pk=membership.pk)
-        )
-        if not other_admins.exists():
+        if not [pk for pk in active_admin_ids if pk != membership.pk]:
             field = "role" if role != Role.TENANT_ADMIN else "is_active"
             raise ValidationFailed("A program needs at least one active tenant admin.", field=field)
     previous = {"role": membership.role, "is_active": membership.is_active}
