@@ -1,0 +1,397 @@
+"""Customer matching for deal conflict detection: what people type must still match, near misses must not.
+
+Pure functions, no database. The tables are the specification in docs/deal-conflicts.md.
+"""
+
+import pytest
+
+from dealreg import matching
+from dealreg.matching import (
+    Match,
+    blocking_keys,
+    domain_key,
+    is_valid_domain,
+    is_webmail_domain,
+    name_tokens,
+    normalize_name,
+    registrable_domain,
+    similarity,
+)
+
+# -- Domains ---------------------------------------------------------------------------------------------------
+
+DOMAINS = [
+    pytest.param("acme.com", "acme.com", id="bare-domain"),
+    pytest.param("https://www.Acme.com/path?x", "acme.com", id="url-www-path-query"),
+    pytest.param("http://acme.com/contact#team", "acme.com", id="url-fragment"),
+    pytest.param("www.acme.com/about/", "acme.com", id="no-scheme-with-path"),
+    pytest.param("//acme.com/x", "acme.com", id="protocol-relative"),
+    pytest.param("WWW.ACME.COM", "acme.com", id="uppercase"),
+    pytest.param("acme.com.", "acme.com", id="trailing-dot"),
+    pytest.param("  acme.com  ", "acme.com", id="surrounding-spaces"),
+    pytest.param("shop.eu.acme.com", "acme.com", id="nested-subdomain"),
+    pytest.param("http://acme.com:8080", "acme.com", id="port"),
+    pytest.param("https://user:secret@acme.com:443/x", "acme.com", id="user-info-and-port"),
+    pytest.param("jane@acme.com", "acme.com", id="email"),
+    pytest.param("jane@sales.acme.co.uk", "acme.co.uk", id="email-subdomain-cctld"),
+    pytest.param("mailto:jane@acme.com?subject=Hi", "acme.com", id="mailto"),
+    pytest.param("Jane Doe <jane@acme.com>", "acme.com", id="email-with-display-name"),
+    pytest.param("acme.co.uk", "acme.co.uk", id="cctld-co-uk"),
+    pytest.param("www.acme.com.au", "acme.com.au", id="cctld-com-au"),
+    pytest.param("shop.acme.co.jp", "acme.co.jp", id="cctld-co-jp"),
+    pytest.param("acme.de", "acme.de", id="cctld-de"),
+    pytest.param("müller.de", "xn--mller-kva.de", id="idn-punycoded"),
+    pytest.param("https://www.MÜLLER.de/impressum", "xn--mller-kva.de", id="idn-uppercase-url"),
+    pytest.param("xn--mller-kva.de", "xn--mller-kva.de", id="idn-already-punycode"),
+    pytest.param("straße.de", "xn--strae-oqa.de", id="idn-2008-sharp-s"),
+    pytest.param("acme.github.io", "acme.github.io", id="private-suffix-keeps-the-customer"),
+    pytest.param("www.acme.github.io", "acme.github.io", id="private-suffix-subdomain"),
+    pytest.param("github.io", "github.io", id="private-suffix-itself"),
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), DOMAINS)
+def test_registrable_domain_of_what_people_type(value, expected):
+    assert registrable_domain(value) == expected
+    assert is_valid_domain(value)
+
+
+NOT_DOMAINS = [
+    pytest.param("", id="empty"),
+    pytest.param("   ", id="blank"),
+    pytest.param("acme", id="no-dot"),
+    pytest.param("acme..com", id="empty-label"),
+    pytest.param(".acme.com", id="leading-dot"),
+    pytest.param("-acme.com", id="leading-hyphen"),
+    pytest.param("acme-.com", id="trailing-hyphen-in-label"),
+    pytest.param("http://", id="scheme-only"),
+    pytest.param("https:///path", id="no-host"),
+    pytest.param("acme com", id="space-instead-of-dot"),
+    pytest.param("ac me.com", id="space-inside"),
+    pytest.param("acme_corp.com", id="underscore"),
+    pytest.param("acme.local", id="no-public-suffix"),
+    pytest.param("acme.invalidtld", id="unknown-tld"),
+    pytest.param("localhost", id="localhost"),
+    pytest.param("192.168.1.10", id="ipv4"),
+    pytest.param("com", id="public-suffix-only"),
+    pytest.param("co.uk", id="cctld-public-suffix-only"),
+    pytest.param("jane@", id="email-without-domain"),
+    pytest.param("☃.com", id="emoji-label"),
+    pytest.param("a" * 64 + ".com", id="label-too-long"),
+]
+
+
+@pytest.mark.parametrize("value", NOT_DOMAINS)
+def test_a_domain_that_is_not_a_domain_is_rejected(value):
+    assert registrable_domain(value) == ""
+    assert not is_valid_domain(value)
+    assert domain_key(value) == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["jane@gmail.com", "gmail.com", "bob@outlook.com", "x@hotmail.com", "x@yahoo.com", "x@yahoo.co.uk",
+     "x@hotmail.fr", "x@gmx.at", "x@icloud.com", "x@proton.me", "x@protonmail.com", "x@aol.com", "x@web.de"],
+)  # fmt: skip
+def test_webmail_domains_are_valid_but_never_a_match_key(value):
+    assert is_valid_domain(value)
+    assert is_webmail_domain(value)
+    assert domain_key(value) == ""
+    assert blocking_keys("Acme", value)["domain_key"] == ""
+
+
+def test_company_domains_are_match_keys():
+    assert not is_webmail_domain("jane@acme.com")
+    assert domain_key("https://www.acme.com/") == "acme.com"
+
+
+# -- Names -----------------------------------------------------------------------------------------------------
+
+NAMES = [
+    pytest.param("ACME", "acme", id="case"),
+    pytest.param("Acme, Inc.", "acme", id="comma-and-dot"),
+    pytest.param("A.C.M.E. Widgets!", "acme widgets", id="dotted-initials-and-punctuation"),
+    pytest.param("Acme-Widgets (Europe)", "acme widgets europe", id="hyphen-and-parentheses"),
+    pytest.param("  Acme    Widgets  ", "acme widgets", id="whitespace-collapsed"),
+    pytest.param("Smith & Sons", "smith and sons", id="ampersand"),
+    pytest.param("Smith + Sons", "smith and sons", id="plus"),
+    pytest.param("Smith and Sons", "smith and sons", id="and-unchanged"),
+    pytest.param("The Acme Company", "acme", id="leading-the-and-company"),
+    pytest.param("Theatre Royal", "theatre royal", id="the-only-as-a-word"),
+    pytest.param("The Company", "company", id="last-word-always-stays"),
+    pytest.param("AG", "ag", id="legal-form-alone-stays"),
+    pytest.param("Acme Inc Services", "acme inc services", id="legal-form-only-at-the-end"),
+    pytest.param("Acme Intl", "acme international", id="abbrev-intl"),
+    pytest.param("Acme Int'l", "acme international", id="abbrev-int-apostrophe-l"),
+    pytest.param("Acme Natl", "acme national", id="abbrev-natl"),
+    pytest.param("Acme Tech", "acme technology", id="abbrev-tech"),
+    pytest.param("Acme Technologies", "acme technology", id="technologies-singular"),
+    pytest.param("Acme Sys", "acme systems", id="abbrev-sys"),
+    pytest.param("Acme Svcs", "acme services", id="abbrev-svcs"),
+    pytest.param("Jones Mfg", "jones manufacturing", id="abbrev-mfg"),
+    pytest.param("Smith Bros", "smith brothers", id="abbrev-bros"),
+    pytest.param("Acme Grp", "acme group", id="abbrev-grp"),
+    pytest.param("Acme Assoc", "acme associates", id="abbrev-assoc"),
+    pytest.param("Acme Hldgs", "acme holdings", id="abbrev-hldgs"),
+    pytest.param("Acme Mgmt", "acme management", id="abbrev-mgmt"),
+    pytest.param("Acme Labs", "acme laboratories", id="abbrev-labs"),
+    pytest.param("Acme Centre", "acme center", id="spelling-centre"),
+    pytest.param("Société Générale", "societe generale", id="accents"),
+    pytest.param("Nestlé", "nestle", id="accent-acute"),
+    pytest.param("Müller", "muller", id="umlaut"),
+    pytest.param("Mueller", "muller", id="umlaut-written-ue"),
+    pytest.param("Moeller Baeck", "moller back", id="umlaut-written-oe-ae"),
+    pytest.param("Quest Diagnostics", "quest diagnostics", id="que-is-not-an-umlaut"),
+    pytest.param("Søren Ærø Łódź", "soren aro lodz", id="letters-without-decomposition"),
+    pytest.param("Großmann", "grossmann", id="sharp-s"),
+    pytest.param("Ａｃｍｅ", "acme", id="fullwidth"),
+    pytest.param("L'Oréal S.A.", "loreal", id="elision"),
+    pytest.param("Acme Pty Ltd", "acme", id="multiple-suffixes-pty-ltd"),
+    pytest.param("Acme Co., Ltd.", "acme", id="multiple-suffixes-co-ltd"),
+    pytest.param("Acme GmbH & Co. KG", "acme", id="multiple-suffixes-gmbh-co-kg"),
+    pytest.param("Acme S.A. de C.V.", "acme", id="multiple-suffixes-sa-de-cv"),
+    pytest.param("Acme Holdings Ltd.", "acme holdings", id="holdings-is-not-a-legal-form"),
+    pytest.param("Smith & Co", "smith", id="and-co"),
+    pytest.param("", "", id="empty"),
+    pytest.param("!!!", "", id="punctuation-only"),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), NAMES)
+def test_normalize_name(name, expected):
+    assert normalize_name(name) == expected
+
+
+LEGAL_FORMS = [
+    "Inc", "Inc.", "Incorporated", "LLC", "L.L.C.", "Ltd", "Ltd.", "Limited", "GmbH", "AG", "Corp", "Corp.",
+    "Corporation", "Co", "Co.", "Company", "S.A.", "SA", "S. A.", "SAS", "SARL", "S.p.A.", "SpA", "BV", "B.V.", "NV",
+    "N.V.", "Pty", "PLC", "P.L.C.", "LLP", "LP", "KG", "Oy", "Oyj", "AB", "AB (publ)", "AS", "A/S", "ApS", "K.K.",
+    "Srl", "S.r.l.", "Sp. z o.o.", "SE", "KGaA", "Pte Ltd", "Pvt Ltd", "Private Limited", "Sdn Bhd", "Ltda", "s.r.o.",
+    "Aktiengesellschaft", "Limited Liability Company", "Kabushiki Kaisha", "UG (haftungsbeschränkt)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("legal_form", LEGAL_FORMS)
+def test_each_legal_form_is_dropped_from_the_end(legal_form):
+    assert normalize_name(f"Acme Widgets {legal_form}") == "acme widgets"
+    assert normalize_name(f"ACME WIDGETS, {legal_form.upper()}") == "acme widgets"
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        pytest.param("Smith & Sons Ltd", ["smith"], id="stop-and-generic-words-dropped"),
+        pytest.param("The Bank of Acme", ["bank", "acme"], id="of-dropped"),
+        pytest.param("Acme International Holdings", ["acme"], id="generic-words-dropped"),
+        pytest.param("Global Solutions Inc", [], id="only-generic-words"),
+        pytest.param("Hewlett-Packard", ["hewlett", "packard"], id="hyphenated"),
+        pytest.param("Acme Acme Widgets", ["acme", "widgets"], id="no-repeats"),
+    ],
+)
+def test_name_tokens(name, tokens):
+    assert name_tokens(name) == tokens
+
+
+def test_word_lists_are_already_normalized():
+    """The stop and generic word lists are compared with normalized words, so they must be written normalized."""
+    for word in matching.STOP_WORDS | matching.GENERIC_WORDS | set(matching.ABBREVIATIONS.values()):
+        assert normalize_name(word) in (word, "")  # "the" alone normalizes to itself, never to something else
+
+
+# -- Matching --------------------------------------------------------------------------------------------------
+
+DOMAIN, NAME, SIMILAR, REORDERED = "same domain", "same name", "similar", "reordered"
+
+MUST_MATCH = [
+    # (a name, a domain, b name, b domain, kind of reason)
+    pytest.param("Acme Inc", "", "ACME, Inc.", "", NAME, id="case-and-punctuation"),
+    pytest.param("Acme Corp", "", "Acme Corporation", "", NAME, id="corp-corporation"),
+    pytest.param("The Acme Company", "", "Acme Co", "", NAME, id="the-company-co"),
+    pytest.param("Smith & Sons Ltd", "", "Smith and Sons Limited", "", NAME, id="ampersand-and-ltd-limited"),
+    pytest.param("Acme Intl", "", "Acme International", "", NAME, id="abbreviation-intl"),
+    pytest.param("Acme Tech", "", "Acme Technologies Inc", "", NAME, id="abbreviation-tech"),
+    pytest.param("Smith Bros", "", "Smith Brothers", "", NAME, id="abbreviation-bros"),
+    pytest.param("Jones Mfg Co", "", "Jones Manufacturing Company", "", NAME, id="abbreviation-mfg"),
+    pytest.param("Acme Svcs", "", "ACME Services LLC", "", NAME, id="abbreviation-svcs"),
+    pytest.param("Acme Holding Grp", "", "Acme Holdings Group", "", NAME, id="abbreviation-grp-holding"),
+    pytest.param("Müller GmbH", "", "Mueller GmbH", "", NAME, id="umlaut-ue"),
+    pytest.param("Müller GmbH", "", "Muller", "", NAME, id="umlaut-u"),
+    pytest.param("Société Générale", "", "Societe Generale SA", "", NAME, id="accents"),
+    pytest.param("Nestlé S.A.", "", "NESTLE SA", "", NAME, id="accent-and-sa"),
+    pytest.param("Siemens AG", "", "Siemens Aktiengesellschaft", "", NAME, id="ag-long-form"),
+    pytest.param("Acme GmbH & Co. KG", "", "ACME", "", NAME, id="gmbh-co-kg"),
+    pytest.param("Acme Pty Ltd", "", "Acme Pty. Limited", "", NAME, id="pty-ltd"),
+    pytest.param("North Star", "", "Northstar Inc", "", NAME, id="split-and-joined-words"),
+    pytest.param("Hewlett-Packard", "", "Hewlett Packard Co", "", NAME, id="hyphen"),
+    pytest.param("Delta Air Lines", "", "Delta Airlines", "", NAME, id="airlines"),
+    pytest.param("Smith & Jones", "", "Jones and Smith Ltd", "", REORDERED, id="reordered-words"),
+    pytest.param("Acme", "", "Acmee", "", SIMILAR, id="typo-short-name"),
+    pytest.param("Acme Corp", "", "Acmee Corporation", "", SIMILAR, id="typo-and-legal-form"),
+    pytest.param("Contoso", "", "Contosso Ltd", "", SIMILAR, id="typo-doubled-letter"),
+    pytest.param("Acme Logistics", "", "Acme Logistcs", "", SIMILAR, id="typo-in-second-word"),
+    pytest.param("Zentrix Dynamics", "", "Zemtrix Dynamics", "", SIMILAR, id="typo-in-first-letters"),
+    pytest.param("Johnson Controls", "", "Johnson Control Inc", "", SIMILAR, id="plural"),
+    pytest.param(
+        "Internatonal Business Machines", "", "Intl Business Machines Corp", "", SIMILAR, id="typo-and-abbreviation"
+    ),
+    pytest.param("Acme", "https://www.acme.com/contact", "Acme Holdings", "jane@acme.com", DOMAIN, id="url-vs-email"),
+    pytest.param("Acme UK", "shop.acme.co.uk", "Acme Europe", "acme.co.uk", DOMAIN, id="subdomain-cctld"),
+    pytest.param("Acme", "http://acme.com:8080", "Globex", "ACME.COM.", DOMAIN, id="domain-beats-different-names"),
+    pytest.param("Müller", "https://müller.de", "Mueller", "info@xn--mller-kva.de", DOMAIN, id="idn-domain"),
+    pytest.param("Acme", "acme.github.io", "Acme", "www.acme.github.io", DOMAIN, id="private-suffix-domain"),
+    pytest.param("Acme", "jane@gmail.com", "ACME Inc.", "bob@gmail.com", NAME, id="webmail-falls-back-to-name"),
+    pytest.param("Acme", "acme.com", "Acme", "acme.co.uk", NAME, id="different-domains-same-name"),
+]
+
+
+def _reason_kind(reason):
+    if reason.startswith("same domain"):
+        return DOMAIN
+    if reason.startswith("same name words"):
+        return REORDERED
+    if reason.startswith("same name"):
+        return NAME
+    if reason.startswith("name ") and "% similar" in reason:
+        return SIMILAR
+    raise AssertionError(reason)
+
+
+@pytest.mark.parametrize(("a_name", "a_domain", "b_name", "b_domain", "kind"), MUST_MATCH)
+def test_pairs_that_must_match(a_name, a_domain, b_name, b_domain, kind):
+    match = similarity(a_name, a_domain, b_name, b_domain)
+    assert match is not None
+    assert _reason_kind(match.reason) == kind
+    assert matching.MATCH_THRESHOLD <= match.score <= 1
+    assert similarity(b_name, b_domain, a_name, a_domain) == match  # symmetric
+
+
+@pytest.mark.parametrize(("a_name", "a_domain", "b_name", "b_domain", "kind"), MUST_MATCH)
+def test_pairs_that_must_match_share_a_blocking_key(a_name, a_domain, b_name, b_domain, kind):
+    """The database finds a candidate only through a shared key: every match of the table must have one."""
+    a, b = blocking_keys(a_name, a_domain), blocking_keys(b_name, b_domain)
+    assert (
+        (a["domain_key"] and a["domain_key"] == b["domain_key"])
+        or (a["name_key"] and a["name_key"] == b["name_key"])
+        or set(a["token_keys"]) & set(b["token_keys"])
+    )
+
+
+NEAR_MISSES = [
+    pytest.param("Acme", "", "Apex", "", id="different-short-names"),
+    pytest.param("Acme Health", "", "Acme Logistics", "", id="shared-brand-word-only"),
+    pytest.param("Acme", "", "Acme Group", "", id="extra-word"),
+    pytest.param("Global Solutions Inc", "", "Global Systems Inc", "", id="generic-names-one-word-apart"),
+    pytest.param("Alpha Systems", "", "Alpha Services", "", id="systems-services"),
+    pytest.param("Wayne Enterprises", "", "Wayne Industries", "", id="enterprises-industries"),
+    pytest.param("ABC Ltd", "", "ABD Ltd", "", id="three-letter-names-one-letter-apart"),
+    pytest.param("ABC", "", "ABCD", "", id="three-letter-name-prefix"),
+    pytest.param("IBM", "", "IBN", "", id="initialisms"),
+    pytest.param("Acme UK", "", "Acme US", "", id="short-names-two-letters-apart"),
+    pytest.param("Pixel", "", "Pixol", "", id="five-letters-one-substitution"),
+    pytest.param("Initech", "", "Initrode", "", id="shared-prefix"),
+    pytest.param("Globex", "", "Globus", "", id="shared-prefix-short"),
+    pytest.param("", "acme.com", "", "acme.co.uk", id="different-registrable-domains"),
+    pytest.param("Acme", "jane@gmail.com", "Globex", "bob@gmail.com", id="gmail-addresses"),
+    pytest.param("Acme", "jane@yahoo.co.uk", "Globex", "bob@yahoo.co.uk", id="yahoo-cctld-addresses"),
+    pytest.param("Acme", "acme.github.io", "Globex", "globex.github.io", id="same-hosting-platform"),
+    pytest.param("Acme", "", "", "", id="one-side-empty"),
+    pytest.param("", "", "", "", id="both-empty"),
+    pytest.param("Acme Inc", "acme", "Acme Widgets", "acme", id="garbage-domains-are-not-keys"),
+]
+
+
+@pytest.mark.parametrize(("a_name", "a_domain", "b_name", "b_domain"), NEAR_MISSES)
+def test_near_misses_do_not_match(a_name, a_domain, b_name, b_domain):
+    assert similarity(a_name, a_domain, b_name, b_domain) is None
+    assert similarity(b_name, b_domain, a_name, a_domain) is None
+
+
+def test_reason_gives_the_similarity_in_percent():
+    assert similarity("Contoso", "", "Contosso", "") == Match(0.9333, "name 93% similar")
+
+
+def test_scores_rank_domain_over_name_over_similar_name():
+    same_domain = similarity("Acme", "acme.com", "Globex", "www.acme.com")
+    same_name = similarity("Acme Inc", "", "ACME", "")
+    similar_name = similarity("Contoso", "", "Contosso", "")
+    assert same_domain.score == 1.0
+    assert same_domain.score > same_name.score > similar_name.score
+
+
+def test_a_different_country_lowers_a_name_match():
+    match = similarity("Acme Inc", "", "Acme Inc", "", a_country="US", b_country="DE")
+    assert match == Match(0.882, "same name, different country")
+
+
+def test_a_different_country_drops_a_fuzzy_name_match():
+    assert similarity("Contoso", "", "Contosso", "", a_country="US", b_country="DE") is None
+    assert similarity("Contoso", "", "Contosso", "", a_country="US", b_country="us") is not None
+
+
+def test_a_different_country_does_not_lower_a_domain_match():
+    match = similarity("Acme", "acme.com", "Acme GmbH", "acme.com", a_country="US", b_country="DE")
+    assert match == Match(1.0, "same domain")
+
+
+@pytest.mark.parametrize(("a_country", "b_country"), [("US", ""), ("", "DE"), ("", ""), ("us", "US")])
+def test_an_unknown_or_same_country_changes_nothing(a_country, b_country):
+    match = similarity("Acme Inc", "", "Acme Inc", "", a_country=a_country, b_country=b_country)
+    assert match == Match(0.98, "same name")
+
+
+# -- Blocking keys ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "domain", "keys"),
+    [
+        pytest.param(
+            "ACME, Inc.",
+            "https://www.acme.com/x",
+            {"domain_key": "acme.com", "name_key": "acme", "token_keys": ["acme", "^acme"]},
+            id="name-and-domain",
+        ),
+        pytest.param(
+            "Smith & Sons Ltd",
+            "jane@gmail.com",
+            {"domain_key": "", "name_key": "smithandsons", "token_keys": ["smith", "^smit"]},
+            id="webmail-is-no-domain-key",
+        ),
+        pytest.param(
+            "International Business Machines Corp",
+            "",
+            {"domain_key": "", "name_key": "internationalbusinessmachines", "token_keys": ["machines", "^mach"]},
+            id="prefix-skips-generic-words",
+        ),
+        pytest.param(
+            "Global Solutions Inc",
+            "",
+            {"domain_key": "", "name_key": "globalsolutions", "token_keys": ["^glob"]},
+            id="only-generic-words",
+        ),
+        pytest.param(
+            "Alpha Bravo Charlie Delta Echo",
+            "",
+            {
+                "domain_key": "",
+                "name_key": "alphabravocharliedeltaecho",
+                "token_keys": ["alpha", "bravo", "charlie", "^alph"],
+            },
+            id="at-most-three-tokens",
+        ),
+        pytest.param("3M", "", {"domain_key": "", "name_key": "3m", "token_keys": []}, id="short-name"),
+        pytest.param("", "not a domain", {"domain_key": "", "name_key": "", "token_keys": []}, id="nothing"),
+    ],
+)
+def test_blocking_keys(name, domain, keys):
+    assert blocking_keys(name, domain) == keys
+
+
+def test_blocking_keys_are_deterministic_and_do_not_share_state():
+    first = blocking_keys("Acme Widgets", "acme.com")
+    first["token_keys"].append("mutated")
+    assert blocking_keys("Acme Widgets", "acme.com") == {
+        "domain_key": "acme.com",
+        "name_key": "acmewidgets",
+        "token_keys": ["acme", "widgets", "^acme"],
+    }
