@@ -25,6 +25,8 @@ run: install
 
 ## The whole test suite: ruff, then pytest — which also runs `makemigrations --check`, `check --deploy` with
 ## production settings, the isolation harness and the browser tests (headless Chromium).
+# Two pytest workers (this project's machines have 2 cores); `make test PYTEST_ARGS=` runs serially.
+PYTEST_ARGS ?= -n 2
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -42,6 +44,8 @@ clean:
 	rm -rf $(VENV) node_modules .local
 
 ## Benchmarks at scale (default 10,000 partners): JSON to stdout and bench/results/.
+## Deal registration adds 1,000,000 registrations and 200,000 CRM accounts (~15 min to generate the first time);
+## a quicker try: make bench BENCH_ARGS="--registrations 100000 --crm-accounts 20000 --crm-opportunities 10000"
 bench: install
 	$(EMBEDDED) $(PY) -m bench.run $(BENCH_ARGS)
 

@@ -43,7 +43,9 @@ def generate_partners(tenant, count: int, batch: int = 5000) -> int:
             cursor.execute(
                 """
                 INSERT INTO partners_partnerorganization
-                    (tenant_id, name, partner_type, status, website, country, region, created_at)
+                    (tenant_id, name, partner_type, status, website, country, region, created_at,
+                     updated_at, legal_name, status_reason, external_id, tier, company_size,
+                     email_domains, regions, industries)
                 SELECT %(tenant)s,
                        (%(words)s)[1 + (i * 7) %% 12] || lower((%(words)s)[1 + (i * 5) %% 12]) || ' '
                            || (%(suffixes)s)[1 + (i * 3) %% 8] || ' ' || lpad(i::text, 6, '0'),
@@ -52,7 +54,8 @@ def generate_partners(tenant, count: int, batch: int = 5000) -> int:
                        '',
                        (%(countries)s)[1 + i %% 6],
                        (%(regions)s)[1 + i %% 6],
-                       now() - make_interval(days => i %% 1500)
+                       now() - make_interval(days => i %% 1500),
+                       now(), '', '', '', '', '', '[]'::jsonb, '[]'::jsonb, '[]'::jsonb
                 FROM generate_series(%(first)s, %(last)s) AS i
                 """,
                 {
@@ -70,8 +73,11 @@ def generate_partners(tenant, count: int, batch: int = 5000) -> int:
         written += size
         progress.advance(size)
     if written:
-        with connection.cursor() as cursor:
-            # Fresh statistics, as autovacuum would give a real database: plans match production.
+        from prm.db.base import owner_mode
+
+        # Fresh statistics, as autovacuum would give a real database: plans match production. Only the owner may
+        # ANALYZE (the app role's is skipped with a mere warning).
+        with owner_mode(connection), connection.cursor() as cursor:
             cursor.execute("ANALYZE partners_partnerorganization")
     return written
 

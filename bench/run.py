@@ -14,6 +14,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.dealreg import add_arguments as dealreg_arguments
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -48,6 +50,10 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--api-seconds", type=float, default=8.0, help="load duration per API endpoint")
     parser.add_argument("--webhook-events", type=int, default=300, help="events relayed to the local receiver")
+    parser.add_argument(
+        "--onboarding-events", type=int, default=10_000, help="domain events relayed to running onboardings"
+    )
+    dealreg_arguments(parser)  # --registrations, --crm-accounts, --crm-opportunities, --conflict-checks, …
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
@@ -103,8 +109,24 @@ def main(argv=None):
     from bench.webhooks import relay_throughput
 
     webhooks = relay_throughput(tenant, events=args.webhook_events)
+
+    from bench.onboarding import onboarding_throughput
+
+    onboarding = onboarding_throughput(tenant, events=args.onboarding_events)
+
+    from bench.dealreg import dealreg_bench
+
+    deal_registration = dealreg_bench(
+        tenant,
+        partners=args.partners,
+        registrations=args.registrations,
+        crm_accounts=args.crm_accounts,
+        crm_opportunities=args.crm_opportunities,
+        checks=args.conflict_checks,
+        submit_seconds=args.submit_seconds,
+    )
     report = {
-        "benchmark": "core pages, API overhead, webhook relay",
+        "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
@@ -112,6 +134,8 @@ def main(argv=None):
         "pages": results,
         "api_overhead": api,
         "webhook_relay": webhooks,
+        "onboarding_events": onboarding,
+        "deal_registration": deal_registration,
     }
     text = json.dumps(report, indent=2)
     print(text)

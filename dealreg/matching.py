@@ -329,3 +329,32 @@ def similarity(
     if score < threshold:
         return None
     return Match(round(score, 4), reason)
+
+
+# -- Stored keys -----------------------------------------------------------------------------------------------
+
+# Prefixes of the flattened keys in the `match_keys` column: one GIN-indexed array holds every kind of key, and a
+# candidate lookup is `match_keys && ARRAY[<the query's keys>]`. The prefixes keep kinds apart (a name key "acme"
+# never meets a token "acme").
+DOMAIN_KEY_PREFIX = "d:"
+NAME_KEY_PREFIX = "n:"
+TOKEN_KEY_PREFIX = "t:"  # noqa: S105 - a key kind, not a secret
+NAME_PREFIX_KEY_PREFIX = "p:"
+
+
+def match_keys(name: str, domain: str) -> list[str]:
+    """The blocking keys of a customer flattened for the `match_keys` column of registrations, CRM accounts and
+    CRM opportunities: ["d:acme.com", "n:acmecorp", "t:acme", "p:^acme"]. Empty keys are left out, so a record
+    without a domain or without a name never matches every other blank record."""
+    keys = blocking_keys(name, domain)
+    flat = []
+    if keys["domain_key"]:
+        flat.append(DOMAIN_KEY_PREFIX + keys["domain_key"])
+    if keys["name_key"]:
+        flat.append(NAME_KEY_PREFIX + keys["name_key"])
+    for token in keys["token_keys"]:
+        if token.startswith(PREFIX_MARK):
+            flat.append(NAME_PREFIX_KEY_PREFIX + token)
+        elif token:
+            flat.append(TOKEN_KEY_PREFIX + token)
+    return list(dict.fromkeys(flat))

@@ -431,3 +431,28 @@ class DealParticipant(TenantOwnedModel):
             ),
         ]
         indexes = [models.Index(fields=["tenant", "partner_organization"], name="deal_participant_partner")]
+
+
+class MatchKeySource(models.IntegerChoices):
+    REGISTRATION = 1, "Deal registration"
+    CRM_ACCOUNT = 2, "CRM account"
+    CRM_OPPORTUNITY = 3, "CRM opportunity"
+
+
+class MatchKey(TenantOwnedModel):
+    """One blocking key of one active registration, CRM account or open CRM opportunity: the conflict check's index.
+
+    Why a side table and not the GIN index on `match_keys`: under row-level security PostgreSQL uses only
+    leakproof operators as index conditions, and the array operators (`&&`) are not, so the GIN index is never
+    used by the app role. Equality on text and bigint is leakproof: this table's B-tree serves the check. Rows are
+    written only by database triggers on the three tables (migration 0002), so no code path can forget them."""
+
+    source = models.PositiveSmallIntegerField(choices=MatchKeySource.choices)
+    key = models.CharField(max_length=300)
+    record_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "source", "key", "record_id"], name="match_key_unique"),
+        ]
+        indexes = [models.Index(fields=["tenant", "source", "record_id"], name="match_key_record")]

@@ -238,7 +238,14 @@ class PartnerApplication(TenantOwnedModel):
                 name="application_external_id_unique",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "status", "ipp_score"], name="application_queue")]
+        indexes = [
+            models.Index(fields=["tenant", "status", "ipp_score"], name="application_queue"),
+            models.Index(
+                fields=["tenant", "confirmation_token_hash"],
+                condition=~models.Q(confirmation_token_hash=""),
+                name="application_confirmation_token",
+            ),
+        ]
 
     def __str__(self):
         return self.company_name
@@ -360,13 +367,15 @@ class OnboardingStepKind(models.TextChoices):
 
 
 # The event that completes each kind of step, unless the step names its own. A step completes when an event of
-# that type happens for the step's partner (its subject, or the partner named by `partner_id` in its payload)
-# and the event's payload matches the step's condition. The course, certification and deal kinds rely on the
-# events those apps emit; nothing here changes when they start emitting them.
+# that type happens for the step's partner (its subject, or the partner named by `partner_organization_id` in its
+# payload) and the event's payload matches the step's condition. The course, certification and deal kinds rely on
+# the events those apps emit; nothing here changes when they start emitting them. "Invite colleagues" completes
+# when one of the partner's own people invites someone (not when its first admin accepts the approval's
+# invitation): see docs/onboarding.md.
 STEP_KIND_EVENTS: dict[str, str] = {
     OnboardingStepKind.ACCEPT_AGREEMENT: "agreement.accepted",
     OnboardingStepKind.COMPLETE_PROFILE: "partner.profile_completed",
-    OnboardingStepKind.INVITE_COLLEAGUES: "invitation.accepted",
+    OnboardingStepKind.INVITE_COLLEAGUES: "invitation.created",
     OnboardingStepKind.COMPLETE_COURSE: "course.completed",
     OnboardingStepKind.EARN_CERTIFICATION: "certification.earned",
     OnboardingStepKind.REGISTER_DEAL: "deal.submitted",

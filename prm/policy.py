@@ -44,6 +44,7 @@ RULES: dict[str, frozenset[str]] = {
     "documents.upload": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
     # Program agreements: tenant admins write and publish them; a partner admin accepts for the organization.
     "agreements.view": ALL_ROLES,
+    "agreements.view_all": STAFF_ROLES,
     "agreements.manage": frozenset({Role.TENANT_ADMIN}),
     "agreements.accept": frozenset({Role.PARTNER_ADMIN}),
     # Deal registration: partners register and follow their own deals; channel managers review them.

@@ -88,3 +88,56 @@ def make_api_key(tenant, *, scopes=("partners:write",), partner_organization=Non
         return api_key_create(
             actor=admin, name=name, scopes=list(scopes), partner_organization=partner_organization, **kwargs
         )
+
+
+def make_agreement(
+    tenant, *, actor=None, name="Partner program agreement", partner_type="", body=None, publish=True, reaccept_by=None
+):
+    """An agreement of `tenant` with version 1 written (and published, unless told) through the services, as
+    `actor` or a new tenant admin; returns (agreement, version)."""
+    from partners import services
+
+    actor = actor or StaffFactory(tenant=tenant)
+    with tenant_context(tenant):
+        agreement = services.agreement_create(actor=actor, name=name, partner_type=partner_type)
+        version = services.agreement_version_create(
+            actor=actor, agreement=agreement, body=body or f"{name}: the partner follows the program's rules."
+        )
+        if publish:
+            version = services.agreement_version_publish(actor=actor, version=version, reaccept_by=reaccept_by)
+    return agreement, version
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class PartnerApplicationFactory(TenantOwnedFactory):
+    """A submitted application (confirmed, not scored: score it with the services when the test needs it)."""
+
+    class Meta:
+        model = "partners.PartnerApplication"
+
+    company_name = factory.Sequence(lambda n: f"Applicant {n} Networks")
+    email_domain = factory.Sequence(lambda n: f"applicant{n}.com")
+    website = factory.LazyAttribute(lambda o: f"https://www.{o.email_domain}")
+    contact_first_name = "Jordan"
+    contact_last_name = "Reyes"
+    contact_email = factory.LazyAttribute(lambda o: f"jordan@{o.email_domain}")
+    partner_type = PartnerType.VAR
+    country = "DE"
+    status = "submitted"
+    confirmed_at = factory.LazyFunction(lambda: _now())
+
+
+class IppCriterionFactory(TenantOwnedFactory):
+    class Meta:
+        model = "partners.IppCriterion"
+
+    label = factory.Sequence(lambda n: f"Criterion {n}")
+    attribute = "country"
+    operator = "in"
+    value = factory.LazyFunction(lambda: ["DE"])
+    weight = 10

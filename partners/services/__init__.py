@@ -1,10 +1,22 @@
 """Partner use cases, one module per concern; import them from here (`from partners import services`)."""
 
+from partners.services.agreements import (  # noqa: F401
+    agreement_accept,
+    agreement_create,
+    agreement_reminders_send,
+    agreement_version_create,
+    agreement_version_publish,
+    agreement_version_update,
+)
 from partners.services.contacts import (  # noqa: F401
     CONTACT_FIELDS,
     contact_create,
     contact_delete,
     contact_update,
+)
+from partners.services.documents import (  # noqa: F401
+    MAX_DOCUMENT_BYTES,
+    partner_document_upload,
 )
 from partners.services.lifecycle import (  # noqa: F401
     REASON_MAX_LENGTH,
@@ -17,6 +29,22 @@ from partners.services.lifecycle import (  # noqa: F401
     partner_reactivate,
     partner_reject,
     partner_suspend,
+)
+from partners.services.onboarding import (  # noqa: F401
+    onboarding_plan_create,
+    onboarding_plan_ensure_default,
+    onboarding_plan_step_add,
+    onboarding_plan_step_move,
+    onboarding_plan_step_remove,
+    onboarding_plan_step_update,
+    onboarding_plan_update,
+    onboarding_start,
+    onboarding_start_by_staff,
+    onboarding_step_complete_manually,
+)
+from partners.services.onboarding_reminders import (  # noqa: F401
+    onboarding_reminders_run,
+    onboarding_settings_update,
 )
 from partners.services.organization import (  # noqa: F401
     EDITABLE_FIELDS,
@@ -35,6 +63,7 @@ from partners.services.profile import (  # noqa: F401
     MAX_LIST_ITEMS,
     PHONE_PATTERN,
     PROFILE_CLEANERS,
+    PROFILE_COMPLETE_FIELDS,
     PROFILE_FIELDS,
     REQUIRED_IMPORT_COLUMNS,
     ImportPlan,
@@ -45,4 +74,24 @@ from partners.services.profile import (  # noqa: F401
     partner_profile_update,
     partners_import,
     partners_import_check,
+    profile_is_complete,
+    profile_missing_fields,
+)
+from partners.services.recruitment import (  # noqa: F401
+    DuplicateApplication,
+    application_approve,
+    application_by_token,
+    application_check_confirmable,
+    application_confirm,
+    application_create,
+    application_decline,
+    application_submit,
+    application_update,
+    applications_rescore,
+    apply_attempt_allowed,
+    criterion_create,
+    criterion_delete,
+    criterion_update,
+    recruitment_settings,
+    recruitment_settings_update,
 )

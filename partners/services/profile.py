@@ -32,6 +32,19 @@ PROFILE_FIELDS = (
     "company_size",
     "customer_count",
 )
+# What a complete company profile has (the "complete the company profile" onboarding step waits for it): who the
+# company legally is, where to find it and its people, where it sells, to whom, and how big it is. The customer
+# count and the home region stay optional (many partners will not say). Lists must have an entry.
+PROFILE_COMPLETE_FIELDS = (
+    "legal_name",
+    "website",
+    "email_domains",
+    "country",
+    "regions",
+    "industries",
+    "company_size",
+)
+PROFILE_COMPLETED_EVENT = "partner.profile_completed"
 DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 PHONE_PATTERN = re.compile(r"^[0-9+()./ x-]{3,40}$")
@@ -121,6 +134,36 @@ PROFILE_CLEANERS = {
 }
 
 
+def profile_missing_fields(partner: PartnerOrganization) -> list[str]:
+    """The fields of PROFILE_COMPLETE_FIELDS the partner has not filled in yet (empty list: complete)."""
+    return [field for field in PROFILE_COMPLETE_FIELDS if getattr(partner, field) in (None, "", [], {})]
+
+
+def profile_is_complete(partner: PartnerOrganization) -> bool:
+    return not profile_missing_fields(partner)
+
+
+def _record_profile_completed_once(*, actor, partner: PartnerOrganization) -> None:
+    """`partner.profile_completed`, the first time the profile is complete: once per partner, ever (an event
+    already recorded for it means a later edit that keeps the profile complete, or completes it again after a
+    field was emptied, records nothing)."""
+    if not profile_is_complete(partner):
+        return
+    from prm.models import Event
+
+    already = Event.objects.filter(
+        type=PROFILE_COMPLETED_EVENT, subject_type=partner._meta.model_name, subject_id=str(partner.pk)
+    ).exists()
+    if already:
+        return
+    payload = {
+        "id": partner.pk,
+        "partner_organization_id": partner.pk,
+        "fields": list(PROFILE_COMPLETE_FIELDS),
+    }
+    record_event(PROFILE_COMPLETED_EVENT, subject=partner, payload=payload, actor=actor)
+
+
 @transaction.atomic
 def partner_profile_update(*, actor, partner: PartnerOrganization, **fields) -> PartnerOrganization:
     """A partner admin edits its own organization's profile; staff who manage partners edit any. Only the profile
@@ -144,6 +187,7 @@ def partner_profile_update(*, actor, partner: PartnerOrganization, **fields) -> 
         payload={"id": partner.pk, "changed": changed, **{field: cleaned[field] for field in changed}},
         actor=actor,
     )
+    _record_profile_completed_once(actor=actor, partner=partner)
     return partner
 
 

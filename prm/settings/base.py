@@ -226,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "WebhookDeliveryStatusEnum": "prm.models.webhooks.DeliveryStatus",
         "PartnerStatusEnum": "partners.models.PartnerStatus",
+        "DealStatusEnum": "dealreg.models.DealStatus",
+        "DealRejectionReasonEnum": "dealreg.models.RejectionReason",
+        "AttributionRoleEnum": "dealreg.models.AttributionRole",
+        "RoleEnum": "prm.roles.Role",
     },
 }
 

@@ -56,6 +56,7 @@ KNOWN_EVENT_TYPES = (
     "invitation.created",
     "invitation.revoked",
     "membership.updated",
+    "onboarding.cancelled",
     "onboarding.completed",
     "onboarding.escalated",
     "onboarding.started",

@@ -8,7 +8,7 @@ from prm import policy
 from prm.errors import ValidationFailed
 from prm.models import NotificationPreference
 from prm.notifications import selectors, services
-from prm.notifications.kinds import KINDS
+from prm.notifications.kinds import KINDS, kinds_for
 from prm.roles import Role
 from prm.tenancy import all_tenants, tenant_context
 from tests.conftest import login
@@ -38,12 +38,18 @@ def test_preferences_page_offers_the_kinds_that_reach_my_role(client, tenant, te
     admin_page = client.get("/t/acme/notifications/preferences/").content.decode()
     login(client, partner_admin)
     partner_page = client.get("/t/acme/notifications/preferences/").content.decode()
-    login(client, PartnerUserFactory(tenant=tenant, partner_organization=partner_org, role=Role.PARTNER_SALES))
-    sales_page = client.get("/t/acme/notifications/preferences/").content.decode()
+    marketer = PartnerUserFactory(tenant=tenant, partner_organization=partner_org, role=Role.PARTNER_MARKETING)
+    login(client, marketer)
+    marketer_page = client.get("/t/acme/notifications/preferences/").content.decode()
 
-    assert all(kind.label in admin_page for kind in KINDS.values())
+    assert all(kind.label in admin_page for kind in kinds_for(tenant_admin))
     assert "Invitation accepted" in partner_page and "Webhook delivery failed" not in partner_page
-    assert "nothing to choose" in sales_page
+    assert all(kind.label in partner_page for kind in kinds_for(partner_admin))
+    offered_to_marketer = kinds_for(marketer)
+    assert all(kind.label in marketer_page for kind in offered_to_marketer)
+    assert all(kind.label not in marketer_page for kind in set(KINDS.values()) - set(offered_to_marketer))
+    if not offered_to_marketer:
+        assert "nothing to choose" in marketer_page
     assert checked(admin_page, "email_invitation__accepted")  # email is on until turned off
 
 
@@ -57,13 +63,9 @@ def test_saving_preferences_stores_them_for_this_tenant_only_and_notify_honours_
     response = client.post("/t/acme/notifications/preferences/", ticked, follow=True)
 
     assert "Your notification preferences are saved." in response.content.decode()
-    assert stored(tenant_admin.user) == {
-        ("acme", "invitation.accepted"): False,
-        ("acme", "api_key.created"): True,
-        ("acme", "api_key.revoked"): False,
-        ("acme", "webhook.delivery_failed"): True,
-        ("acme", "webhook.endpoint_disabled"): False,
-    }
+    # Every kind offered is stored: the ticked ones on, the rest off.
+    on = {"api_key.created", "webhook.delivery_failed"}
+    assert stored(tenant_admin.user) == {("acme", kind.key): kind.key in on for kind in kinds_for(tenant_admin)}
     page = response.content.decode()
     assert checked(page, "email_api_key__created") and not checked(page, "email_api_key__revoked")
 
@@ -92,4 +94,6 @@ def test_a_partner_cannot_set_preferences_for_kinds_that_do_not_reach_them(clien
 
     client.post("/t/acme/notifications/preferences/", {"email_webhook__delivery_failed": "on"})
 
-    assert stored(partner_admin.user) == {("acme", "invitation.accepted"): False}
+    # Only the kinds that reach a partner admin are stored, all off; the webhook kind is not among them.
+    assert stored(partner_admin.user) == {("acme", kind.key): False for kind in kinds_for(partner_admin)}
+    assert ("acme", "webhook.delivery_failed") not in stored(partner_admin.user)

@@ -35,6 +35,12 @@ PUBLIC_ROUTES = {
     "account_confirm_login_code",
     "mfa_authenticate",
     "invitation_accept",
+    # The program's public application page, its logo and the emailed confirmation link (a bearer token).
+    "apply",
+    "apply_logo",
+    "apply_confirm",
+    # The program's public rules of engagement for deal registration.
+    "program_rules",
 }
 
 
@@ -168,3 +174,27 @@ def test_user_of_tenant_a_typing_tenant_b_address_gets_404_page(client, world):
     assert response.status_code == 404
     assert b"There is no partner program at this address." in response.content
     assert b"Beta Vendor" not in response.content
+
+
+def test_public_application_page_of_tenant_b_shows_nothing_of_tenant_a(client, world):
+    """Tenant B's public page carries B's branding only; A's confirmation link is unknown there, and the
+    application it confirms stays unconfirmed."""
+    from partners.models import ApplicationStatus, PartnerApplication
+    from prm.tenancy import tenant_context
+
+    for who in (None, world.admin_a, world.member_x):
+        if who is not None:
+            as_user(client, who)
+        response = client.get(reverse("apply", args=[world.tenant_b.slug]))
+        assert response.status_code == 200
+        assert b"Beta Vendor" in response.content
+        assert_no_leak(response, "a visitor of tenant B's application page", "apply", SECRET_MARKERS + TENANT_A_MARKERS)
+        for method in ("get", "post"):
+            url = reverse("apply_confirm", args=[world.tenant_b.slug, world.confirmation_token])
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (method, response.status_code)
+            assert_no_leak(response, "tenant A's token under tenant B", url, SECRET_MARKERS + TENANT_A_MARKERS)
+        client.logout()
+    with tenant_context(world.tenant_a):
+        pending = PartnerApplication.objects.get(company_name="Xylophone Secure Pending")
+        assert pending.status == ApplicationStatus.PENDING_CONFIRMATION

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from dealreg.demo import seed_deal_registration
+from partners.demo import seed_partner_program
 from partners.models import PartnerOrganization, PartnerStatus
 from prm.demo import DEMO_PASSWORD, OTHER_STATUSES, PARTNER_USERS, PARTNERS, STAFF
 from prm.models import Membership, Tenant
@@ -33,6 +35,9 @@ class Command(BaseCommand):
                     self._member(email, first, last, role, None)
                 for email, first, last, role, org in PARTNER_USERS:
                     self._member(email, first, last, role, partners[org])
+                admin = Membership.objects.get(user__email=STAFF[0][0])
+                seed_partner_program(tenant, admin)
+                seed_deal_registration(tenant, admin)
         verb = "Created" if created else "Demo tenant already present:"
         self.stdout.write(self.style.SUCCESS(f"{verb} tenant 'demo' ({tenant.name}) with {len(partners)} partners."))
 

@@ -1,0 +1,253 @@
+"""Forms of the deal registration pages. They check the shape of the input (a number, a date, a choice); the rules
+(amount above zero, a real currency, a close date not in the past, a domain that is a domain, the minimum deal
+size…) are the services', whose refusals the views put back beside the field they name."""
+
+from django import forms
+from django.utils import timezone
+
+from dealreg.models import AttributionRole, DealStage, DealType, RejectionReason
+from dealreg.services.rules import EXTENSION_APPROVERS
+from partners.models import CompanySize, PartnerOrganization
+from prm.forms import BootstrapForm
+from prm.money import currency_choices
+
+LINE_ITEM_ROWS = 3
+
+REGISTRATION_FIELDS = (
+    "customer_name",
+    "customer_website",
+    "customer_country",
+    "amount",
+    "currency",
+    "expected_close_date",
+    "stage",
+    "deal_type",
+    "title",
+    "description",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "contact_title",
+    "customer_region",
+    "customer_industry",
+    "customer_size",
+)
+
+
+class DealRegistrationForm(BootstrapForm, forms.Form):
+    """The registration form: what is needed first (customer, amount, close date), the rest optional, so it is
+    quick on a phone. Staff registering on a partner's behalf also choose the partner."""
+
+    partner_organization = forms.ModelChoiceField(
+        queryset=PartnerOrganization.unscoped.none(), label="Partner", required=False
+    )
+    customer_name = forms.CharField(max_length=255, label="Customer company")
+    customer_website = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Customer website or domain",
+        help_text="acme.com, or an email address there",
+    )
+    customer_country = forms.CharField(max_length=2, required=False, label="Country", help_text="Two letters, e.g. DE")
+    amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, required=False, label="Amount", help_text="Or list the products below."
+    )
+    currency = forms.ChoiceField(choices=[], label="Currency")
+    expected_close_date = forms.DateField(
+        label="Expected close date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    stage = forms.ChoiceField(choices=DealStage.choices, initial=DealStage.QUALIFIED)
+    deal_type = forms.ChoiceField(choices=DealType.choices, initial=DealType.NEW, label="Deal type")
+    title = forms.CharField(max_length=255, required=False, label="Opportunity name")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    contact_name = forms.CharField(max_length=200, required=False, label="Contact name")
+    contact_email = forms.EmailField(required=False, label="Contact email")
+    contact_phone = forms.CharField(max_length=40, required=False, label="Contact phone")
+    contact_title = forms.CharField(max_length=100, required=False, label="Contact job title")
+    customer_region = forms.CharField(max_length=32, required=False, label="Region")
+    customer_industry = forms.CharField(max_length=64, required=False, label="Industry")
+    customer_size = forms.ChoiceField(choices=[("", "—"), *CompanySize.choices], required=False, label="Company size")
+
+    def __init__(self, *args, base_currency="USD", partners=None, products=(), conflict_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = currency_choices(first=base_currency)
+        self.fields["currency"].initial = base_currency
+        if partners is None:
+            del self.fields["partner_organization"]
+        else:
+            field = self.fields["partner_organization"]
+            field.queryset = partners
+            field.required = True
+            # A program may have thousands of partners: the select holds only the chosen one, and the page's search
+            # box (htmx, partners/options/) fills it with matches. Validation still uses the queryset.
+            chosen_id = str(self.data.get("partner_organization") or "")
+            chosen = partners.filter(pk=int(chosen_id)).first() if chosen_id.isdigit() else None
+            field.widget = forms.Select(
+                choices=[("", "Search above, then choose")] + ([(chosen.pk, chosen.name)] if chosen else []),
+                attrs={"class": "form-select form-select-lg"},
+            )
+        self.products = list(products)
+        for field in self.fields.values():
+            css = field.widget.attrs.get("class", "")
+            if "-lg" not in css:
+                large = "form-select-lg" if "form-select" in css else "form-control-lg"
+                field.widget.attrs["class"] = f"{css} {large}".strip()
+
+        self.fields["customer_name"].widget.attrs.update(autocomplete="organization")
+        self.fields["customer_website"].widget.attrs.update(inputmode="url", autocapitalize="none", autocorrect="off")
+        self.fields["customer_country"].widget.attrs.update(autocapitalize="characters", size="2")
+        self.fields["amount"].widget.attrs.update(inputmode="decimal")
+        self.fields["contact_email"].widget.attrs.update(autocomplete="off")
+        self.fields["expected_close_date"].widget.attrs.update(min=timezone.localdate().isoformat())
+        if conflict_url:
+            # The live conflict check: the customer's name, website and country go to the server as the partner
+            # types (debounced), and the warning appears under them.
+            for name in ("customer_name", "customer_website", "customer_country"):
+                self.fields[name].widget.attrs.update(
+                    {
+                        "hx-post": conflict_url,
+                        "hx-trigger": "input changed delay:400ms, change",
+                        "hx-target": "#conflict-warning",
+                        "hx-include": "#id_customer_name, #id_customer_website, #id_customer_country, #id_exclude",
+                        "hx-sync": "closest form:replace",
+                    }
+                )
+
+    def line_items(self) -> list[dict]:
+        """The product rows filled in: [{"product": id, "quantity": int, "unit_price": str or None}]."""
+        rows = []
+        for index in range(LINE_ITEM_ROWS):
+            product = (self.data.get(f"product_{index}") or "").strip()
+            if not product:
+                continue
+            quantity = (self.data.get(f"quantity_{index}") or "1").strip()
+            price = (self.data.get(f"unit_price_{index}") or "").strip()
+            rows.append(
+                {
+                    "product": int(product) if product.isdigit() else product,
+                    "quantity": int(quantity) if quantity.isdigit() else quantity,
+                    "unit_price": price or None,
+                }
+            )
+        return rows
+
+    def line_item_rows(self):
+        for index in range(LINE_ITEM_ROWS):
+            yield {
+                "index": index,
+                "product": self.data.get(f"product_{index}", self.initial.get(f"product_{index}", "")),
+                "quantity": self.data.get(f"quantity_{index}", self.initial.get(f"quantity_{index}", "")),
+                "unit_price": self.data.get(f"unit_price_{index}", self.initial.get(f"unit_price_{index}", "")),
+            }
+
+    def service_fields(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in REGISTRATION_FIELDS if name in self.cleaned_data}
+        for name, value in list(data.items()):
+            if value is None and name != "amount":
+                data[name] = ""
+        if data.get("amount") is None:
+            data.pop("amount", None)
+        return data
+
+    @staticmethod
+    def initial_for(registration) -> dict:
+        initial = {name: getattr(registration, name) for name in REGISTRATION_FIELDS}
+        for index, item in enumerate(registration.line_items.all()[:LINE_ITEM_ROWS]):
+            initial[f"product_{index}"] = str(item.product_id)
+            initial[f"quantity_{index}"] = str(item.quantity)
+            initial[f"unit_price_{index}"] = str(item.unit_price)
+        return initial
+
+
+class DecisionForm(BootstrapForm, forms.Form):
+    """A channel manager's decision on the decision screen."""
+
+    DECISIONS = [
+        ("start_review", "Start review"),
+        ("approve", "Approve"),
+        ("reject", "Reject"),
+        ("request_info", "Ask the partner"),
+    ]
+    decision = forms.ChoiceField(choices=DECISIONS)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *RejectionReason.choices], required=False)
+    question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    assign_to = forms.TypedChoiceField(choices=[], required=False, coerce=int, empty_value=None, label="Co-sell with")
+
+    def __init__(self, *args, assignees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assign_to"].choices = [("", "Nobody (partner sells alone)"), *assignees]
+
+
+class AnswerForm(BootstrapForm, forms.Form):
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Your answer")
+
+
+class WithdrawForm(BootstrapForm, forms.Form):
+    reason = forms.CharField(required=False, max_length=500, label="Why (optional)")
+
+
+class ExtensionRequestForm(BootstrapForm, forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=365, label="More days")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Why")
+
+
+class ExtensionDecisionForm(BootstrapForm, forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class CloseForm(BootstrapForm, forms.Form):
+    outcome = forms.ChoiceField(choices=[("won", "Won"), ("lost", "Lost")])
+    closed_amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label="Closed amount")
+    closed_date = forms.DateField(
+        required=False, label="Closed on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(required=False, max_length=500, label="Why it was lost")
+
+
+class BulkDecisionForm(BootstrapForm, forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve selected"), ("reject", "Reject selected")])
+    reason = forms.ChoiceField(choices=[("", "Reason (to reject)"), *RejectionReason.choices], required=False)
+    note = forms.CharField(required=False, max_length=5000)
+
+
+class EngagementRulesForm(BootstrapForm, forms.Form):
+    protection_days = forms.IntegerField(min_value=1, max_value=730, label="Protection period (days)")
+    max_extensions = forms.IntegerField(min_value=0, max_value=10, label="Extensions allowed")
+    extension_days = forms.IntegerField(min_value=1, max_value=365, label="Longest extension (days)")
+    extension_approver = forms.ChoiceField(choices=list(EXTENSION_APPROVERS.items()), label="Extensions decided by")
+    conflict_policy = forms.ChoiceField(choices=[], label="When registrations conflict")
+    minimum_amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, label="Minimum deal size"
+    )
+    review_sla_business_days = forms.IntegerField(min_value=1, max_value=30, label="Review SLA (business days)")
+    expiry_warning_days = forms.IntegerField(min_value=0, max_value=90, label="Warn before protection ends (days)")
+    auto_approve = forms.BooleanField(required=False, label="Approve clean registrations automatically")
+    auto_approve_max_amount = forms.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        label="Automatic approval up to",
+        help_text="Empty: any amount. In the program's base currency.",
+    )
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        label="Notes for partners",
+        help_text="Shown on the public rules page.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from dealreg.models import ConflictPolicy
+
+        super().__init__(*args, **kwargs)
+        self.fields["conflict_policy"].choices = ConflictPolicy.choices
+
+    @classmethod
+    def initial_for(cls, rules) -> dict:
+        return {name: getattr(rules, name) for name in cls.base_fields}
+
+
+ROLE_CHOICES = AttributionRole.choices

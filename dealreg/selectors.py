@@ -1,0 +1,328 @@
+"""Reads of deal registration, scoped to the current tenant (and to the acting partner's own organization), each
+list in a fixed number of queries.
+
+Later work (tiering, MDF ROI, analytics) reads deal data through this module only: the revenue selectors at the end
+(`sourced_revenue_by_partner`, `influenced_revenue_by_partner`, `attributed_revenue`) are its contract.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
+
+from dealreg.models import (
+    AWAITING_REVIEW_STATUSES,
+    AttributionRole,
+    CrmAccount,
+    CrmOpportunity,
+    DealActivity,
+    DealExtensionRequest,
+    DealParticipant,
+    DealRegistration,
+    DealStatus,
+    ExtensionStatus,
+    Product,
+)
+from dealreg.services.rules import engagement_rules_get
+
+# What the review queue holds: waiting for a decision, or for the partner's answer (SLA paused).
+QUEUE_STATUSES = (*AWAITING_REVIEW_STATUSES, DealStatus.INFO_REQUESTED)
+
+DEAL_ORDERINGS = {
+    "oldest": (F("submitted_at").asc(nulls_last=True), "id"),
+    "newest": (F("submitted_at").desc(nulls_last=True), "-id"),
+    "due": (F("review_due_at").asc(nulls_last=True), "id"),
+    "amount": ("-amount", "id"),
+    "-amount": ("amount", "id"),
+    "customer": ("customer_name", "id"),
+    "created": ("-created_at", "-id"),
+    "protection": (F("protected_until").asc(nulls_last=True), "id"),
+}
+DEAL_ORDERING_LABELS = {
+    "oldest": "Oldest first",
+    "newest": "Newest first",
+    "due": "Review due first",
+    "amount": "Largest amount",
+    "-amount": "Smallest amount",
+    "customer": "Customer (A–Z)",
+    "created": "Recently created",
+    "protection": "Protection ending first",
+}
+
+
+def _base() -> QuerySet[DealRegistration]:
+    return DealRegistration.objects.select_related("partner_organization", "registered_by", "assigned_to")
+
+
+def registrations_visible_to(actor) -> QuerySet[DealRegistration]:
+    """Every registration of the tenant for staff; only its own organization's for a partner."""
+    queryset = _base()
+    if getattr(actor, "is_partner_role", False):
+        queryset = queryset.filter(partner_organization_id=actor.partner_organization_id)
+    return queryset
+
+
+def deal_list(*, actor, ordering: str = "created") -> QuerySet[DealRegistration]:
+    """Registrations the actor may see, sorted (DEAL_ORDERINGS); DealFilterSet narrows them."""
+    order = DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["created"])
+    return registrations_visible_to(actor).order_by(*order)
+
+
+def deal_queue(*, ordering: str = "oldest") -> QuerySet[DealRegistration]:
+    """The review queue: registrations waiting for a decision or for the partner's answer, oldest first."""
+    order = DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["oldest"])
+    return _base().filter(status__in=QUEUE_STATUSES).order_by(*order)
+
+
+def deal_api_queryset() -> QuerySet[DealRegistration]:
+    """Registrations for the API: their line items (with products) and participants in two more queries."""
+    return DealRegistration.objects.select_related("crm_opportunity", "registered_by").prefetch_related(
+        Prefetch("line_items", queryset=_line_items()),
+        Prefetch("participants", queryset=DealParticipant.objects.order_by("-share", "id")),
+    )
+
+
+def _line_items():
+    from dealreg.models import DealLineItem
+
+    return DealLineItem.objects.select_related("product").order_by("id")
+
+
+def deal_get(*, actor, registration_id) -> DealRegistration | None:
+    """One registration the actor may see, with its line items and products, or None."""
+    return (
+        registrations_visible_to(actor)
+        .select_related("decided_by", "crm_opportunity")
+        .prefetch_related(Prefetch("line_items", queryset=_line_items()))
+        .filter(pk=registration_id)
+        .first()
+    )
+
+
+def deal_timeline(registration: DealRegistration, *, for_partner: bool) -> list[DealActivity]:
+    """The registration's timeline, oldest first; a partner sees only the entries marked for partners."""
+    queryset = registration.activities.select_related("actor").order_by("created_at", "id")
+    if for_partner:
+        queryset = queryset.filter(visible_to_partner=True)
+    return list(queryset)
+
+
+def deal_participants(registration: DealRegistration) -> list[DealParticipant]:
+    return list(registration.participants.select_related("partner_organization").order_by("-share", "id"))
+
+
+def deal_extensions(registration: DealRegistration) -> list[DealExtensionRequest]:
+    return list(registration.extension_requests.select_related("requested_by", "decided_by").order_by("-created_at"))
+
+
+def pending_extension(registration: DealRegistration) -> DealExtensionRequest | None:
+    return registration.extension_requests.filter(status=ExtensionStatus.PENDING).first()
+
+
+def extension_get(*, registration: DealRegistration, extension_id) -> DealExtensionRequest | None:
+    return registration.extension_requests.filter(pk=extension_id).first()
+
+
+def products_for_registration() -> QuerySet[Product]:
+    return Product.objects.filter(is_active=True).order_by("name")
+
+
+@dataclass
+class ConflictRecord:
+    """A conflict beside the decision: what it is, its status, who holds it and where to read its history."""
+
+    kind: str
+    id: int
+    score: float
+    reason: str
+    name: str = ""
+    status: str = ""
+    holder: str = ""
+    detail: str = ""
+    url_id: int | None = None  # a registration's id, for its page (and history)
+    missing: bool = False
+
+
+def conflict_records(registration: DealRegistration) -> list[ConflictRecord]:
+    """The conflicts stored at submission, each with the record as it is now: three queries at most (conflicting
+    registrations, CRM accounts, CRM opportunities), whatever their number. For staff only."""
+    by_kind = defaultdict(list)
+    for conflict in registration.conflicts or []:
+        by_kind[conflict.get("kind")].append(conflict.get("id"))
+    registrations = {r.pk: r for r in _base().filter(pk__in=by_kind["registration"])} if by_kind["registration"] else {}
+    accounts = (
+        {a.pk: a for a in CrmAccount.objects.filter(pk__in=by_kind["crm_account"])} if by_kind["crm_account"] else {}
+    )
+    opportunities = (
+        {o.pk: o for o in CrmOpportunity.objects.filter(pk__in=by_kind["crm_opportunity"])}
+        if by_kind["crm_opportunity"]
+        else {}
+    )
+    records = []
+    for conflict in registration.conflicts or []:
+        kind, record_id = conflict.get("kind"), conflict.get("id")
+        record = ConflictRecord(
+            kind=kind, id=record_id, score=conflict.get("score", 0), reason=conflict.get("reason", "")
+        )
+        if kind == "registration" and (other := registrations.get(record_id)):
+            record.name = other.customer_name
+            record.status = other.get_status_display()
+            record.holder = other.partner_organization.name
+            submitted = other.submitted_at.date().isoformat() if other.submitted_at else "not submitted"
+            protection = f", protected until {other.protected_until.isoformat()}" if other.protected_until else ""
+            record.detail = f"Submitted {submitted}{protection} · {other.amount:,.2f} {other.currency}"
+            record.url_id = other.pk
+        elif kind == "crm_account" and (account := accounts.get(record_id)):
+            record.name = account.name
+            record.status = "Customer" if account.is_customer else "Account"
+            record.holder = account.owner_name or account.owner_email or "Direct sales"
+            record.detail = " · ".join(filter(None, [account.domain, account.country, f"CRM {account.external_id}"]))
+        elif kind == "crm_opportunity" and (opportunity := opportunities.get(record_id)):
+            record.name = f"{opportunity.customer_name}: {opportunity.name}"
+            record.status = (
+                "Won" if opportunity.is_won else ("Closed" if opportunity.is_closed else opportunity.stage or "Open")
+            )
+            record.holder = opportunity.owner_name or opportunity.owner_email or "Direct sales"
+            amount = f"{opportunity.amount:,.2f} {opportunity.currency}" if opportunity.amount is not None else ""
+            close = f"closes {opportunity.close_date.isoformat()}" if opportunity.close_date else ""
+            record.detail = " · ".join(filter(None, [amount, close, f"CRM {opportunity.external_id}"]))
+        else:
+            record.missing = True
+        records.append(record)
+    return records
+
+
+# What the partner is expected to do ---------------------------------------------------------------------------
+
+
+def expected_of_partner(registration: DealRegistration, *, today: date | None = None, warning_days: int = 14) -> str:
+    """What the partner should do next about a registration, in a few words ("" when nothing)."""
+    today = today or timezone.localdate()
+    status = registration.status
+    if status == DealStatus.DRAFT:
+        return "Finish and submit it"
+    if status == DealStatus.INFO_REQUESTED:
+        return "Answer the channel manager's question"
+    if status == DealStatus.APPROVED:
+        if registration.expected_close_date and registration.expected_close_date < today:
+            return "The expected close date has passed: mark it won or lost"
+        if registration.protected_until and registration.protected_until - today <= timedelta(days=warning_days):
+            return "Protection ends soon: close it or ask for an extension"
+    return ""
+
+
+def partner_deal_counts(*, partner_organization_id: int) -> dict:
+    """Counts for the partner's overview (one query): registrations in each bucket that matters to it."""
+    today = timezone.localdate()
+    warning = engagement_rules_get().expiry_warning_days
+    return DealRegistration.objects.filter(partner_organization_id=partner_organization_id).aggregate(
+        open=Count("id", filter=Q(status__in=(DealStatus.SUBMITTED, DealStatus.UNDER_REVIEW))),
+        questions=Count("id", filter=Q(status=DealStatus.INFO_REQUESTED)),
+        protected=Count("id", filter=Q(status=DealStatus.APPROVED)),
+        expiring=Count(
+            "id",
+            filter=Q(status=DealStatus.APPROVED, protected_until__lte=today + timedelta(days=warning)),
+        ),
+        won=Count("id", filter=Q(status=DealStatus.WON)),
+    )
+
+
+def queue_counts() -> dict:
+    """Counts for the console's tile (one query): waiting for review, of which overdue."""
+    now = timezone.now()
+    return DealRegistration.objects.filter(status__in=AWAITING_REVIEW_STATUSES).aggregate(
+        waiting=Count("id"), overdue=Count("id", filter=Q(review_due_at__lte=now))
+    )
+
+
+def deal_export_rows(*, ordering: str = "created") -> QuerySet[DealRegistration]:
+    """Registrations for the staff CSV export: partner and people joined, nothing per row."""
+    order = DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["created"])
+    return _base().select_related("decided_by", "crm_opportunity").order_by(*order)
+
+
+# Revenue attribution (read by tiering, MDF ROI and analytics) -------------------------------------------------
+
+INFLUENCE_ROLES = (AttributionRole.INFLUENCED, AttributionRole.FULFILLMENT, AttributionRole.SERVICES)
+
+
+def attributed_revenue(
+    *,
+    roles,
+    partner_organization_ids=None,
+    closed_from: date | None = None,
+    closed_to: date | None = None,
+) -> QuerySet:
+    """Revenue of won deals attributed to partners in `roles`: for each (partner organization, currency), the sum
+    of closed_amount × share / 100 over the won registrations it takes part in (rounded to cents), and how many
+    deals. One SQL query; rows `{"partner_organization_id", "currency", "revenue": Decimal, "deals": int}`.
+    Amounts stay in their own currency (convert to the tenant's base currency when comparing partners).
+    `closed_from`/`closed_to` bound the close date, both inclusive."""
+    queryset = DealParticipant.objects.filter(
+        registration__status=DealStatus.WON, registration__closed_amount__isnull=False, role__in=list(roles)
+    )
+    if partner_organization_ids is not None:
+        queryset = queryset.filter(partner_organization_id__in=list(partner_organization_ids))
+    if closed_from is not None:
+        queryset = queryset.filter(registration__closed_at__gte=closed_from)
+    if closed_to is not None:
+        queryset = queryset.filter(registration__closed_at__lte=closed_to)
+    money = DecimalField(max_digits=20, decimal_places=6)
+    portion = ExpressionWrapper(
+        F("registration__closed_amount") * F("share") / Value(Decimal("100")), output_field=money
+    )
+    return (
+        queryset.values("partner_organization_id", currency=F("registration__currency"))
+        .annotate(
+            revenue=Round(
+                Coalesce(Sum(portion), Value(Decimal("0")), output_field=money),
+                2,
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+            deals=Count("registration_id", distinct=True),
+        )
+        .order_by("partner_organization_id", "currency")
+    )
+
+
+def _by_partner(rows) -> dict[int, dict[str, Decimal]]:
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in rows:
+        result[row["partner_organization_id"]][row["currency"]] = row["revenue"].quantize(Decimal("0.01"))
+    return dict(result)
+
+
+def sourced_revenue_by_partner(
+    *, partner_organization_ids=None, closed_from: date | None = None, closed_to: date | None = None
+) -> dict[int, dict[str, Decimal]]:
+    """Sourced revenue: won deals a partner brought (role "sourced"), closed_amount × its share.
+    {partner_organization_id: {currency: Decimal}} in one query; partners with none are absent."""
+    return _by_partner(
+        attributed_revenue(
+            roles=[AttributionRole.SOURCED],
+            partner_organization_ids=partner_organization_ids,
+            closed_from=closed_from,
+            closed_to=closed_to,
+        )
+    )
+
+
+def influenced_revenue_by_partner(
+    *, partner_organization_ids=None, closed_from: date | None = None, closed_to: date | None = None
+) -> dict[int, dict[str, Decimal]]:
+    """Influenced revenue: won deals a partner helped win without sourcing them (roles influenced, fulfillment /
+    reseller, services), closed_amount × its share. {partner_organization_id: {currency: Decimal}}, one query."""
+    return _by_partner(
+        attributed_revenue(
+            roles=INFLUENCE_ROLES,
+            partner_organization_ids=partner_organization_ids,
+            closed_from=closed_from,
+            closed_to=closed_to,
+        )
+    )

@@ -1,0 +1,120 @@
+"""Multi-partner deals: the partners on a deal, each with a role and a share of the attribution. The registering
+partner is always one of them; the shares of a deal add up to exactly 100."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from dealreg.models import AttributionRole, DealActivityKind, DealParticipant, DealRegistration
+from dealreg.services.common import add_activity, check_may_review, deal_payload, lock, user_of
+from partners.models import PartnerOrganization
+from prm.errors import ValidationFailed
+from prm.events import record_event
+
+MAX_PARTICIPANTS = 20
+HUNDRED = Decimal("100")
+
+
+def _share(value, *, field: str) -> Decimal:
+    try:
+        share = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed("Enter the share as a percentage, such as 60 or 12.5.", field=field) from None
+    if isinstance(value, bool) or not share.is_finite() or not Decimal("0") <= share <= HUNDRED:
+        raise ValidationFailed("A share is a percentage from 0 to 100.", field=field)
+    if share != share.quantize(Decimal("0.01")):
+        raise ValidationFailed("A share has at most two decimal places.", field=field)
+    return share.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def deal_set_participants(*, actor, registration: DealRegistration, participants: list[dict]) -> list[DealParticipant]:
+    """Replace the partners on a deal with `participants`: [{"partner_organization": org or id, "role", "share"}].
+    The whole set is checked at once: known partners of the program, each once, a role from the list, shares
+    from 0 to 100 that add up to exactly 100, and the registering partner among them."""
+    registration = lock(registration)
+    check_may_review(actor, registration)
+    if not isinstance(participants, list | tuple) or not participants:
+        raise ValidationFailed("List the partners on the deal.", field="participants")
+    if len(participants) > MAX_PARTICIPANTS:
+        raise ValidationFailed(f"At most {MAX_PARTICIPANTS} partners on a deal.", field="participants")
+    wanted_ids = []
+    for index, row in enumerate(participants):
+        organization = row.get("partner_organization") if isinstance(row, dict) else None
+        organization_id = getattr(organization, "pk", organization)
+        if isinstance(organization_id, bool) or not isinstance(organization_id, int):
+            raise ValidationFailed("Choose a partner.", field=f"participants[{index}].partner_organization")
+        wanted_ids.append(organization_id)
+    organizations = {p.pk: p for p in PartnerOrganization.objects.filter(pk__in=wanted_ids)}
+    cleaned: list[tuple[PartnerOrganization, str, Decimal]] = []
+    seen = set()
+    for index, row in enumerate(participants):
+        organization = organizations.get(wanted_ids[index])
+        if organization is None:
+            raise ValidationFailed(
+                "Choose a partner of the program.", field=f"participants[{index}].partner_organization"
+            )
+        if organization.pk in seen:
+            raise ValidationFailed(
+                f"{organization.name} is listed twice: give each partner one role and one share.",
+                field=f"participants[{index}].partner_organization",
+            )
+        seen.add(organization.pk)
+        role = row.get("role")
+        if role not in AttributionRole.values:
+            raise ValidationFailed("Choose the partner's role from the list.", field=f"participants[{index}].role")
+        cleaned.append((organization, role, _share(row.get("share"), field=f"participants[{index}].share")))
+    if registration.partner_organization_id not in seen:
+        raise ValidationFailed(
+            f"{registration.partner_organization.name} registered the deal: it stays on it.", field="participants"
+        )
+    total = sum((share for _org, _role, share in cleaned), Decimal("0"))
+    if total != HUNDRED:
+        raise ValidationFailed(
+            f"The shares add up to {total.normalize():f}%: they must add up to exactly 100%.", field="participants"
+        )
+    existing = {p.partner_organization_id: p for p in registration.participants.all()}
+    registration.participants.exclude(partner_organization_id__in=seen).delete()
+    saved = []
+    added = []
+    for organization, role, share in cleaned:
+        participant = existing.get(organization.pk)
+        if participant is None:
+            participant = DealParticipant.objects.create(
+                registration=registration,
+                partner_organization=organization,
+                role=role,
+                share=share,
+                added_by=user_of(actor),
+            )
+            added.append(organization.name)
+        elif (participant.role, participant.share) != (role, share):
+            participant.role, participant.share = role, share
+            participant.save(update_fields=["role", "share", "updated_at"])
+        saved.append(participant)
+    summary = "; ".join(
+        f"{organization.name}: {AttributionRole(role).label.lower()} {share.normalize():f}%"
+        for organization, role, share in cleaned
+    )
+    add_activity(
+        registration,
+        DealActivityKind.PARTNER_ADDED if added else DealActivityKind.NOTE,
+        actor=actor,
+        message=f"Attribution: {summary}.",
+        visible_to_partner=False,
+    )
+    record_event(
+        "deal.updated",
+        subject=registration,
+        payload=deal_payload(
+            registration,
+            changed=["participants"],
+            participants=[
+                {"partner_organization_id": o.pk, "role": role, "share": str(share)} for o, role, share in cleaned
+            ],
+        ),
+        actor=actor,
+    )
+    return saved

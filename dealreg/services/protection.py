@@ -1,0 +1,375 @@
+"""Protection after approval: extension requests and their decision, the nightly expiry with its warning ahead,
+and the close of a protected deal as won or lost (by the partner, by staff, or by the CRM through the API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from dealreg.models import (
+    DealActivityKind,
+    DealExtensionRequest,
+    DealRegistration,
+    DealStatus,
+    ExtensionStatus,
+)
+from dealreg.services import registrations
+from dealreg.services.common import (
+    add_activity,
+    check_may_register,
+    clean_text,
+    deal_payload,
+    deal_url,
+    is_partner_actor,
+    lock,
+    notify_partner,
+    owning_channel_managers,
+    person,
+    refuse,
+    status_label,
+    tenant_admins,
+    user_of,
+)
+from dealreg.services.rules import engagement_rules_get
+from partners.models import PartnerOrganization
+from prm import policy
+from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.events import record_event
+from prm.money import clean_amount
+from prm.notifications import notify
+
+REASON_MAX_LENGTH = 2000
+LOST_REASON_MAX_LENGTH = 500
+
+
+# Extensions ---------------------------------------------------------------------------------------------------
+
+
+def may_decide_extension(actor, registration: DealRegistration, rules=None) -> bool:
+    """The rules of engagement name who decides extensions: channel managers (and tenant admins), or tenant
+    admins only."""
+    rules = rules or engagement_rules_get()
+    if rules.extension_approver == "tenant_admin":
+        return policy.can(actor, "deals.manage_rules", registration)
+    return policy.can(actor, "deals.review", registration)
+
+
+def _extension_approvers(registration: DealRegistration, rules) -> list:
+    if rules.extension_approver == "tenant_admin":
+        return tenant_admins()
+    return owning_channel_managers(registration.partner_organization)
+
+
+def _check_protected(registration: DealRegistration, *, today: date) -> None:
+    if registration.status != DealStatus.APPROVED:
+        raise InvalidTransition(
+            f"Only a protected (approved) registration can be extended; this one is "
+            f"{status_label(registration.status).lower()}.",
+            field="status",
+        )
+    if registration.protected_until is not None and registration.protected_until < today:
+        raise InvalidTransition(
+            f"The protection ended on {registration.protected_until.isoformat()}: it can no longer be extended.",
+            field="status",
+        )
+
+
+@transaction.atomic
+def deal_request_extension(*, actor, registration: DealRegistration, days, reason: str) -> DealExtensionRequest:
+    """The partner asks for more protection while it lasts: at most `extension_days` days at a time, at most
+    `max_extensions` times, one request waiting at a time, with a reason."""
+    registration = lock(registration)
+    check_may_register(actor, registration)
+    _check_protected(registration, today=timezone.localdate())
+    rules = engagement_rules_get()
+    if rules.max_extensions == 0:
+        raise ValidationFailed("The program does not extend protection.", field="days")
+    if registration.extensions_used >= rules.max_extensions:
+        times = "once" if rules.max_extensions == 1 else f"{rules.max_extensions} times"
+        raise ValidationFailed(
+            f"This registration was already extended {times}, the most the program allows.", field="days"
+        )
+    if registration.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise ValidationFailed("An extension request is already waiting for a decision.", field="days")
+    if isinstance(days, str) and days.strip().isdigit():
+        days = int(days.strip())
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= rules.extension_days:
+        raise ValidationFailed(f"Ask for 1 to {rules.extension_days} days.", field="days")
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required="Say why you need more time.")
+    extension = DealExtensionRequest.objects.create(
+        registration=registration, requested_by=user_of(actor), reason=reason, days=days
+    )
+    add_activity(
+        registration,
+        DealActivityKind.EXTENSION_REQUESTED,
+        actor=actor,
+        message=f"{days} more days asked: {reason}",
+    )
+    notify(
+        users=_extension_approvers(registration, rules),
+        kind="deal.extension_requested",
+        title=f"{registration.partner_organization.name} asks {days} more days for {registration.customer_name}",
+        body=reason[:300],
+        url=deal_url(registration),
+    )
+    return extension
+
+
+@transaction.atomic
+def deal_decide_extension(
+    *, actor, extension: DealExtensionRequest, approve: bool, note: str = ""
+) -> DealExtensionRequest:
+    """Approve (protection extended by the days asked, from its current end) or decline a waiting extension
+    request. Only the role the rules of engagement name decides."""
+    registration = lock(extension.registration)
+    rules = engagement_rules_get()
+    if not may_decide_extension(actor, registration, rules):
+        raise PermissionDenied("You may not decide extension requests.")
+    extension = DealExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+    if extension.status != ExtensionStatus.PENDING:
+        who = person(extension.decided_by) if extension.decided_by_id else "the program"
+        when = timezone.localtime(extension.decided_at).strftime("%Y-%m-%d %H:%M") if extension.decided_at else ""
+        raise InvalidTransition(
+            f"This extension request was already {extension.get_status_display().lower()} by {who}"
+            + (f" at {when}." if when else "."),
+            field="status",
+        )
+    note = clean_text(note, field="note", max_length=REASON_MAX_LENGTH)
+    now = timezone.now()
+    if approve:
+        _check_protected(registration, today=timezone.localdate())
+        if registration.extensions_used >= rules.max_extensions:
+            raise ValidationFailed("This registration has had every extension the program allows.", field="status")
+        registration.protected_until = registration.protected_until + timedelta(days=extension.days)
+        registration.extensions_used += 1
+        registration.expiry_warned_at = None  # a new warning comes before the new end
+        registration.save(update_fields=["protected_until", "extensions_used", "expiry_warned_at", "updated_at"])
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.DECLINED
+    extension.decided_by = user_of(actor)
+    extension.decided_at = now
+    extension.decision_note = note
+    extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    until = registration.protected_until.isoformat() if registration.protected_until else ""
+    if approve:
+        add_activity(
+            registration,
+            DealActivityKind.EXTENDED,
+            actor=actor,
+            message=f"Protection extended by {extension.days} days, until {until}." + (f" {note}" if note else ""),
+        )
+        record_event(
+            "deal.extended",
+            subject=registration,
+            payload=deal_payload(registration, days=extension.days, extension_id=extension.pk),
+            actor=actor,
+        )
+        title = f"{registration.customer_name}: protection extended until {until}"
+    else:
+        add_activity(
+            registration,
+            DealActivityKind.EXTENSION_DECLINED,
+            actor=actor,
+            message="Extension declined." + (f" {note}" if note else ""),
+        )
+        title = f"{registration.customer_name}: extension declined (protected until {until})"
+    notify_partner(registration, kind="deal.extension_decided", title=title, body=note)
+    return extension
+
+
+def _close_pending_extensions(registration: DealRegistration, *, why: str) -> None:
+    """A registration that leaves protection has no use for a waiting extension request: it is declined."""
+    registration.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.DECLINED, decided_at=timezone.now(), decision_note=why, updated_at=timezone.now()
+    )
+
+
+# Expiry -------------------------------------------------------------------------------------------------------
+
+
+def _expire(registration: DealRegistration) -> None:
+    """Write the expiry of a locked approved registration whose protection ended."""
+    registration.status = DealStatus.EXPIRED
+    registration.save(update_fields=["status", "updated_at"])
+    ended = registration.protected_until.isoformat() if registration.protected_until else ""
+    add_activity(
+        registration,
+        DealActivityKind.EXPIRED,
+        message=f"Protection ended on {ended} without a close.",
+        from_status=DealStatus.APPROVED,
+        to_status=DealStatus.EXPIRED,
+    )
+    _close_pending_extensions(registration, why="The protection ended.")
+    record_event("deal.expired", subject=registration, payload=deal_payload(registration))
+    notify_partner(
+        registration,
+        kind="deal.expired",
+        title=f"Protection of {registration.customer_name} ended on {ended}",
+        body="The registration has expired. Register the deal again if you are still working it.",
+    )
+
+
+@dataclass
+class ExpiryRun:
+    expired: int = 0
+    warned: int = 0
+
+
+def protection_expiry_run(*, today: date | None = None) -> ExpiryRun:
+    """For the current tenant: approved registrations whose protection ended (protected_until before today)
+    expire — `deal.expired`, the partner notified; those whose protection ends within `expiry_warning_days` get
+    one warning. Each row is its own transaction and checks its state first, so a repeated run changes nothing."""
+    today = today or timezone.localdate()
+    run = ExpiryRun()
+    lapsed = DealRegistration.objects.filter(status=DealStatus.APPROVED, protected_until__lt=today)
+    for registration_id in list(lapsed.order_by("protected_until", "id").values_list("pk", flat=True)):
+        with transaction.atomic():
+            registration = lock(DealRegistration(pk=registration_id))
+            if registration.status == DealStatus.APPROVED and registration.protected_until < today:
+                _expire(registration)
+                run.expired += 1
+    rules = engagement_rules_get()
+    if rules.expiry_warning_days:
+        horizon = today + timedelta(days=rules.expiry_warning_days)
+        ending = DealRegistration.objects.filter(
+            status=DealStatus.APPROVED,
+            expiry_warned_at__isnull=True,
+            protected_until__gte=today,
+            protected_until__lte=horizon,
+        )
+        now = timezone.now()
+        for registration in list(ending.select_related("partner_organization").order_by("protected_until", "id")):
+            with transaction.atomic():
+                claimed = DealRegistration.objects.filter(
+                    pk=registration.pk, status=DealStatus.APPROVED, expiry_warned_at__isnull=True
+                ).update(expiry_warned_at=now)
+                if not claimed:
+                    continue
+                until = registration.protected_until.isoformat()
+                days_left = (registration.protected_until - today).days
+                add_activity(
+                    registration,
+                    DealActivityKind.EXPIRY_WARNING,
+                    message=f"Protection ends on {until} ({days_left} days left).",
+                )
+                extendable = registration.extensions_used < rules.max_extensions
+                notify_partner(
+                    registration,
+                    kind="deal.expiring",
+                    title=f"Protection of {registration.customer_name} ends on {until}",
+                    body="Close the deal, or ask for an extension from the registration's page."
+                    if extendable
+                    else "Close the deal before then: it can no longer be extended.",
+                )
+                run.warned += 1
+    return run
+
+
+# Won / lost -------------------------------------------------------------------------------------------------------
+
+
+def _clean_closed_date(value, *, field: str = "closed_date") -> date:
+    if value in (None, ""):
+        return timezone.localdate()
+    closed = registrations._clean_date(value, field=field)
+    if closed > timezone.localdate():
+        raise ValidationFailed("The close date cannot be in the future.", field=field)
+    return closed
+
+
+def _close(registration: DealRegistration, *, actor, to: str, message: str, extra: dict) -> None:
+    add_activity(
+        registration,
+        DealActivityKind.WON if to == DealStatus.WON else DealActivityKind.LOST,
+        actor=actor,
+        message=message,
+        from_status=DealStatus.APPROVED,
+        to_status=to,
+    )
+    _close_pending_extensions(registration, why=f"The deal was {to}.")
+    record_event(
+        f"deal.{to}",
+        subject=registration,
+        payload=deal_payload(registration, closed_at=registration.closed_at.isoformat(), **extra),
+        actor=actor,
+    )
+    if not is_partner_actor(actor):
+        notify_partner(
+            registration, kind="deal.closed", title=f"{registration.customer_name} is marked {to}", body=message
+        )
+
+
+@transaction.atomic
+def deal_mark_won(
+    *, actor, registration: DealRegistration, closed_amount, closed_date=None, crm_opportunity=None
+) -> DealRegistration:
+    """A protected deal is won, with the amount actually closed and the date (today when not given, never in the
+    future); optionally linked to the CRM opportunity by its external id. Sets the partner's first-win time once."""
+    registration = lock(registration)
+    check_may_register(actor, registration)
+    if not registration.can_transition_to(DealStatus.WON):
+        raise refuse(registration, DealStatus.WON)
+    amount = clean_amount(closed_amount, field="closed_amount", label="The closed amount")
+    closed = _clean_closed_date(closed_date)
+    opportunity = registrations._resolve_crm_opportunity(actor, crm_opportunity)
+    registration.status = DealStatus.WON
+    registration.closed_amount = amount
+    registration.closed_at = closed
+    fields = ["status", "closed_amount", "closed_at", "updated_at"]
+    if opportunity is not None:
+        registration.crm_opportunity = opportunity
+        fields.append("crm_opportunity")
+    registration.save(update_fields=fields)
+    _close(
+        registration,
+        actor=actor,
+        to=DealStatus.WON,
+        message=f"Won: {amount:,.2f} {registration.currency} on {closed.isoformat()}.",
+        extra={"closed_amount": str(amount)},
+    )
+    registrations._stamp_partner(
+        PartnerOrganization(pk=registration.partner_organization_id), "first_deal_won_at", timezone.now()
+    )
+    return registration
+
+
+@transaction.atomic
+def deal_mark_lost(*, actor, registration: DealRegistration, reason: str, closed_date=None) -> DealRegistration:
+    """A protected deal is lost, with the reason (required) and the date (today when not given)."""
+    registration = lock(registration)
+    check_may_register(actor, registration)
+    if not registration.can_transition_to(DealStatus.LOST):
+        raise refuse(registration, DealStatus.LOST)
+    reason = clean_text(
+        reason, field="reason", max_length=LOST_REASON_MAX_LENGTH, required="Say why the deal was lost."
+    )
+    closed = _clean_closed_date(closed_date)
+    registration.status = DealStatus.LOST
+    registration.lost_reason = reason
+    registration.closed_at = closed
+    registration.save(update_fields=["status", "lost_reason", "closed_at", "updated_at"])
+    _close(
+        registration,
+        actor=actor,
+        to=DealStatus.LOST,
+        message=f"Lost on {closed.isoformat()}: {reason}",
+        extra={"lost_reason": reason},
+    )
+    return registration
+
+
+@transaction.atomic
+def deal_expire(*, registration: DealRegistration) -> DealRegistration:
+    """Expire one approved registration whose protection ended (the nightly run does this for every one)."""
+    registration = lock(registration)
+    if not registration.can_transition_to(DealStatus.EXPIRED):
+        raise refuse(registration, DealStatus.EXPIRED)
+    if registration.protected_until is not None and registration.protected_until >= timezone.localdate():
+        raise InvalidTransition(
+            f"The registration is protected until {registration.protected_until.isoformat()}: it expires after.",
+            field="status",
+        )
+    _expire(registration)
+    return registration

@@ -1,0 +1,626 @@
+"""A partner's side of a registration: create (draft), change it before review, submit it, answer a question,
+withdraw it.
+
+Submitting applies the rules of engagement at once: the customer is screened for conflicts (other partners'
+registrations, the vendor's CRM), a duplicate of the partner's own registration is refused, a conflict with
+another partner's approved registration under the first-come policy is turned down, a clean registration of a
+partner in good standing may be approved automatically, and anything else waits for a channel manager within the
+review SLA.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from dealreg.models import (
+    AttributionRole,
+    CrmOpportunity,
+    DealActivityKind,
+    DealLineItem,
+    DealParticipant,
+    DealRegistration,
+    DealStage,
+    DealStatus,
+    DealType,
+    Product,
+    RejectionReason,
+)
+from dealreg.services import screening
+from dealreg.services.common import (
+    add_activity,
+    check_may_register,
+    clean_text,
+    deal_payload,
+    is_partner_actor,
+    lock,
+    notify_staff,
+    owning_channel_managers,
+    refuse,
+    status_label,
+    user_of,
+)
+from dealreg.services.review import approve as _approve
+from dealreg.services.review import reject as _reject
+from dealreg.services.rules import engagement_rules_get
+from dealreg.services.sla import add_business_days, resumed_due_at
+from partners.models import CompanySize, PartnerOrganization, PartnerStatus
+from prm.errors import InvalidTransition, ValidationFailed
+from prm.events import record_event
+from prm.money import clean_amount, clean_currency
+from prm.tenancy import current_tenant
+
+# A registration can be changed until a channel manager starts reviewing it (and again while they wait for an
+# answer from the partner).
+EDITABLE_STATUSES = frozenset({DealStatus.DRAFT, DealStatus.SUBMITTED, DealStatus.INFO_REQUESTED})
+# Partners in these statuses may register deals (onboarding partners too: a first deal is an onboarding step).
+REGISTERING_PARTNER_STATUSES = frozenset({PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING})
+
+MAX_LINE_ITEMS = 50
+MAX_QUANTITY = 1_000_000
+ANSWER_MAX_LENGTH = 5000
+
+# field -> max length of the plain text fields.
+TEXT_FIELDS = {
+    "customer_name": 255,
+    "customer_region": 32,
+    "customer_industry": 64,
+    "contact_name": 200,
+    "contact_phone": 40,
+    "contact_title": 100,
+    "title": 255,
+    "description": 5000,
+    "external_id": 100,
+}
+CUSTOMER_FIELDS = frozenset({"customer_name", "customer_website", "customer_country"})
+WRITABLE_FIELDS = frozenset(
+    {
+        *TEXT_FIELDS,
+        "customer_website",
+        "customer_country",
+        "customer_size",
+        "contact_email",
+        "amount",
+        "currency",
+        "expected_close_date",
+        "stage",
+        "deal_type",
+        "crm_opportunity",
+    }
+)
+REQUIRED_MESSAGES = {
+    "customer_name": "Name the customer company.",
+    "amount": "Enter the deal's amount.",
+    "currency": "Choose a currency (ISO 4217 code, such as USD or EUR).",
+    "expected_close_date": "Enter the date the deal is expected to close.",
+}
+
+
+# Cleaning ---------------------------------------------------------------------------------------------------------
+
+
+def _clean_date(value, *, field: str) -> date:
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip())
+        except ValueError:
+            parsed = None
+        value = parsed
+    if not isinstance(value, date):
+        raise ValidationFailed("Enter a date as YYYY-MM-DD.", field=field)
+    return value
+
+
+def _clean_close_date(value) -> date:
+    value = _clean_date(value, field="expected_close_date")
+    if value < timezone.localdate():
+        raise ValidationFailed(
+            "The expected close date is in the past: enter today or a later date.", field="expected_close_date"
+        )
+    return value
+
+
+def _clean_choice(value, choices, *, field: str, message: str) -> str:
+    if value not in choices:
+        raise ValidationFailed(message, field=field)
+    return value
+
+
+def _clean_country(value) -> str:
+    value = clean_text(value, field="customer_country", max_length=100).upper()
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValidationFailed("Use the two-letter ISO country code, such as DE or US.", field="customer_country")
+    return value
+
+
+def _clean_email(value) -> str:
+    value = clean_text(value, field="contact_email", max_length=254)
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValidationFailed("Enter a valid email address.", field="contact_email") from None
+    return value
+
+
+def _clean_field(field: str, value):
+    if field in TEXT_FIELDS:
+        return clean_text(value, field=field, max_length=TEXT_FIELDS[field])
+    if field == "customer_website":
+        return clean_text(value, field=field, max_length=255)
+    if field == "customer_country":
+        return _clean_country(value)
+    if field == "customer_size":
+        value = value or ""
+        return _clean_choice(
+            value, {"", *CompanySize.values}, field=field, message="Choose a company size from the list."
+        )
+    if field == "contact_email":
+        return _clean_email(value)
+    if field == "amount":
+        return clean_amount(value, field="amount")
+    if field == "currency":
+        return clean_currency(value)
+    if field == "expected_close_date":
+        return _clean_close_date(value)
+    if field == "stage":
+        return _clean_choice(value, DealStage.values, field=field, message="Choose a stage from the list.")
+    if field == "deal_type":
+        return _clean_choice(value, DealType.values, field=field, message="Choose new business, renewal or upsell.")
+    raise AssertionError(field)  # pragma: no cover - WRITABLE_FIELDS lists every field handled here
+
+
+def _clean(changes: dict, *, creating: bool, has_line_items: bool) -> dict:
+    unknown = sorted(set(changes) - WRITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown field {unknown[0]}.", field=unknown[0])
+    if creating:
+        for field, message in REQUIRED_MESSAGES.items():
+            if field == "amount" and has_line_items:
+                continue
+            if changes.get(field) in (None, ""):
+                raise ValidationFailed(message, field=field)
+    elif "customer_name" in changes and not (changes["customer_name"] or "").strip():
+        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+    cleaned = {}
+    for field, value in changes.items():
+        if field == "crm_opportunity":
+            cleaned[field] = value
+        elif field == "amount" and has_line_items:
+            continue  # the line items' total is the amount
+        else:
+            cleaned[field] = _clean_field(field, value)
+    if "customer_name" in cleaned and not cleaned["customer_name"]:
+        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+    return cleaned
+
+
+def _clean_line_items(line_items) -> list[tuple[Product, int, Decimal]]:
+    """[(product, quantity, unit price)] from [{"product": Product or id, "quantity", "unit_price"?}]: active
+    products of the tenant's catalogue; the unit price defaults to the product's list price."""
+    if not isinstance(line_items, list | tuple):
+        raise ValidationFailed("List the products as line items.", field="line_items")
+    if len(line_items) > MAX_LINE_ITEMS:
+        raise ValidationFailed(f"At most {MAX_LINE_ITEMS} line items.", field="line_items")
+    wanted = []
+    for index, item in enumerate(line_items):
+        if not isinstance(item, dict):
+            raise ValidationFailed("Each line item names a product and a quantity.", field=f"line_items[{index}]")
+        product = item.get("product")
+        product_id = product.pk if isinstance(product, Product) else product
+        if isinstance(product_id, bool) or not isinstance(product_id, int):
+            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
+        wanted.append(product_id)
+    products = {p.pk: p for p in Product.objects.filter(pk__in=wanted, is_active=True)}
+    cleaned = []
+    for index, item in enumerate(line_items):
+        product = products.get(wanted[index])
+        if product is None:
+            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
+        quantity = item.get("quantity", 1)
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+            raise ValidationFailed(
+                f"Enter a whole quantity from 1 to {MAX_QUANTITY:,}.", field=f"line_items[{index}].quantity"
+            )
+        price = item.get("unit_price")
+        if price in (None, ""):
+            if product.list_price is None:
+                raise ValidationFailed(
+                    f"{product.name} has no list price: enter the unit price.", field=f"line_items[{index}].unit_price"
+                )
+            price = product.list_price
+        price = clean_amount(price, field=f"line_items[{index}].unit_price", positive=False, label="The unit price")
+        cleaned.append((product, quantity, price))
+    return cleaned
+
+
+def _line_items_total(items) -> Decimal:
+    total = sum((price * quantity for _product, quantity, price in items), Decimal("0"))
+    if total <= 0:
+        raise ValidationFailed(
+            "The line items add up to nothing: the deal's amount must be greater than zero.", field="line_items"
+        )
+    return clean_amount(total, field="line_items", label="The line items' total")
+
+
+def _resolve_crm_opportunity(actor, value) -> CrmOpportunity | None:
+    """A CRM opportunity named by its external id: only staff and tenant keys link one (a partner must not learn
+    which opportunities the vendor's CRM holds)."""
+    if value in (None, ""):
+        return None
+    if is_partner_actor(actor):
+        raise ValidationFailed("Only the vendor links a registration to a CRM opportunity.", field="crm_opportunity")
+    if isinstance(value, CrmOpportunity):
+        return value
+    external_id = clean_text(value, field="crm_opportunity", max_length=100)
+    opportunity = CrmOpportunity.objects.filter(external_id=external_id).first()
+    if opportunity is None:
+        raise ValidationFailed(
+            f"There is no CRM opportunity with the external id “{external_id}”.", field="crm_opportunity"
+        )
+    return opportunity
+
+
+def _check_external_id(external_id: str, *, registration_id: int | None = None) -> None:
+    if not external_id:
+        return
+    taken = DealRegistration.objects.filter(external_id=external_id).exclude(pk=registration_id)
+    if taken.exists():
+        raise ValidationFailed("Another registration already has this external id.", field="external_id")
+
+
+def _check_partner_may_register(partner: PartnerOrganization) -> None:
+    if partner.status not in REGISTERING_PARTNER_STATUSES:
+        raise ValidationFailed(
+            f"{partner.name} is {partner.get_status_display().lower()}: only active or onboarding partners "
+            "register deals.",
+            field="partner_organization",
+        )
+
+
+def _write_line_items(registration: DealRegistration, items) -> None:
+    registration.line_items.all().delete()
+    DealLineItem.objects.bulk_create(
+        [
+            DealLineItem(registration=registration, product=product, quantity=quantity, unit_price=price)
+            for product, quantity, price in items
+        ]
+    )
+
+
+def _screen_customer(registration: DealRegistration) -> None:
+    registration.match_keys = screening.match_keys(registration.customer_name, registration.customer_domain)
+
+
+# Use cases --------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    actor,
+    partner_organization: PartnerOrganization | None = None,
+    line_items: list | None = None,
+    submit: bool = False,
+    **fields,
+) -> DealRegistration:
+    """A partner user registers a deal for its own organization (a reviewer may register on a partner's behalf).
+    It starts as a draft, or is submitted at once with `submit=True`. With line items from the catalogue the
+    amount is their total. Every field is checked (field-named errors) before anything is saved."""
+    if is_partner_actor(actor):
+        if partner_organization is not None and partner_organization.pk != actor.partner_organization_id:
+            raise ValidationFailed("You register deals for your own organization only.", field="partner_organization")
+        partner_organization = PartnerOrganization.objects.get(pk=actor.partner_organization_id)
+    elif partner_organization is None:
+        check_may_register(actor, None)
+        raise ValidationFailed("Choose the partner this deal is registered for.", field="partner_organization")
+    check_may_register(actor, partner_organization)
+    _check_partner_may_register(partner_organization)
+    has_items = bool(line_items)
+    cleaned = _clean(fields, creating=True, has_line_items=has_items)
+    items = _clean_line_items(line_items) if has_items else []
+    if items:
+        cleaned["amount"] = _line_items_total(items)
+    cleaned["crm_opportunity"] = _resolve_crm_opportunity(actor, cleaned.get("crm_opportunity"))
+    domain = screening.customer_domain(cleaned.get("customer_website", ""))
+    _check_external_id(cleaned.get("external_id", ""))
+    registration = DealRegistration(
+        partner_organization=partner_organization,
+        registered_by=user_of(actor),
+        status=DealStatus.DRAFT,
+        customer_domain=domain,
+        **cleaned,
+    )
+    if not registration.title:
+        registration.title = registration.customer_name[:255]
+    _screen_customer(registration)
+    registration.save()
+    _write_line_items(registration, items)
+    # The registering partner sourced the deal: all of it, until staff share it with others.
+    DealParticipant.objects.create(
+        registration=registration,
+        partner_organization=partner_organization,
+        role=AttributionRole.SOURCED,
+        share=Decimal("100"),
+        added_by=user_of(actor),
+    )
+    add_activity(registration, DealActivityKind.CREATED, actor=actor, to_status=DealStatus.DRAFT)
+    record_event("deal.created", subject=registration, payload=deal_payload(registration), actor=actor)
+    if submit:
+        return deal_submit(actor=actor, registration=registration)
+    return registration
+
+
+@transaction.atomic
+def deal_update(*, actor, registration: DealRegistration, line_items: list | None = None, **fields) -> DealRegistration:
+    """Change a registration before a channel manager starts reviewing it (draft, submitted) or while they wait
+    for the partner's answer. A changed customer is screened again for conflicts."""
+    registration = lock(registration)
+    check_may_register(actor, registration)
+    if registration.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            f"A registration that is {status_label(registration.status).lower()} can no longer be changed: only "
+            "drafts, and submitted registrations not yet under review, can.",
+            field="status",
+        )
+    if "partner_organization" in fields:
+        organization = fields.pop("partner_organization")
+        if (
+            organization is not None
+            and getattr(organization, "pk", organization) != registration.partner_organization_id
+        ):
+            raise ValidationFailed("A registration stays with its partner.", field="partner_organization")
+    has_items = line_items is not None and len(line_items) > 0
+    cleaned = _clean(fields, creating=False, has_line_items=has_items)
+    if "crm_opportunity" in cleaned:
+        cleaned["crm_opportunity"] = _resolve_crm_opportunity(actor, cleaned["crm_opportunity"])
+    if "customer_website" in cleaned:
+        cleaned["customer_domain"] = screening.customer_domain(cleaned["customer_website"])
+    if "external_id" in cleaned:
+        _check_external_id(cleaned["external_id"], registration_id=registration.pk)
+    items = _clean_line_items(line_items) if has_items else None
+    if items is not None:
+        cleaned["amount"] = _line_items_total(items)
+    changed = sorted(field for field, value in cleaned.items() if getattr(registration, field) != value)
+    if line_items is not None:
+        changed.append("line_items")
+    for field, value in cleaned.items():
+        setattr(registration, field, value)
+    customer_changed = bool(CUSTOMER_FIELDS.intersection(changed) or "customer_domain" in changed)
+    if customer_changed:
+        _screen_customer(registration)
+        if registration.status != DealStatus.DRAFT:
+            conflicts = screening.find(_customer_of(registration), exclude_registration_id=registration.pk)
+            _refuse_duplicates(registration, conflicts)
+            registration.conflicts = conflicts
+    if not changed:
+        return registration
+    registration.save()
+    if line_items is not None:
+        _write_line_items(registration, items or [])
+    labels = ", ".join(field.replace("_", " ") for field in changed if field != "customer_domain")
+    add_activity(registration, DealActivityKind.UPDATED, actor=actor, message=f"Changed: {labels}.")
+    record_event("deal.updated", subject=registration, payload=deal_payload(registration, changed=changed), actor=actor)
+    return registration
+
+
+def _customer_of(registration: DealRegistration) -> screening.Customer:
+    return screening.Customer(registration.customer_name, registration.customer_domain, registration.customer_country)
+
+
+def _refuse_duplicates(registration: DealRegistration, conflicts: list[dict]) -> None:
+    """The partner's own active registration of the same customer: refused with the one to update instead."""
+    duplicates = screening.duplicates(conflicts, registration.partner_organization_id)
+    if not duplicates:
+        return
+    existing = DealRegistration.objects.filter(pk=duplicates[0]["id"]).only("pk", "status", "customer_name").first()
+    what = (
+        f"registration #{existing.pk} ({existing.customer_name}, {existing.get_status_display().lower()})"
+        if existing
+        else "it"
+    )
+    raise ValidationFailed(
+        f"Your organization already registered this customer: {what}. Update that registration instead of "
+        "registering the customer again.",
+        field="customer_name",
+    )
+
+
+def _check_submittable(registration: DealRegistration, rules) -> None:
+    if not registration.customer_name.strip():
+        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+    if registration.expected_close_date < timezone.localdate():
+        raise ValidationFailed(
+            "The expected close date is in the past: enter today or a later date.", field="expected_close_date"
+        )
+    minimum = rules.minimum_amount or Decimal("0")
+    # The minimum is in the program's base currency; amounts in other currencies are left to the reviewer.
+    if minimum and registration.currency == current_tenant().base_currency and registration.amount < minimum:
+        raise ValidationFailed(
+            f"The program registers deals of at least {minimum:,.2f} {registration.currency}.", field="amount"
+        )
+
+
+def _first_come_winner(registration: DealRegistration, conflicts: list[dict]) -> DealRegistration | None:
+    """Another partner's approved registration of the same customer (a strong match): under first come, first
+    served, it holds the customer."""
+    ids = [
+        c["id"]
+        for c in conflicts
+        if c["kind"] == "registration"
+        and c.get("partner_organization_id") != registration.partner_organization_id
+        and c["score"] >= screening.FIRST_COME_SCORE
+    ]
+    if not ids:
+        return None
+    return DealRegistration.objects.filter(pk__in=ids, status=DealStatus.APPROVED).order_by("approved_at").first()
+
+
+def _auto_approvable(registration: DealRegistration, rules, partner: PartnerOrganization) -> bool:
+    """No conflict at all, the partner in good standing (active), the amount within the limit (which is in the
+    program's base currency: another currency is not approved automatically when there is a limit)."""
+    if not rules.auto_approve or registration.conflicts or partner.status != PartnerStatus.ACTIVE:
+        return False
+    limit = rules.auto_approve_max_amount
+    if limit is None:
+        return True
+    return registration.currency == current_tenant().base_currency and registration.amount <= limit
+
+
+@transaction.atomic
+def deal_submit(*, actor, registration: DealRegistration) -> DealRegistration:
+    """Submit a draft for review, applying the rules of engagement (see the module's docstring). Sets the review
+    SLA (business days from now), records `deal.submitted` (with the partner, for onboarding's first-deal step)
+    and the partner's first-registration time the first time."""
+    registration = lock(registration)
+    check_may_register(actor, registration)
+    if registration.status == DealStatus.INFO_REQUESTED:
+        raise InvalidTransition(
+            "This registration waits for your answer to the channel manager's question: answer it to send the "
+            "registration back for review.",
+            field="status",
+        )
+    if registration.status != DealStatus.DRAFT:
+        raise refuse(registration, DealStatus.SUBMITTED)
+    partner = PartnerOrganization.objects.get(pk=registration.partner_organization_id)
+    _check_partner_may_register(partner)
+    rules = engagement_rules_get()
+    _check_submittable(registration, rules)
+    _screen_customer(registration)
+    conflicts = screening.find(_customer_of(registration), exclude_registration_id=registration.pk)
+    _refuse_duplicates(registration, conflicts)
+    now = timezone.now()
+    registration.status = DealStatus.SUBMITTED
+    registration.submitted_at = now
+    registration.review_due_at = add_business_days(now, rules.review_sla_business_days)
+    registration.conflicts = conflicts
+    registration.save()
+    add_activity(
+        registration,
+        DealActivityKind.SUBMITTED,
+        actor=actor,
+        from_status=DealStatus.DRAFT,
+        to_status=DealStatus.SUBMITTED,
+    )
+    record_event(
+        "deal.submitted",
+        subject=registration,
+        payload=deal_payload(registration, conflict_count=len(conflicts)),
+        actor=actor,
+    )
+    _stamp_partner(partner, "first_deal_registered_at", now)
+
+    if rules.conflict_policy == "first_come" and (winner := _first_come_winner(registration, conflicts)):
+        _reject(
+            registration,
+            actor=None,
+            reason=RejectionReason.DUPLICATE,
+            note="Another partner already holds an approved registration of this customer (first come, first "
+            f"served){' until ' + winner.protected_until.isoformat() if winner.protected_until else ''}.",
+            winner_id=winner.pk,
+        )
+    elif _auto_approvable(registration, rules, partner):
+        _approve(registration, actor=None, rules=rules, auto=True)
+    else:
+        notify_staff(
+            owning_channel_managers(partner),
+            registration,
+            kind="deal.submitted",
+            title=f"{partner.name} registered {registration.customer_name}",
+            body=f"{registration.amount:,.2f} {registration.currency}"
+            + (f" · {len(conflicts)} possible conflict(s)" if conflicts else "")
+            + f". Review due {timezone.localtime(registration.review_due_at):%Y-%m-%d %H:%M}.",
+        )
+    return registration
+
+
+def _stamp_partner(partner: PartnerOrganization, stamp: str, when) -> None:
+    """Set a partner's time-to-value stamp the first time only (a conditional update: two first deals at once
+    keep the earlier one)."""
+    PartnerOrganization.objects.filter(pk=partner.pk, **{f"{stamp}__isnull": True}).update(
+        **{stamp: when, "updated_at": when}
+    )
+
+
+@transaction.atomic
+def deal_answer(*, actor, registration: DealRegistration, answer: str) -> DealRegistration:
+    """The partner answers the channel manager's question: the registration goes back to review, and the review
+    SLA resumes for the business time that was left when the question was asked."""
+    registration = lock(registration)
+    check_may_register(actor, registration)
+    if registration.status != DealStatus.INFO_REQUESTED:
+        raise refuse(registration, DealStatus.SUBMITTED)
+    answer = clean_text(answer, field="answer", max_length=ANSWER_MAX_LENGTH, required="Write your answer.")
+    asked = registration.activities.filter(kind=DealActivityKind.INFO_REQUESTED).order_by("-created_at", "-id").first()
+    now = timezone.now()
+    if registration.review_due_at is not None:
+        paused_at = asked.created_at if asked else now
+        registration.review_due_at = resumed_due_at(
+            due_at=registration.review_due_at, paused_at=paused_at, resumed_at=now
+        )
+    registration.status = DealStatus.SUBMITTED
+    registration.save(update_fields=["status", "review_due_at", "updated_at"])
+    add_activity(
+        registration,
+        DealActivityKind.INFO_PROVIDED,
+        actor=actor,
+        message=answer,
+        from_status=DealStatus.INFO_REQUESTED,
+        to_status=DealStatus.SUBMITTED,
+    )
+    record_event(
+        "deal.updated", subject=registration, payload=deal_payload(registration, info_provided=True), actor=actor
+    )
+    asker = [asked.actor] if asked and asked.actor_id else owning_channel_managers(registration.partner_organization)
+    notify_staff(
+        asker,
+        registration,
+        kind="deal.info_provided",
+        title=f"{registration.partner_organization.name} answered your question about {registration.customer_name}",
+        body=answer[:300],
+    )
+    return registration
+
+
+@transaction.atomic
+def deal_withdraw(*, actor, registration: DealRegistration, reason: str = "") -> DealRegistration:
+    """The partner (or a reviewer) withdraws a registration that is not closed yet; an approved one gives up its
+    protection."""
+    registration = lock(registration)
+    check_may_register(actor, registration)
+    if not registration.can_transition_to(DealStatus.WITHDRAWN):
+        raise refuse(registration, DealStatus.WITHDRAWN)
+    reason = clean_text(reason, field="reason", max_length=500)
+    before = registration.status
+    registration.status = DealStatus.WITHDRAWN
+    registration.save(update_fields=["status", "updated_at"])
+    add_activity(
+        registration,
+        DealActivityKind.WITHDRAWN,
+        actor=actor,
+        message=reason,
+        from_status=before,
+        to_status=DealStatus.WITHDRAWN,
+    )
+    record_event(
+        "deal.withdrawn",
+        subject=registration,
+        payload=deal_payload(registration, reason=reason, previous_status=before),
+        actor=actor,
+    )
+    if not is_partner_actor(actor):
+        from dealreg.services.common import notify_partner
+
+        notify_partner(
+            registration,
+            kind="deal.closed",
+            title=f"Your registration of {registration.customer_name} was withdrawn",
+            body=reason,
+        )
+    return registration

@@ -1,0 +1,134 @@
+"""The demo program's recruitment, agreement and onboarding: an ideal partner profile with applications waiting
+in the queue, a published program agreement most partners accepted, and onboarding plans running for the
+partners still onboarding. Run through the services, inside the demo tenant, once (seed_demo is idempotent)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from partners import services
+from partners.models import (
+    Agreement,
+    AgreementAcceptance,
+    IppCriterion,
+    OnboardingPlan,
+    PartnerApplication,
+    PartnerOnboarding,
+    PartnerOrganization,
+    PartnerStatus,
+)
+from partners.services.agreements import text_sha256
+from partners.services.onboarding import onboarding_plan_ensure_default, onboarding_start
+from prm.models import Membership
+
+IDEAL_PARTNER_PROFILE = [
+    ("Sells managed security", "partner_type", "in", ["msp", "system_integrator", "var"], 25),
+    ("Works in our growth regions", "regions", "any", ["EMEA", "APAC"], 20),
+    ("Serves regulated industries", "industries", "any", ["Banking", "Healthcare", "Public sector"], 20),
+    ("Large enough to deliver", "company_size", "gte", "51-200", 15),
+    ("Established customer base", "customer_count", "gte", 50, 20),
+]
+
+APPLICATIONS = [
+    {
+        "company_name": "Fjordline Managed Security",
+        "website": "https://www.fjordline-security.example",
+        "contact_first_name": "Ingrid",
+        "contact_last_name": "Solberg",
+        "contact_email": "ingrid.solberg@fjordline-security.example",
+        "contact_job_title": "Managing director",
+        "partner_type": "msp",
+        "country": "NO",
+        "regions": ["EMEA"],
+        "industries": ["Banking", "Energy"],
+        "company_size": "51-200",
+        "customer_count": 140,
+        "message": "We run a 24/7 SOC for Nordic banks and want to add Sentinel firewalls to it.",
+    },
+    {
+        "company_name": "Pacific Rim Integrators",
+        "website": "https://pacificrim-integrators.example",
+        "contact_first_name": "Kenji",
+        "contact_last_name": "Watanabe",
+        "contact_email": "kenji@pacificrim-integrators.example",
+        "partner_type": "system_integrator",
+        "country": "JP",
+        "regions": ["APAC"],
+        "industries": ["Manufacturing"],
+        "company_size": "201-1000",
+        "customer_count": 60,
+    },
+    {
+        "company_name": "Main Street Computers",
+        "website": "https://mainstreetcomputers.example",
+        "contact_first_name": "Bob",
+        "contact_last_name": "Kowalski",
+        "contact_email": "bob@mainstreetcomputers.example",
+        "partner_type": "reseller",
+        "country": "US",
+        "regions": ["North America"],
+        "company_size": "1-10",
+        "customer_count": 12,
+    },
+    {
+        "company_name": "Helvetia Cyber Advisors",
+        "website": "https://helvetia-cyber.example",
+        "contact_first_name": "Luca",
+        "contact_last_name": "Brunner",
+        "contact_email": "luca.brunner@helvetia-cyber.example",
+        "partner_type": "referral",
+        "country": "CH",
+        "regions": ["EMEA"],
+        "industries": ["Banking", "Insurance"],
+        "company_size": "11-50",
+        "customer_count": 35,
+    },
+]
+
+AGREEMENT_TEXT = """# Sentinel Partner Program Agreement
+
+1. **Scope.** The partner may market, resell and support Sentinel products in its territories.
+2. **Deal registration.** Registered and approved opportunities are protected for 90 days.
+3. **Brand use.** The partner follows the Sentinel brand guidelines in all co-marketing.
+4. **Confidentiality.** Price lists, roadmaps and deal information stay confidential.
+5. **Term.** One year, renewed automatically unless either side gives 60 days' notice.
+"""
+
+
+def seed_partner_program(tenant, admin: Membership) -> None:
+    """Recruitment, the program agreement and onboarding for the demo tenant (inside its context)."""
+    if not IppCriterion.objects.exists():
+        for label, attribute, operator, value, weight in IDEAL_PARTNER_PROFILE:
+            services.criterion_create(
+                actor=admin, label=label, attribute=attribute, operator=operator, value=value, weight=weight
+            )
+    if not PartnerApplication.objects.exists():
+        for data in APPLICATIONS:
+            services.application_create(actor=admin, **data)
+    if not Agreement.objects.exists():
+        _seed_agreement(admin)
+    if not OnboardingPlan.objects.exists():
+        onboarding_plan_ensure_default()
+    running = set(PartnerOnboarding.objects.values_list("partner_organization_id", flat=True))
+    for partner in PartnerOrganization.objects.filter(status=PartnerStatus.ONBOARDING).exclude(pk__in=running):
+        onboarding_start(partner=partner)
+
+
+def _seed_agreement(admin: Membership) -> None:
+    agreement = services.agreement_create(actor=admin, name="Sentinel Partner Program Agreement")
+    version = services.agreement_version_create(actor=admin, agreement=agreement, body=AGREEMENT_TEXT)
+    version = services.agreement_version_publish(
+        actor=admin, version=version, reaccept_by=timezone.localdate() + timedelta(days=30)
+    )
+    # Bluefjord's admin accepted it last week; Northwind's admin has it waiting, so the demo shows the banner.
+    now = timezone.now()
+    for membership in Membership.objects.filter(role="partner_admin", partner_organization__name="Bluefjord IT"):
+        acceptance = AgreementAcceptance.objects.create(
+            version=version,
+            partner_organization_id=membership.partner_organization_id,
+            user=membership.user,
+            ip_address="203.0.113.10",
+            text=version.body,
+            text_sha256=text_sha256(version.body),
+        )
+        AgreementAcceptance.objects.filter(pk=acceptance.pk).update(accepted_at=now - timedelta(days=6))

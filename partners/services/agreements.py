@@ -1,0 +1,349 @@
+"""Program agreements: tenant admins write versioned agreements and publish them with a re-acceptance deadline;
+a partner admin accepts the current version on behalf of the organization (click-to-accept evidence: who, when,
+from which address, the exact text and its SHA-256); reminders go out before the deadline and the owning channel
+manager hears of the partners that missed it.
+
+Rules: an agreement has at most one draft; version numbers follow each other per agreement; a published version's
+text never changes; only the current (latest published) version can be accepted, once per partner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from partners import selectors_agreements as selectors
+from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerOrganization
+from partners.services.organization import partner_type_is_known
+from prm import policy
+from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.events import record_event
+from prm.models import Membership
+from prm.notifications import notify
+from prm.roles import Role
+from prm.tenancy import current_tenant
+
+# Days before the deadline at which partners that have not accepted are reminded; 0 marks the overdue notice to
+# their channel managers (AgreementVersion.reminders_sent keeps which went out).
+REMINDER_DAYS = (7, 1)
+OVERDUE_NOTICE = 0
+# Re-acceptance deadline when the publisher names none (a tenant may set `agreement_reaccept_days`).
+DEFAULT_REACCEPT_DAYS = 30
+NAME_MAX_LENGTH = Agreement._meta.get_field("name").max_length
+BODY_MAX_LENGTH = 100_000
+# The overdue notice names this many partners, then says how many more.
+OVERDUE_NAMES_SHOWN = 20
+
+
+def default_reaccept_by(*, today: date | None = None) -> date:
+    days = current_tenant().settings.get("agreement_reaccept_days", DEFAULT_REACCEPT_DAYS)
+    return (today or timezone.localdate()) + timedelta(days=int(days))
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _day(value: date) -> str:
+    return formats.date_format(value, "j F Y")
+
+
+def _require_manage(actor, obj=None) -> None:
+    if not policy.can(actor, "agreements.manage", obj):
+        raise PermissionDenied("You may not manage program agreements.")
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if not body:
+        raise ValidationFailed("Write the agreement's text.", field="body")
+    if len(body) > BODY_MAX_LENGTH:
+        raise ValidationFailed(f"Keep the text under {BODY_MAX_LENGTH:,} characters.", field="body")
+    return body
+
+
+# Staff: agreements and versions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(*, actor, name: str, partner_type: str = "") -> Agreement:
+    """Tenant admins add an agreement for every partner (no type) or for one partner type."""
+    _require_manage(actor)
+    name = (name or "").strip()
+    partner_type = (partner_type or "").strip()
+    if not name:
+        raise ValidationFailed("Name the agreement.", field="name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationFailed(f"Keep the name under {NAME_MAX_LENGTH} characters.", field="name")
+    if partner_type and not partner_type_is_known(partner_type):
+        raise ValidationFailed(f"Unknown partner type '{partner_type}'.", field="partner_type")
+    if Agreement.objects.filter(name__iexact=name).exists():
+        raise ValidationFailed("An agreement with this name exists already.", field="name")
+    return Agreement.objects.create(name=name, partner_type=partner_type)
+
+
+@transaction.atomic
+def agreement_version_create(*, actor, agreement: Agreement, body: str) -> AgreementVersion:
+    """Start the agreement's next version as a draft. There is one draft at a time: it takes the next number."""
+    _require_manage(actor, agreement)
+    body = _clean_body(body)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    draft = selectors.draft_of(agreement)
+    if draft is not None:
+        raise InvalidTransition(f"{agreement.name} has a draft already (v{draft.number}): edit it.", field="body")
+    last = AgreementVersion.objects.filter(agreement=agreement).aggregate(last=Max("number"))["last"] or 0
+    return AgreementVersion.objects.create(agreement=agreement, number=last + 1, body=body)
+
+
+@transaction.atomic
+def agreement_version_update(*, actor, version: AgreementVersion, body: str) -> AgreementVersion:
+    """Change a draft's text. A published version's text never changes: partners accepted exactly that text."""
+    _require_manage(actor, version)
+    body = _clean_body(body)
+    version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    if version.published_at is not None:
+        raise InvalidTransition(
+            f"{version.agreement.name} v{version.number} is published: its text never changes. "
+            "Write a new version instead.",
+            field="body",
+        )
+    if version.body != body:
+        version.body = body
+        version.save(update_fields=["body", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def agreement_version_publish(*, actor, version: AgreementVersion, reaccept_by: date | None = None) -> AgreementVersion:
+    """Publish a draft with a re-acceptance deadline (default: 30 days; it must be in the future). Every bound
+    partner that has not accepted it is asked to, by notification and email to its partner admins."""
+    _require_manage(actor, version)
+    agreement = Agreement.objects.select_for_update().get(pk=version.agreement_id)
+    version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    version.agreement = agreement
+    if version.published_at is not None:
+        raise InvalidTransition(
+            f"{agreement.name} v{version.number} was published already, on {_day(version.published_at.date())}.",
+            field="version",
+        )
+    if not version.body.strip():
+        raise ValidationFailed("Write the agreement's text before publishing it.", field="body")
+    today = timezone.localdate()
+    reaccept_by = reaccept_by or default_reaccept_by(today=today)
+    if reaccept_by <= today:
+        raise ValidationFailed("The re-acceptance deadline must be in the future.", field="reaccept_by")
+    version.published_at = timezone.now()
+    version.published_by = getattr(actor, "user", None)
+    version.reaccept_by = reaccept_by
+    # The publication notice itself asks for acceptance by the deadline: reminders already due are covered by it.
+    days_left = (reaccept_by - today).days
+    version.reminders_sent = [days for days in REMINDER_DAYS if days_left <= days]
+    version.save(update_fields=["published_at", "published_by", "reaccept_by", "reminders_sent", "updated_at"])
+    agreement.save(update_fields=["updated_at"])  # API clients syncing by updated_since see the new version
+    record_event(
+        "agreement.published",
+        subject=version,
+        payload={
+            "agreement_id": agreement.pk,
+            "agreement_name": agreement.name,
+            "partner_type": agreement.partner_type,
+            "version_id": version.pk,
+            "number": version.number,
+            "reaccept_by": reaccept_by.isoformat(),
+        },
+        actor=actor,
+    )
+    _ask_partner_admins(
+        version,
+        kind="agreement.acceptance_requested",
+        title=f"Please accept {agreement.name} v{version.number} by {_day(reaccept_by)}",
+        body=(
+            f"{current_tenant().display_name} published version {version.number} of {agreement.name}. "
+            f"Read it and accept it on behalf of your organization by {_day(reaccept_by)}."
+        ),
+    )
+    return version
+
+
+def _ask_partner_admins(version: AgreementVersion, *, kind: str, title: str, body: str) -> int:
+    """Notify the partner admins of every bound partner that has not accepted the version; returns how many
+    partners were asked."""
+    pending = selectors.pending_partners(version)
+    admins = list(
+        Membership.objects.filter(role=Role.PARTNER_ADMIN, is_active=True, partner_organization__in=pending)
+        .select_related("user")
+        .only("user__id", "partner_organization_id")
+    )
+    if admins:
+        url = reverse("portal_agreement", args=[current_tenant().slug, version.agreement_id])
+        notify(users=[admin.user for admin in admins], kind=kind, title=title, body=body, url=url)
+    return len({admin.partner_organization_id for admin in admins})
+
+
+# Partners: click-to-accept ------------------------------------------------------------------------------------
+
+
+def clean_ip_address(value: str | None) -> str | None:
+    """A valid IPv4/IPv6 address as text, or None (the evidence keeps no malformed address)."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def agreement_accept(
+    *, actor, version: AgreementVersion, ip_address: str | None = None
+) -> tuple[AgreementAcceptance, bool]:
+    """A partner admin accepts the current version on behalf of the organization. Records the user, the time,
+    the address, the exact text and its SHA-256, and the `agreement.accepted` event. Accepting again (a double
+    click, two admins at once) returns the first acceptance: (acceptance, created)."""
+    partner = getattr(actor, "partner_organization", None)
+    if partner is None or not policy.can(actor, "agreements.accept", partner):
+        raise PermissionDenied("Only a partner admin accepts agreements for the organization.")
+    # The agreement's row lock orders accepting against publishing a newer version and against a second accept.
+    agreement = Agreement.objects.select_for_update().filter(pk=version.agreement_id).first()
+    version = AgreementVersion.objects.filter(pk=version.pk, published_at__isnull=False).first()
+    if agreement is None or version is None or agreement.partner_type not in ("", partner.partner_type):
+        raise PermissionDenied("This agreement does not apply to your organization.")
+    current = selectors.current_version_of(agreement)
+    if current.pk != version.pk:
+        raise InvalidTransition(
+            f"Version {version.number} of {agreement.name} was replaced by version {current.number} on "
+            f"{_day(timezone.localdate(current.published_at))}: read version {current.number} and accept it.",
+            field="version",
+        )
+    existing = _acceptance_of(version, partner)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            acceptance = AgreementAcceptance.objects.create(
+                version=version,
+                partner_organization=partner,
+                user=actor.user,
+                ip_address=clean_ip_address(ip_address),
+                text=version.body,
+                text_sha256=text_sha256(version.body),
+            )
+    except IntegrityError:
+        # The unique constraint backs the lock: someone of the same organization accepted first, theirs stands.
+        return AgreementAcceptance.objects.get(version=version, partner_organization=partner), False
+    record_event(
+        "agreement.accepted",
+        subject=acceptance,
+        payload={
+            "partner_organization_id": partner.pk,
+            "agreement_id": agreement.pk,
+            "agreement_name": agreement.name,
+            "version_id": version.pk,
+            "number": version.number,
+        },
+        actor=actor,
+    )
+    return acceptance, True
+
+
+def _acceptance_of(version: AgreementVersion, partner: PartnerOrganization) -> AgreementAcceptance | None:
+    return AgreementAcceptance.objects.filter(version=version, partner_organization=partner).first()
+
+
+# Reminders ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_reminders_send(*, today: date | None = None) -> int:
+    """For the current tenant: remind the partner admins of partners that have not accepted a current version 7
+    days and 1 day before its deadline, and tell the owning channel managers (or the tenant admins) once, after
+    the deadline, which partners missed it. Each goes out once per version (reminders_sent); returns how many
+    notices went out. Versions another run is handling are skipped."""
+    today = today or timezone.localdate()
+    versions = (
+        selectors.current_versions()
+        .filter(reaccept_by__isnull=False, reaccept_by__lte=today + timedelta(days=max(REMINDER_DAYS)))
+        .exclude(reminders_sent__contains=[OVERDUE_NOTICE])
+        .select_related("agreement")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("id")
+    )
+    sent = 0
+    for version in versions:
+        done = set(version.reminders_sent or [])
+        days_left = (version.reaccept_by - today).days
+        if days_left < 0:
+            sent += _tell_owners_about_overdue_partners(version)
+            done.add(OVERDUE_NOTICE)
+        else:
+            due = sorted(days for days in REMINDER_DAYS if days_left <= days and days not in done)
+            if not due:
+                continue
+            left = "today" if days_left == 0 else ("tomorrow" if days_left == 1 else f"in {days_left} days")
+            sent += _ask_partner_admins(
+                version,
+                kind="agreement.reminder",
+                title=f"Reminder: accept {version.agreement.name} v{version.number} by {_day(version.reaccept_by)}",
+                body=(
+                    f"Your organization has not yet accepted version {version.number} of {version.agreement.name}. "
+                    f"The deadline is {_day(version.reaccept_by)} ({left})."
+                ),
+            )
+            done.update(due)
+        version.reminders_sent = sorted(done, reverse=True)
+        version.save(update_fields=["reminders_sent", "updated_at"])
+    return sent
+
+
+def _tell_owners_about_overdue_partners(version: AgreementVersion) -> int:
+    overdue = list(selectors.pending_partners(version).only("pk", "name", "owner_id").order_by("name", "id"))
+    if not overdue:
+        return 0
+    managers = set(
+        Membership.objects.filter(
+            user_id__in={p.owner_id for p in overdue if p.owner_id},
+            is_active=True,
+            role__in=[Role.TENANT_ADMIN, Role.CHANNEL_MANAGER],
+        ).values_list("user_id", flat=True)
+    )
+    by_owner: dict[int | None, list[PartnerOrganization]] = defaultdict(list)
+    for partner in overdue:
+        by_owner[partner.owner_id if partner.owner_id in managers else None].append(partner)
+    admins = None
+    agreement = version.agreement
+    url = reverse("agreement_version", args=[current_tenant().slug, agreement.pk, version.pk])
+    for owner_id, partners in by_owner.items():
+        if owner_id is None:
+            if admins is None:
+                admins = list(
+                    Membership.objects.filter(role=Role.TENANT_ADMIN, is_active=True).values_list("user", flat=True)
+                )
+            user_ids = admins
+        else:
+            user_ids = [owner_id]
+        names = ", ".join(p.name for p in partners[:OVERDUE_NAMES_SHOWN])
+        if len(partners) > OVERDUE_NAMES_SHOWN:
+            names += f" and {len(partners) - OVERDUE_NAMES_SHOWN:,} more"
+        count = f"{len(partners):,} partner{'s' if len(partners) != 1 else ''}"
+        notify(
+            users=[_UserRef(pk) for pk in user_ids],
+            kind="agreement.overdue",
+            title=f"{count} missed the deadline for {agreement.name} v{version.number}",
+            body=f"Not accepted by {_day(version.reaccept_by)}: {names}.",
+            url=url,
+        )
+    return len(by_owner)
+
+
+class _UserRef:
+    """A user named by id: all notify() reads of its users."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk

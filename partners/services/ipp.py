@@ -1,0 +1,148 @@
+"""Ideal partner profile (IPP) scoring: a pure function of a profile and the tenant's weighted criteria.
+
+A criterion earns its weight when the profile matches it, nothing otherwise; the score is the earned share of
+the total weight, 0–100, rounded half up (0 when there are no criteria). The explanation says, per criterion,
+what it contributed and why, in words a channel manager reads on the application's page.
+
+Operators:
+- `in`: a single-valued attribute (type, country, size, revenue band) is one of the listed values;
+- `any`: a list attribute (regions, industries, certifications) shares at least one value with the list;
+- `gte` / `lte`: customer count compared as a number; company size and revenue band by their order in
+  their choices (so "51-200" is at least "11-50").
+
+Texts compare without case ("healthcare" matches "Healthcare"). No queries here: callers load the criteria.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from partners.models import CompanySize, IppAttribute, IppOperator, PartnerType, RevenueBand
+
+# Attributes holding one value, attributes holding a list, and attributes with an order (for gte/lte).
+SCALAR_ATTRIBUTES = frozenset(
+    {
+        IppAttribute.PARTNER_TYPE,
+        IppAttribute.COUNTRY,
+        IppAttribute.COMPANY_SIZE,
+        IppAttribute.REVENUE_BAND,
+        IppAttribute.CUSTOMER_COUNT,
+    }
+)
+LIST_ATTRIBUTES = frozenset({IppAttribute.REGION, IppAttribute.INDUSTRY, IppAttribute.CERTIFICATION})
+# Ordered choices: their position in the choices is their rank.
+ORDERED_CHOICES = {
+    IppAttribute.COMPANY_SIZE: CompanySize,
+    IppAttribute.REVENUE_BAND: RevenueBand,
+}
+ORDERED_ATTRIBUTES = frozenset({IppAttribute.CUSTOMER_COUNT, *ORDERED_CHOICES})
+# Which operators fit which attributes (the criterion form and service check it).
+OPERATORS_FOR = {
+    IppOperator.IN: SCALAR_ATTRIBUTES - {IppAttribute.CUSTOMER_COUNT},
+    IppOperator.ANY: LIST_ATTRIBUTES,
+    IppOperator.AT_LEAST: ORDERED_ATTRIBUTES,
+    IppOperator.AT_MOST: ORDERED_ATTRIBUTES,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class IppResult:
+    score: int
+    explanation: list[dict]
+
+
+def _label(attribute: str) -> str:
+    return IppAttribute(attribute).label if attribute in IppAttribute.values else attribute
+
+
+def _display(attribute: str, value) -> str:
+    """A value as people read it: choice labels for size and revenue band, the type's name for types."""
+    if attribute in ORDERED_CHOICES:
+        choices = dict(ORDERED_CHOICES[attribute].choices)
+        return str(choices.get(value, value))
+    if attribute == IppAttribute.PARTNER_TYPE:
+        return str(dict(PartnerType.choices).get(value, value))
+    return str(value)
+
+
+def _joined(attribute: str, values: Iterable) -> str:
+    return ", ".join(_display(attribute, value) for value in values)
+
+
+def _fold(value) -> str:
+    return str(value).strip().casefold()
+
+
+def _rank(attribute: str, value) -> int | None:
+    """The comparable number of an ordered attribute's value, or None when it has none."""
+    if attribute == IppAttribute.CUSTOMER_COUNT:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return value
+    values = list(ORDERED_CHOICES[attribute].values)
+    return values.index(value) if value in values else None
+
+
+def _is_missing(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _match(attribute: str, operator: str, expected, actual) -> tuple[bool, str]:
+    """(matched, why) for one criterion against the profile's value."""
+    label = _label(attribute)
+    if _is_missing(actual):
+        return False, f"{label} not given"
+    if operator == IppOperator.IN:
+        wanted = [_fold(v) for v in expected or []]
+        matched = _fold(actual) in wanted
+        verb = "is one of" if matched else "is not one of"
+        return matched, f"{label} {_display(attribute, actual)} {verb} {_joined(attribute, expected or [])}"
+    if operator == IppOperator.ANY:
+        actual_values = actual if isinstance(actual, list) else [actual]
+        wanted = {_fold(v) for v in expected or []}
+        common = [v for v in actual_values if _fold(v) in wanted]
+        if common:
+            return True, f"{label} include {_joined(attribute, common)}, one of {_joined(attribute, expected or [])}"
+        return False, f"{label} ({_joined(attribute, actual_values)}) include none of {_joined(attribute, expected)}"
+    if operator in (IppOperator.AT_LEAST, IppOperator.AT_MOST):
+        have, want = _rank(attribute, actual), _rank(attribute, expected)
+        if have is None or want is None:
+            return (
+                False,
+                f"{label} {_display(attribute, actual)} cannot be compared with {_display(attribute, expected)}",
+            )
+        shown, limit = _display(attribute, actual), _display(attribute, expected)
+        if operator == IppOperator.AT_LEAST:
+            matched = have >= want
+            return matched, f"{label} {shown} is {'at least' if matched else 'below'} {limit}"
+        matched = have <= want
+        return matched, f"{label} {shown} is {'at most' if matched else 'above'} {limit}"
+    return False, f"Unknown operator {operator!r}"
+
+
+def percent(earned: int, total: int) -> int:
+    """round(100 × earned / total), halves rounded up; 0 when there is nothing to earn."""
+    if total <= 0:
+        return 0
+    return int((Decimal(100 * earned) / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def ipp_score(*, profile, criteria: Iterable) -> IppResult:
+    """Score `profile` (an application, a partner organization, or any object with the attributes) against
+    `criteria` (IppCriterion rows or objects with label, attribute, operator, value, weight). An attribute the
+    profile does not have (a partner organization has no revenue band) counts as not given."""
+    earned = total = 0
+    explanation = []
+    for criterion in criteria:
+        weight = int(criterion.weight or 0)
+        actual = getattr(profile, criterion.attribute, None)
+        matched, why = _match(criterion.attribute, criterion.operator, criterion.value, actual)
+        points = weight if matched else 0
+        earned += points
+        total += weight
+        explanation.append(
+            {"criterion": criterion.label, "points": points, "of": weight, "matched": matched, "why": why}
+        )
+    return IppResult(score=percent(earned, total), explanation=explanation)

@@ -1,0 +1,753 @@
+"""Automated onboarding: plans (templates of ordered steps per partner type), the onboarding a partner runs through
+(a copy of its plan), and steps that complete themselves from domain events.
+
+The rules (docs/onboarding.md tells them to people):
+- A partner's plan is the tenant's active plan for its type, else the active default plan (no type). A tenant that
+  has no plan at all gets the default plan (DEFAULT_PLAN_STEPS) the first time one is needed, so it can edit it.
+- Approval (and reactivation into onboarding) starts the plan: its steps are copied, each due `due_offset_days`
+  after the start. One running onboarding per partner (a database constraint); starting again is a no-op.
+- A step completes when an event of its completion event type (its own, or its kind's: STEP_KIND_EVENTS) happens for
+  its partner and the event's payload matches its condition (every key of the condition is in the payload with an
+  equal value). "Invite colleagues" needs the invitation to come from one of the partner's own people.
+- When every required step is done the onboarding is completed and an onboarding partner becomes active.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from partners.models import (
+    STEP_KIND_EVENTS,
+    OnboardingPlan,
+    OnboardingStatus,
+    OnboardingStep,
+    OnboardingStepKind,
+    OnboardingStepTemplate,
+    PartnerOnboarding,
+    PartnerOrganization,
+    PartnerStatus,
+)
+from partners.services.lifecycle import partner_activate
+from partners.services.organization import partner_type_is_known
+from partners.services.profile import PROFILE_COMPLETED_EVENT, profile_is_complete
+from prm import policy
+from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.events import record_event
+from prm.models import Event, Membership
+from prm.notifications import notify
+from prm.roles import PARTNER_ROLES, Role
+from prm.tenancy import current_tenant
+from prm.webhooks.services import EVENT_TYPE_PATTERN
+
+# The plan a tenant gets when it has none: what every partner does before selling. Only the first three are required,
+# so a partner becomes active once it has accepted the agreement, completed its profile and invited a colleague.
+DEFAULT_PLAN_NAME = "Partner onboarding"
+DEFAULT_PLAN_STEPS = (
+    {
+        "title": "Accept the program agreement",
+        "description": "Read the partner program agreement and accept it for your organization.",
+        "kind": OnboardingStepKind.ACCEPT_AGREEMENT,
+        "required": True,
+        "due_offset_days": 7,
+    },
+    {
+        "title": "Complete your company profile",
+        "description": "Legal name, website, email domains, country, the regions and industries you sell into and "
+        "your company size: your channel manager matches opportunities and benefits on them.",
+        "kind": OnboardingStepKind.COMPLETE_PROFILE,
+        "required": True,
+        "due_offset_days": 7,
+    },
+    {
+        "title": "Invite your colleagues",
+        "description": "Invite the people who will register deals and run marketing with us.",
+        "kind": OnboardingStepKind.INVITE_COLLEAGUES,
+        "required": True,
+        "due_offset_days": 14,
+    },
+    {
+        "title": "Kick-off call with your channel manager",
+        "description": "A first call to agree on target accounts and a joint plan. Your channel manager ticks it off.",
+        "kind": OnboardingStepKind.MANUAL,
+        "required": False,
+        "due_offset_days": 14,
+    },
+    {
+        "title": "Complete a first enablement course",
+        "description": "Any course of the partner academy.",
+        "kind": OnboardingStepKind.COMPLETE_COURSE,
+        "required": False,
+        "due_offset_days": 30,
+    },
+    {
+        "title": "Register a first deal",
+        "description": "Register an opportunity to protect it: the first step to your first won deal.",
+        "kind": OnboardingStepKind.REGISTER_DEAL,
+        "required": False,
+        "due_offset_days": 45,
+    },
+)
+
+MAX_TITLE = OnboardingStepTemplate._meta.get_field("title").max_length
+MAX_PLAN_NAME = OnboardingPlan._meta.get_field("name").max_length
+MAX_DESCRIPTION = 2000
+MAX_DUE_OFFSET_DAYS = 365
+MAX_CONDITION_KEYS = 10
+MAX_CONDITION_KEY_LENGTH = 64
+MAX_CONDITION_VALUE_LENGTH = 200
+# Onboarding's own events never complete a step: a step completing would otherwise complete the next (a loop).
+OWN_EVENT_PREFIX = "onboarding."
+# Partners in these statuses run their onboarding; a suspended one is paused (no reminders, no escalation).
+RUNNING_PARTNER_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE)
+ACTIVATION_REASON = "All required onboarding steps are done."
+
+
+class ProgramRules:
+    """The program acting on its own rules, with no person behind it (activating a partner whose required onboarding
+    steps are done). Passes the policy as the tenant; its events and history name no user."""
+
+    is_active = True
+    user = None
+    role = Role.TENANT_ADMIN
+    partner_organization_id = None
+    partner_organization = None
+    is_partner_role = False
+    is_staff_role = True
+
+    def __init__(self, tenant_id: int):
+        self.tenant_id = tenant_id
+
+    def __str__(self):
+        return "the program's rules"
+
+
+def _require(actor, action: str, obj=None) -> None:
+    if not policy.can(actor, action, obj):
+        raise PermissionDenied("You may not do this.")
+
+
+def step_completion_event(*, kind: str, completion_event: str = "") -> str:
+    """The event type that completes a step: its own, else its kind's (empty for manual steps)."""
+    return completion_event or STEP_KIND_EVENTS.get(kind, "")
+
+
+def condition_matches(condition: dict, payload: dict) -> bool:
+    """Every key of the condition is in the payload with an equal value (JSON equality: 12 and "12" differ; 12 and
+    12.0 do not). An empty condition matches every payload."""
+    if not isinstance(payload, dict):
+        return not condition
+    return all(key in payload and payload[key] == value for key, value in (condition or {}).items())
+
+
+# Plans ---------------------------------------------------------------------------------------------------------
+
+
+def _clean_plan_name(name) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("Name the plan.", field="name")
+    if len(name) > MAX_PLAN_NAME:
+        raise ValidationFailed(f"At most {MAX_PLAN_NAME} characters.", field="name")
+    return name
+
+
+def _clean_partner_type(partner_type) -> str:
+    partner_type = (partner_type or "").strip()
+    if partner_type and not partner_type_is_known(partner_type):
+        raise ValidationFailed(f"Unknown partner type '{partner_type}'.", field="partner_type")
+    return partner_type
+
+
+def _check_one_active_plan(*, partner_type: str, is_active: bool, exclude_pk=None) -> None:
+    if not is_active:
+        return
+    others = OnboardingPlan.objects.filter(partner_type=partner_type, is_active=True).exclude(pk=exclude_pk)
+    other = others.first()
+    if other is not None:
+        which = "partners of this type" if partner_type else "partners whose type has no plan"
+        raise ValidationFailed(
+            f"“{other.name}” is already the active plan for {which}: deactivate it first, or choose another type.",
+            field="partner_type",
+        )
+
+
+def _save_plan(plan: OnboardingPlan) -> OnboardingPlan:
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError as exc:  # another request activated a plan for this type at the same moment
+        raise ValidationFailed(
+            "Another active plan for this type was saved a moment ago.", field="partner_type"
+        ) from exc
+    return plan
+
+
+@transaction.atomic
+def onboarding_plan_create(*, actor, name: str, partner_type: str = "", with_default_steps: bool = False):
+    """Staff who manage plans add one for a partner type (empty: the default plan). It starts active, with no
+    steps unless `with_default_steps` copies DEFAULT_PLAN_STEPS into it."""
+    _require(actor, "onboarding.manage_plans")
+    name, partner_type = _clean_plan_name(name), _clean_partner_type(partner_type)
+    _check_one_active_plan(partner_type=partner_type, is_active=True)
+    plan = _save_plan(OnboardingPlan(name=name, partner_type=partner_type, is_active=True))
+    if with_default_steps:
+        _add_default_steps(plan)
+    return plan
+
+
+@transaction.atomic
+def onboarding_plan_update(*, actor, plan: OnboardingPlan, name: str, partner_type: str, is_active: bool):
+    """Rename a plan, move it to another partner type, or (de)activate it. Running onboardings keep their copy."""
+    _require(actor, "onboarding.manage_plans")
+    plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
+    name, partner_type = _clean_plan_name(name), _clean_partner_type(partner_type)
+    _check_one_active_plan(partner_type=partner_type, is_active=is_active, exclude_pk=plan.pk)
+    plan.name, plan.partner_type, plan.is_active = name, partner_type, bool(is_active)
+    return _save_plan(plan)
+
+
+def _add_default_steps(plan: OnboardingPlan) -> None:
+    OnboardingStepTemplate.objects.bulk_create(
+        [OnboardingStepTemplate(plan=plan, position=i, **step) for i, step in enumerate(DEFAULT_PLAN_STEPS)]
+    )
+
+
+def onboarding_plan_ensure_default() -> OnboardingPlan | None:
+    """The default plan, created with DEFAULT_PLAN_STEPS when the tenant has no plan at all (so there is one to
+    edit). A tenant that has plans but no active default keeps it that way: None."""
+    plan = OnboardingPlan.objects.filter(partner_type="", is_active=True).first()
+    if plan is not None or OnboardingPlan.objects.exists():
+        return plan
+    try:
+        with transaction.atomic():
+            plan = OnboardingPlan.objects.create(name=DEFAULT_PLAN_NAME, partner_type="", is_active=True)
+            _add_default_steps(plan)
+    except IntegrityError:  # created by a concurrent request: use theirs
+        plan = OnboardingPlan.objects.filter(partner_type="", is_active=True).first()
+    return plan
+
+
+def plan_for_partner(partner: PartnerOrganization) -> OnboardingPlan | None:
+    """The active plan of the partner's type, else the active default plan (created if the tenant has none)."""
+    plans = {
+        p.partner_type: p
+        for p in OnboardingPlan.objects.filter(is_active=True, partner_type__in=[partner.partner_type, ""])
+    }
+    return plans.get(partner.partner_type) or plans.get("") or onboarding_plan_ensure_default()
+
+
+# Plan steps ----------------------------------------------------------------------------------------------------
+
+
+def _clean_title(title) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("Give the step a title.", field="title")
+    if len(title) > MAX_TITLE:
+        raise ValidationFailed(f"At most {MAX_TITLE} characters.", field="title")
+    return title
+
+
+def _clean_description(description) -> str:
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationFailed(f"At most {MAX_DESCRIPTION} characters.", field="description")
+    return description
+
+
+def _clean_kind(kind) -> str:
+    if kind not in OnboardingStepKind.values:
+        raise ValidationFailed("Choose what kind of step this is.", field="kind")
+    return kind
+
+
+def clean_condition(condition) -> dict:
+    """A condition is a JSON object of payload keys and the values they must have; JSON text or a dict."""
+    if condition is None:
+        return {}
+    if isinstance(condition, str):
+        text = condition.strip()
+        if not text:
+            return {}
+        try:
+            condition = json.loads(text)
+        except ValueError as exc:
+            raise ValidationFailed(
+                'Write the condition as a JSON object, such as {"course_id": 12}.', field="condition"
+            ) from exc
+    if not isinstance(condition, dict):
+        raise ValidationFailed('The condition must be a JSON object, such as {"course_id": 12}.', field="condition")
+    if len(condition) > MAX_CONDITION_KEYS:
+        raise ValidationFailed(f"At most {MAX_CONDITION_KEYS} keys in a condition.", field="condition")
+    for key, value in condition.items():
+        if not key.strip() or len(key) > MAX_CONDITION_KEY_LENGTH:
+            raise ValidationFailed(
+                f"Condition keys are payload field names of 1 to {MAX_CONDITION_KEY_LENGTH} characters.",
+                field="condition",
+            )
+        if isinstance(value, (dict, list)):
+            raise ValidationFailed(
+                f"The condition's value for “{key}” must be a string, a number, true, false or null.",
+                field="condition",
+            )
+        if isinstance(value, str) and len(value) > MAX_CONDITION_VALUE_LENGTH:
+            raise ValidationFailed(f"The value for “{key}” is too long.", field="condition")
+    return condition
+
+
+def clean_completion_event(*, kind: str, completion_event) -> str:
+    event = (completion_event or "").strip().lower()
+    if kind == OnboardingStepKind.MANUAL:
+        if event:
+            raise ValidationFailed(
+                "A manual step is ticked off by the channel manager: it has no completion event.",
+                field="completion_event",
+            )
+        return ""
+    if not event:
+        if kind == OnboardingStepKind.EVENT:
+            raise ValidationFailed(
+                "Name the event that completes this step, such as webinar.attended.", field="completion_event"
+            )
+        return ""
+    if len(event) > 64 or not EVENT_TYPE_PATTERN.match(event):
+        raise ValidationFailed(
+            "Not an event type: event types look like course.completed (lowercase words joined by dots).",
+            field="completion_event",
+        )
+    if event.startswith(OWN_EVENT_PREFIX):
+        raise ValidationFailed(
+            "Onboarding's own events cannot complete a step (it would complete steps in a loop).",
+            field="completion_event",
+        )
+    return event
+
+
+def _clean_due_offset(days) -> int:
+    try:
+        days = int(days)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("Enter a number of days.", field="due_offset_days") from exc
+    if days < 0 or days > MAX_DUE_OFFSET_DAYS:
+        raise ValidationFailed(f"Between 0 and {MAX_DUE_OFFSET_DAYS} days after the start.", field="due_offset_days")
+    return days
+
+
+def _clean_step(*, title, description, kind, completion_event, condition, required, due_offset_days) -> dict:
+    kind = _clean_kind(kind)
+    cleaned = {
+        "title": _clean_title(title),
+        "description": _clean_description(description),
+        "kind": kind,
+        "completion_event": clean_completion_event(kind=kind, completion_event=completion_event),
+        "condition": clean_condition(condition),
+        "required": bool(required),
+        "due_offset_days": _clean_due_offset(due_offset_days),
+    }
+    if kind == OnboardingStepKind.MANUAL and cleaned["condition"]:
+        raise ValidationFailed("A manual step has no condition: the channel manager ticks it off.", field="condition")
+    return cleaned
+
+
+def _renumber(plan: OnboardingPlan) -> None:
+    steps = list(OnboardingStepTemplate.objects.filter(plan=plan).order_by("position", "id"))
+    changed = [step for index, step in enumerate(steps) if step.position != index]
+    for step in changed:
+        step.position = steps.index(step)
+    if changed:
+        OnboardingStepTemplate.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def onboarding_plan_step_add(
+    *,
+    actor,
+    plan: OnboardingPlan,
+    title: str,
+    kind: str,
+    description: str = "",
+    completion_event: str = "",
+    condition=None,
+    required: bool = True,
+    due_offset_days: int = 14,
+) -> OnboardingStepTemplate:
+    """Add a step at the end of a plan. Field-named refusals: a title, a known kind, a well-formed completion event
+    (required for the "event" kind, none for manual steps), a condition that is a JSON object of simple values."""
+    _require(actor, "onboarding.manage_plans")
+    plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
+    cleaned = _clean_step(
+        title=title,
+        description=description,
+        kind=kind,
+        completion_event=completion_event,
+        condition=condition,
+        required=required,
+        due_offset_days=due_offset_days,
+    )
+    last = OnboardingStepTemplate.objects.filter(plan=plan).aggregate(last=Max("position"))["last"]
+    return OnboardingStepTemplate.objects.create(plan=plan, position=0 if last is None else last + 1, **cleaned)
+
+
+@transaction.atomic
+def onboarding_plan_step_update(
+    *,
+    actor,
+    step: OnboardingStepTemplate,
+    title: str,
+    kind: str,
+    description: str = "",
+    completion_event: str = "",
+    condition=None,
+    required: bool = True,
+    due_offset_days: int = 14,
+) -> OnboardingStepTemplate:
+    _require(actor, "onboarding.manage_plans")
+    step = OnboardingStepTemplate.objects.select_for_update().get(pk=step.pk)
+    cleaned = _clean_step(
+        title=title,
+        description=description,
+        kind=kind,
+        completion_event=completion_event,
+        condition=condition,
+        required=required,
+        due_offset_days=due_offset_days,
+    )
+    for field, value in cleaned.items():
+        setattr(step, field, value)
+    step.save()
+    return step
+
+
+@transaction.atomic
+def onboarding_plan_step_remove(*, actor, step: OnboardingStepTemplate) -> None:
+    """Remove a step from a plan (running onboardings keep theirs); the others close up."""
+    _require(actor, "onboarding.manage_plans")
+    plan = OnboardingPlan.objects.select_for_update().get(pk=step.plan_id)
+    OnboardingStepTemplate.objects.filter(pk=step.pk).delete()
+    _renumber(plan)
+
+
+@transaction.atomic
+def onboarding_plan_step_move(*, actor, step: OnboardingStepTemplate, direction: str) -> OnboardingStepTemplate:
+    """Move a step one place up or down in its plan (the first cannot go up, nor the last down: nothing changes)."""
+    _require(actor, "onboarding.manage_plans")
+    if direction not in ("up", "down"):
+        raise ValidationFailed("Move a step up or down.", field="direction")
+    plan = OnboardingPlan.objects.select_for_update().get(pk=step.plan_id)
+    _renumber(plan)
+    steps = list(OnboardingStepTemplate.objects.filter(plan=plan).order_by("position", "id"))
+    index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(steps):
+        steps[index].position, steps[other].position = steps[other].position, steps[index].position
+        OnboardingStepTemplate.objects.bulk_update([steps[index], steps[other]], ["position"])
+    return steps[index]
+
+
+# Starting ------------------------------------------------------------------------------------------------------
+
+
+def _onboarding_payload(onboarding: PartnerOnboarding, **extra) -> dict:
+    return {
+        "onboarding_id": onboarding.pk,
+        "partner_organization_id": onboarding.partner_organization_id,
+        "plan_id": onboarding.plan_id,
+        "plan_name": onboarding.plan_name,
+        "status": onboarding.status,
+        **extra,
+    }
+
+
+def _step_payload(step: OnboardingStep) -> dict:
+    return {
+        "onboarding_id": step.onboarding_id,
+        "partner_organization_id": step.partner_organization_id,
+        "step_id": step.pk,
+        "title": step.title,
+        "kind": step.kind,
+        "required": step.required,
+        "completed_at": step.completed_at.isoformat() if step.completed_at else None,
+        "completed_by_id": step.completed_by_id,
+        "completed_by_event_id": step.completed_by_event_id,
+    }
+
+
+def running_onboarding(partner_id: int) -> PartnerOnboarding | None:
+    return PartnerOnboarding.objects.filter(
+        partner_organization_id=partner_id, status=OnboardingStatus.IN_PROGRESS
+    ).first()
+
+
+@transaction.atomic
+def onboarding_start(
+    *, partner: PartnerOrganization, actor=None, plan: OnboardingPlan | None = None
+) -> PartnerOnboarding | None:
+    """Start the partner's plan (its type's, else the default): the steps are copied, each due its offset after
+    now, and `onboarding.started` is recorded. Idempotent: with an onboarding running already, that one is returned
+    and nothing changes. None when the tenant has no plan for the partner (it has plans, none fits).
+
+    A "complete the company profile" step is done at once when the profile is complete already."""
+    partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    existing = running_onboarding(partner.pk)
+    if existing is not None:
+        return existing
+    plan = plan or plan_for_partner(partner)
+    if plan is None:
+        return None
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            onboarding = PartnerOnboarding.objects.create(
+                partner_organization=partner,
+                plan=plan,
+                plan_name=plan.name,
+                status=OnboardingStatus.IN_PROGRESS,
+                started_at=now,
+                last_progress_at=now,
+            )
+    except IntegrityError:  # one running per partner: a concurrent start won
+        return running_onboarding(partner.pk)
+    templates = OnboardingStepTemplate.objects.filter(plan=plan).order_by("position", "id")
+    steps = OnboardingStep.objects.bulk_create(
+        [
+            OnboardingStep(
+                onboarding=onboarding,
+                partner_organization=partner,
+                position=index,
+                title=template.title,
+                description=template.description,
+                kind=template.kind,
+                completion_event=step_completion_event(kind=template.kind, completion_event=template.completion_event),
+                condition=template.condition,
+                required=template.required,
+                due_at=now + timedelta(days=template.due_offset_days),
+            )
+            for index, template in enumerate(templates)
+        ]
+    )
+    record_event(
+        "onboarding.started",
+        subject=onboarding,
+        payload=_onboarding_payload(onboarding, steps=len(steps), started_at=now.isoformat()),
+        actor=actor,
+    )
+    done_already = [
+        step
+        for step in steps
+        if step.completion_event == PROFILE_COMPLETED_EVENT and not step.condition and profile_is_complete(partner)
+    ]
+    _complete(done_already, onboarding_by_id={onboarding.pk: onboarding}, now=now, actor=None, user=None, event=None)
+    if not done_already:
+        _finish_if_done(onboarding, now=now)
+    return onboarding
+
+
+@transaction.atomic
+def onboarding_start_by_staff(*, actor, partner: PartnerOrganization) -> PartnerOnboarding:
+    """A channel manager starts the plan for a partner that has none running (onboarding or active partners)."""
+    _require(actor, "onboarding.manage_plans", partner)
+    partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
+    if partner.status not in RUNNING_PARTNER_STATUSES:
+        raise InvalidTransition(
+            f"{partner.name} is {partner.get_status_display().lower()}: only onboarding or active partners go through "
+            "an onboarding plan.",
+            field="status",
+        )
+    if running_onboarding(partner.pk) is not None:
+        raise InvalidTransition(f"{partner.name} is going through its onboarding already.", field="status")
+    onboarding = onboarding_start(partner=partner, actor=actor)
+    if onboarding is None:
+        raise ValidationFailed(
+            f"There is no active onboarding plan for {partner.partner_type_label} partners, nor a default plan: "
+            "add or activate one.",
+            field="plan",
+        )
+    return onboarding
+
+
+def onboarding_start_from_event(event: Event) -> PartnerOnboarding | None:
+    """`partner.approved`, or `partner.reactivated` into onboarding: start the plan. A relay that repeats the event
+    starts nothing twice (an onboarding running, or one started since the event, means it was handled)."""
+    if event.type == "partner.reactivated" and event.payload.get("to") != PartnerStatus.ONBOARDING:
+        return None
+    partner = PartnerOrganization.objects.filter(pk=event.subject_id).first()
+    if partner is None or partner.status != PartnerStatus.ONBOARDING:
+        return None
+    handled = PartnerOnboarding.objects.filter(partner_organization=partner, started_at__gte=event.occurred_at)
+    if handled.exists():
+        return None
+    return onboarding_start(partner=partner, actor=None)
+
+
+@transaction.atomic
+def onboarding_cancel_for_partner(*, partner_id: int, reason: str) -> PartnerOnboarding | None:
+    """The partner left the program: its running onboarding stops (kept, as cancelled), so reminders stop too."""
+    onboarding = (
+        PartnerOnboarding.objects.select_for_update()
+        .filter(partner_organization_id=partner_id, status=OnboardingStatus.IN_PROGRESS)
+        .first()
+    )
+    if onboarding is None:
+        return None
+    onboarding.status = OnboardingStatus.CANCELLED
+    onboarding.save(update_fields=["status", "updated_at"])
+    record_event("onboarding.cancelled", subject=onboarding, payload=_onboarding_payload(onboarding, reason=reason))
+    return onboarding
+
+
+# Completing steps ----------------------------------------------------------------------------------------------
+
+
+def event_partner_id(event: Event) -> int | None:
+    """The partner an event concerns: its subject when that is a partner, else `partner_organization_id` in the
+    payload (an integer, or a string of digits)."""
+    if event.subject_type == PartnerOrganization._meta.model_name:
+        return int(event.subject_id) if str(event.subject_id).isdigit() else None
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    value = payload.get("partner_organization_id")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _invited_by_own_people(event: Event, partner_id: int) -> bool:
+    """An invitation into the partner made by one of the partner's own people: staff inviting the partner's first
+    admin (at approval) does not count as the partner inviting colleagues."""
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    if payload.get("role") not in PARTNER_ROLES or event.actor_user_id is None:
+        return False
+    return Membership.objects.filter(user_id=event.actor_user_id, partner_organization_id=partner_id).exists()
+
+
+def _step_matches(step: OnboardingStep, event: Event, partner_id: int) -> bool:
+    if not condition_matches(step.condition, event.payload):
+        return False
+    if step.kind == OnboardingStepKind.INVITE_COLLEAGUES and event.type == "invitation.created":
+        return _invited_by_own_people(event, partner_id)
+    return True
+
+
+def onboarding_steps_complete_from_event(event: Event) -> list[OnboardingStep]:
+    """Complete the partner's open steps that wait for this event (type and condition). Runs for every relayed
+    event: one indexed query when the event concerns a partner, none otherwise. Idempotent: only open steps of a
+    running onboarding are completed, and each once."""
+    if event.type.startswith(OWN_EVENT_PREFIX):
+        return []
+    partner_id = event_partner_id(event)
+    if partner_id is None:
+        return []
+    open_steps = OnboardingStep.objects.filter(
+        partner_organization_id=partner_id,
+        completion_event=event.type,
+        completed_at__isnull=True,
+        onboarding__status=OnboardingStatus.IN_PROGRESS,
+    ).order_by("onboarding_id", "position", "id")
+    # Most events complete nothing: one read, no lock. A match locks the onboarding first, then its steps (the order
+    # every writer follows), and reads them again: a concurrent relay may have completed them meanwhile. Two relays
+    # completing two steps of one onboarding are serialised on it, so the second sees the first's step done.
+    if not any(_step_matches(step, event, partner_id) for step in open_steps):
+        return []
+    onboarding_by_id = {
+        o.pk: o
+        for o in PartnerOnboarding.objects.select_for_update()
+        .filter(partner_organization_id=partner_id, status=OnboardingStatus.IN_PROGRESS)
+        .order_by("pk")
+    }
+    steps = [
+        step
+        for step in open_steps.filter(onboarding_id__in=onboarding_by_id).select_for_update(of=("self",))
+        if _step_matches(step, event, partner_id)
+    ]
+    if not steps:
+        return []
+    onboarding_by_id = {pk: o for pk, o in onboarding_by_id.items() if any(s.onboarding_id == pk for s in steps)}
+    _complete(
+        steps,
+        onboarding_by_id=onboarding_by_id,
+        now=timezone.now(),
+        # The step_completed events name who made the completing event happen (a person; else nobody).
+        actor=event.actor_user if event.actor_user_id else None,
+        user=event.actor_user_id,
+        event=event,
+    )
+    return steps
+
+
+def _complete(steps, *, onboarding_by_id, now: datetime, actor, user, event: Event | None) -> None:
+    """Mark the steps done, record `onboarding.step_completed` for each, move their onboardings' progress time and
+    finish the onboardings whose required steps are all done."""
+    if not steps:
+        return
+    for step in steps:
+        step.completed_at = now
+        step.completed_by_id = user.pk if hasattr(user, "pk") else user
+        step.completed_by_event = event
+        step.save(update_fields=["completed_at", "completed_by", "completed_by_event", "updated_at"])
+        record_event("onboarding.step_completed", subject=step, payload=_step_payload(step), actor=actor)
+    for onboarding in onboarding_by_id.values():
+        onboarding.last_progress_at = now
+        if not _finish_if_done(onboarding, now=now):  # finishing saves the progress time with the status
+            onboarding.save(update_fields=["last_progress_at", "updated_at"])
+
+
+def _finish_if_done(onboarding: PartnerOnboarding, *, now: datetime) -> bool:
+    """All required steps done: the onboarding is completed (`onboarding.completed`), and a partner still in
+    onboarding becomes active (`partner.activated`). An active partner stays as it is."""
+    if onboarding.status != OnboardingStatus.IN_PROGRESS:
+        return False
+    if OnboardingStep.objects.filter(onboarding=onboarding, required=True, completed_at__isnull=True).exists():
+        return False
+    onboarding.status, onboarding.completed_at = OnboardingStatus.COMPLETED, now
+    onboarding.save(update_fields=["status", "completed_at", "last_progress_at", "updated_at"])
+    record_event("onboarding.completed", subject=onboarding, payload=_onboarding_payload(onboarding))
+    partner = PartnerOrganization.objects.select_for_update().get(pk=onboarding.partner_organization_id)
+    if partner.status == PartnerStatus.ONBOARDING:
+        partner = partner_activate(actor=ProgramRules(current_tenant().pk), partner=partner, reason=ACTIVATION_REASON)
+    if partner.owner_id:
+        from partners.services.onboarding_reminders import partner_url
+
+        became = " and is now active" if partner.status == PartnerStatus.ACTIVE else ""
+        notify(
+            users=[partner.owner],
+            kind="onboarding.completed",
+            title=f"{partner.name} completed its onboarding{became}",
+            body=f"Every required step of “{onboarding.plan_name}” is done.",
+            url=partner_url(partner),
+        )
+    return True
+
+
+@transaction.atomic
+def onboarding_step_complete_manually(*, actor, step: OnboardingStep) -> OnboardingStep:
+    """A channel manager ticks off a manual step (a kick-off call…). Other kinds complete themselves from their
+    events; a step done already, or of an onboarding no longer running, is refused with a message."""
+    _require(actor, "onboarding.complete_manual_step", step)
+    onboarding = PartnerOnboarding.objects.select_for_update().get(pk=step.onboarding_id)  # onboarding, then step
+    step = OnboardingStep.objects.select_for_update().get(pk=step.pk)
+    if step.kind != OnboardingStepKind.MANUAL:
+        raise InvalidTransition(
+            f"“{step.title}” completes itself when {step.completion_event or 'its event'} happens for the partner.",
+            field="step",
+        )
+    if step.completed_at is not None:
+        raise InvalidTransition(f"“{step.title}” is done already.", field="step")
+    if onboarding.status != OnboardingStatus.IN_PROGRESS:
+        raise InvalidTransition(f"This onboarding is {onboarding.get_status_display().lower()}.", field="step")
+    _complete(
+        [step],
+        onboarding_by_id={onboarding.pk: onboarding},
+        now=timezone.now(),
+        actor=actor,
+        user=actor.user,
+        event=None,
+    )
+    return step

@@ -1,0 +1,263 @@
+"""Reminders and escalation of running onboardings, run hourly by Celery beat for each tenant.
+
+- A step due within `reminder_days_before` days (default 3) is reminded once (`reminded_at`): to the partner's
+  admins, or — for a manual step, which is the channel manager's to do — to the partner's owner.
+- A required step past its due time is notified once (`overdue_notified_at`) to the partner's owner.
+- An onboarding without progress (no step completed) for `stalled_after_days` days (default 14) is escalated once
+  (`escalated_at`, event `onboarding.escalated`) to the partner's owner.
+Staff notices go to the owning channel manager, or to the tenant admins when the partner has no owner. Suspended
+(or offboarded) partners are skipped: their onboarding is paused. Every notice is a notification (in-app, and email
+unless the person opted out of its kind). Boundaries are inclusive: a step due at 12:00 with a 3-day reminder is
+reminded by the first run at or after 12:00 three days before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from partners.models import (
+    OnboardingStatus,
+    OnboardingStep,
+    OnboardingStepKind,
+    PartnerOnboarding,
+    PartnerOrganization,
+)
+from prm import policy
+from prm.errors import PermissionDenied, ValidationFailed
+from prm.events import record_event
+from prm.models import Membership, Tenant
+from prm.notifications import notify
+from prm.roles import Role
+from prm.tenancy import current_tenant
+
+SETTINGS_KEY = "onboarding"
+DEFAULT_SETTINGS = {"reminder_days_before": 3, "stalled_after_days": 14}
+SETTING_LIMITS = {"reminder_days_before": (0, 60), "stalled_after_days": (1, 365)}
+RUNNING_PARTNER_STATUSES = ("onboarding", "active")
+
+
+def onboarding_settings(tenant: Tenant | None = None) -> dict[str, int]:
+    """The tenant's reminder and escalation timing (Tenant.settings["onboarding"]), with the defaults filled in."""
+    tenant = tenant or current_tenant()
+    chosen = (tenant.settings or {}).get(SETTINGS_KEY) or {}
+    return {key: int(chosen.get(key, default)) for key, default in DEFAULT_SETTINGS.items()}
+
+
+@transaction.atomic
+def onboarding_settings_update(*, actor, reminder_days_before, stalled_after_days) -> dict[str, int]:
+    """Staff who manage plans set when reminders go out and when a plan counts as stalled."""
+    if not policy.can(actor, "onboarding.manage_plans"):
+        raise PermissionDenied("You may not change the onboarding settings.")
+    values = {"reminder_days_before": reminder_days_before, "stalled_after_days": stalled_after_days}
+    cleaned = {}
+    for key, value in values.items():
+        low, high = SETTING_LIMITS[key]
+        try:
+            number = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed("Enter a number of days.", field=key) from exc
+        if not low <= number <= high:
+            raise ValidationFailed(f"Between {low} and {high} days.", field=key)
+        cleaned[key] = number
+    tenant = Tenant.objects.select_for_update().get(pk=current_tenant().pk)
+    tenant.settings = {**(tenant.settings or {}), SETTINGS_KEY: cleaned}
+    tenant.save(update_fields=["settings"])
+    current_tenant().settings = tenant.settings
+    return cleaned
+
+
+def partner_url(partner) -> str:
+    return reverse("partner_detail", args=[current_tenant().slug, partner.pk]) + "#onboarding"
+
+
+def checklist_url() -> str:
+    return reverse("portal_onboarding", args=[current_tenant().slug])
+
+
+def _staff_for(partners: list[PartnerOrganization]) -> dict[int, list]:
+    """Who hears about each partner's onboarding: its owner, else (one query for all) the tenant admins."""
+    admins: list | None = None
+    recipients = {}
+    for partner in partners:
+        if partner.owner_id:
+            recipients[partner.pk] = [partner.owner]
+            continue
+        if admins is None:
+            admins = [
+                m.user for m in Membership.objects.select_related("user").filter(role=Role.TENANT_ADMIN, is_active=True)
+            ]
+        recipients[partner.pk] = admins
+    return recipients
+
+
+def _partner_admins(partner_ids) -> dict[int, list]:
+    admins = defaultdict(list)
+    memberships = Membership.objects.select_related("user").filter(
+        partner_organization_id__in=partner_ids, role=Role.PARTNER_ADMIN, is_active=True
+    )
+    for membership in memberships:
+        admins[membership.partner_organization_id].append(membership.user)
+    return admins
+
+
+def _due(when: datetime) -> str:
+    return date_format(timezone.localtime(when), "j M Y")
+
+
+def _open_steps():
+    return OnboardingStep.objects.select_for_update(of=("self",), skip_locked=True).filter(
+        completed_at__isnull=True,
+        onboarding__status=OnboardingStatus.IN_PROGRESS,
+        partner_organization__status__in=RUNNING_PARTNER_STATUSES,
+    )
+
+
+def _by_partner(steps) -> dict[int, list[OnboardingStep]]:
+    grouped = defaultdict(list)
+    for step in steps:
+        grouped[step.partner_organization_id].append(step)
+    return grouped
+
+
+def send_due_soon_reminders(*, now: datetime, days_before: int) -> int:
+    """Steps due within `days_before` days, not reminded yet: one notification per partner and audience (partner
+    admins for their steps, the owner for manual steps); each step is reminded once. Returns the steps reminded."""
+    steps = list(
+        _open_steps()
+        .filter(reminded_at__isnull=True, due_at__gt=now, due_at__lte=now + timedelta(days=days_before))
+        .select_related("partner_organization__owner")
+        .order_by("partner_organization_id", "due_at", "position")
+    )
+    if not steps:
+        return 0
+    partners = {s.partner_organization_id: s.partner_organization for s in steps}
+    admins = _partner_admins(list(partners))
+    with_manual_steps = {s.partner_organization_id for s in steps if s.kind == OnboardingStepKind.MANUAL}
+    staff = _staff_for([partners[pk] for pk in with_manual_steps])
+    for partner_id, partner_steps in _by_partner(steps).items():
+        partner = partners[partner_id]
+        for_partner = [s for s in partner_steps if s.kind != OnboardingStepKind.MANUAL]
+        for_staff = [s for s in partner_steps if s.kind == OnboardingStepKind.MANUAL]
+        if for_partner:
+            notify(
+                users=admins.get(partner_id, []),
+                kind="onboarding.step_due_soon",
+                title=_due_title(for_partner),
+                body=_step_lines(for_partner),
+                url=checklist_url(),
+            )
+        if for_staff:
+            notify(
+                users=staff.get(partner_id, []),
+                kind="onboarding.step_due_soon",
+                title=f"{partner.name}: {_due_title(for_staff)}",
+                body=_step_lines(for_staff),
+                url=partner_url(partner),
+            )
+    OnboardingStep.objects.filter(pk__in=[s.pk for s in steps]).update(reminded_at=now, updated_at=now)
+    return len(steps)
+
+
+def _due_title(steps) -> str:
+    if len(steps) == 1:
+        return f"Onboarding step “{steps[0].title}” is due on {_due(steps[0].due_at)}"
+    return f"{len(steps)} onboarding steps are due by {_due(max(s.due_at for s in steps))}"
+
+
+def _step_lines(steps) -> str:
+    return "\n".join(f"- {s.title} (due {_due(s.due_at)})" for s in steps)
+
+
+def send_overdue_notices(*, now: datetime) -> int:
+    """Required steps past their due time, not notified yet: one notice per partner to its owner (or the tenant
+    admins); each step once. Returns the steps notified."""
+    steps = list(
+        _open_steps()
+        .filter(required=True, overdue_notified_at__isnull=True, due_at__lte=now)
+        .select_related("partner_organization__owner")
+        .order_by("partner_organization_id", "due_at", "position")
+    )
+    if not steps:
+        return 0
+    partners = {s.partner_organization_id: s.partner_organization for s in steps}
+    staff = _staff_for(list(partners.values()))
+    for partner_id, partner_steps in _by_partner(steps).items():
+        partner = partners[partner_id]
+        if len(partner_steps) == 1:
+            title = f"{partner.name}: onboarding step “{partner_steps[0].title}” is overdue"
+        else:
+            title = f"{partner.name}: {len(partner_steps)} onboarding steps are overdue"
+        notify(
+            users=staff[partner_id],
+            kind="onboarding.step_overdue",
+            title=title,
+            body=_step_lines(partner_steps),
+            url=partner_url(partner),
+        )
+    OnboardingStep.objects.filter(pk__in=[s.pk for s in steps]).update(overdue_notified_at=now, updated_at=now)
+    return len(steps)
+
+
+def escalate_stalled(*, now: datetime, stalled_after_days: int) -> int:
+    """Running onboardings with no progress for `stalled_after_days` days, not escalated yet: `onboarding.escalated`
+    and a notice to the owner (or the tenant admins), once per onboarding. Returns how many were escalated."""
+    cutoff = now - timedelta(days=stalled_after_days)
+    onboardings = list(
+        PartnerOnboarding.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(
+            status=OnboardingStatus.IN_PROGRESS,
+            escalated_at__isnull=True,
+            last_progress_at__lte=cutoff,
+            partner_organization__status__in=RUNNING_PARTNER_STATUSES,
+        )
+        .select_related("partner_organization__owner")
+        .order_by("last_progress_at", "id")
+    )
+    if not onboardings:
+        return 0
+    staff = _staff_for([o.partner_organization for o in onboardings])
+    for onboarding in onboardings:
+        partner = onboarding.partner_organization
+        days = (now - onboarding.last_progress_at).days
+        onboarding.escalated_at = now
+        onboarding.save(update_fields=["escalated_at", "updated_at"])
+        recipients = staff[partner.pk]
+        record_event(
+            "onboarding.escalated",
+            subject=onboarding,
+            payload={
+                "onboarding_id": onboarding.pk,
+                "partner_organization_id": partner.pk,
+                "plan_name": onboarding.plan_name,
+                "last_progress_at": onboarding.last_progress_at.isoformat(),
+                "days_without_progress": days,
+                "escalated_to": sorted(user.pk for user in recipients),
+            },
+        )
+        notify(
+            users=recipients,
+            kind="onboarding.escalated",
+            title=f"{partner.name}'s onboarding has stalled",
+            body=f"No onboarding step of “{onboarding.plan_name}” was completed for {days} days.",
+            url=partner_url(partner),
+        )
+    return len(onboardings)
+
+
+@transaction.atomic
+def onboarding_reminders_run(*, now: datetime | None = None) -> dict[str, int]:
+    """One pass over the current tenant's running onboardings (the hourly beat calls it for each tenant). Safe to
+    run twice, or concurrently: each reminder, notice and escalation is claimed once (rows locked, stamps set)."""
+    now = now or timezone.now()
+    timing = onboarding_settings()
+    return {
+        "reminded": send_due_soon_reminders(now=now, days_before=timing["reminder_days_before"]),
+        "overdue": send_overdue_notices(now=now),
+        "escalated": escalate_stalled(now=now, stalled_after_days=timing["stalled_after_days"]),
+    }
