@@ -2,8 +2,9 @@
 customer with other registrations and with the accounts and open opportunities of the vendor's CRM.
 
 Matching runs on blocking keys (dealreg.matching): every registration, CRM account and CRM opportunity stores
-its keys in `match_keys` (GIN-indexed), so the candidates for a conflict check come from one index lookup and
-only those few are scored for similarity.
+its keys in `match_keys`, and triggers copy those of active registrations, accounts and open opportunities into
+MatchKey (a B-tree the app role can use under row-level security), so the candidates for a conflict check come
+from one index lookup per source and only those few are scored for similarity.
 """
 
 from decimal import Decimal
@@ -11,7 +12,6 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -164,7 +164,6 @@ class CrmAccount(TenantOwnedModel):
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="crm_account_external_id")]
         indexes = [
-            GinIndex(fields=["match_keys"], name="crm_account_match_keys"),
             models.Index(fields=["tenant", "updated_at"], name="crm_account_updated"),
             models.Index(fields=["tenant", "id"], name="crm_account_tenant_id"),
         ]
@@ -199,7 +198,6 @@ class CrmOpportunity(TenantOwnedModel):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="crm_opportunity_external_id")]
         indexes = [
-            GinIndex(fields=["match_keys"], name="crm_opp_open_match_keys", condition=models.Q(is_closed=False)),
             models.Index(fields=["tenant", "updated_at"], name="crm_opportunity_updated"),
             models.Index(fields=["tenant", "id"], name="crm_opportunity_tenant_id"),
         ]
@@ -290,11 +288,6 @@ class DealRegistration(TenantOwnedModel):
             ),
         ]
         indexes = [
-            GinIndex(
-                fields=["match_keys"],
-                name="deal_active_match_keys",
-                condition=models.Q(status__in=ACTIVE_DEAL_STATUSES),
-            ),
             models.Index(fields=["tenant", "status", "submitted_at"], name="deal_queue"),
             models.Index(fields=["tenant", "partner_organization", "status"], name="deal_partner_status"),
             models.Index(fields=["tenant", "id"], name="deal_tenant_id"),
@@ -442,8 +435,8 @@ class MatchKeySource(models.IntegerChoices):
 class MatchKey(TenantOwnedModel):
     """One blocking key of one active registration, CRM account or open CRM opportunity: the conflict check's index.
 
-    Why a side table and not the GIN index on `match_keys`: under row-level security PostgreSQL uses only
-    leakproof operators as index conditions, and the array operators (`&&`) are not, so the GIN index is never
+    Why a side table and not a GIN index on `match_keys`: under row-level security PostgreSQL uses only
+    leakproof operators as index conditions, and the array operators (`&&`) are not, so a GIN index is never
     used by the app role. Equality on text and bigint is leakproof: this table's B-tree serves the check. Rows are
     written only by database triggers on the three tables (migration 0002), so no code path can forget them."""
 
