@@ -79,6 +79,26 @@ INVITABLE_ROLES = {
 }
 
 
+class ProgramActor:
+    """The program acting on its own rules, with no person behind it (an auto-approval, an activation when the
+    onboarding's required steps are done). The policy lets it do what a tenant admin may; it is no person, so what
+    it does names nobody (`decided_by` empty, events and history without a user)."""
+
+    is_active = True
+    user = None
+    role = Role.TENANT_ADMIN
+    partner_organization_id = None
+    partner_organization = None
+    is_staff_role = True
+    is_partner_role = False
+
+    def __init__(self, tenant_id: int):
+        self.tenant_id = tenant_id
+
+    def __str__(self):
+        return "the program's rules"
+
+
 def partner_organization_id_of(obj) -> int | None:
     """The partner organization an object belongs to, or None for tenant-wide objects."""
     from partners.models import PartnerOrganization

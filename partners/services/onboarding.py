@@ -40,7 +40,7 @@ from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.models import Event, Membership
 from prm.notifications import notify
-from prm.roles import PARTNER_ROLES, Role
+from prm.roles import PARTNER_ROLES
 from prm.tenancy import current_tenant
 from prm.webhooks.services import EVENT_TYPE_PATTERN
 
@@ -105,25 +105,6 @@ OWN_EVENT_PREFIX = "onboarding."
 # Partners in these statuses run their onboarding; a suspended one is paused (no reminders, no escalation).
 RUNNING_PARTNER_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE)
 ACTIVATION_REASON = "All required onboarding steps are done."
-
-
-class ProgramRules:
-    """The program acting on its own rules, with no person behind it (activating a partner whose required onboarding
-    steps are done). Passes the policy as the tenant; its events and history name no user."""
-
-    is_active = True
-    user = None
-    role = Role.TENANT_ADMIN
-    partner_organization_id = None
-    partner_organization = None
-    is_partner_role = False
-    is_staff_role = True
-
-    def __init__(self, tenant_id: int):
-        self.tenant_id = tenant_id
-
-    def __str__(self):
-        return "the program's rules"
 
 
 def _require(actor, action: str, obj=None) -> None:
@@ -711,7 +692,8 @@ def _finish_if_done(onboarding: PartnerOnboarding, *, now: datetime) -> bool:
     record_event("onboarding.completed", subject=onboarding, payload=_onboarding_payload(onboarding))
     partner = PartnerOrganization.objects.select_for_update().get(pk=onboarding.partner_organization_id)
     if partner.status == PartnerStatus.ONBOARDING:
-        partner = partner_activate(actor=ProgramRules(current_tenant().pk), partner=partner, reason=ACTIVATION_REASON)
+        program = policy.ProgramActor(current_tenant().pk)
+        partner = partner_activate(actor=program, partner=partner, reason=ACTIVATION_REASON)
     if partner.owner_id:
         from partners.services.onboarding_reminders import partner_url
 

@@ -125,25 +125,6 @@ class DuplicateApplication(ValidationFailed):
     """The company already has an open application, or already is a partner (the API answers 409)."""
 
 
-class ProgramRule:
-    """The tenant's auto-approve / auto-decline rule acting for the program. The policy lets it do what a tenant
-    admin may; it is no person, so decisions it takes name nobody (`decided_by` empty, events without actor)."""
-
-    is_active = True
-    user = None
-    role = Role.TENANT_ADMIN
-    partner_organization_id = None
-    partner_organization = None
-    is_staff_role = True
-    is_partner_role = False
-
-    def __init__(self, tenant_id: int):
-        self.tenant_id = tenant_id
-
-    def __str__(self):
-        return "The program's automatic rule"
-
-
 def _require(actor, action: str, obj=None) -> None:
     if not policy.can(actor, action, obj):
         raise PermissionDenied("You do not have access to this.")
@@ -488,7 +469,7 @@ def _apply_auto_rule(application: PartnerApplication) -> tuple[PartnerApplicatio
     is now, and why an automatic approval was refused ("" when it was not)."""
     rule = recruitment_settings(current_tenant())
     score = application.ipp_score or 0
-    system = ProgramRule(application.tenant_id)
+    system = policy.ProgramActor(application.tenant_id)
     if rule["auto_approve_at"] is not None and score >= rule["auto_approve_at"]:
         try:
             with transaction.atomic():
