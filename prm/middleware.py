@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 
 from prm.api.keys import ApiKeyActor, find_key, tenant_of_key
 from prm.api.problems import problem_response
+from prm.i18n import activate_for_request
 from prm.models import Tenant
 from prm.selectors import membership_for
 from prm.tenancy import tenant_context
@@ -77,6 +78,7 @@ class TenantMiddleware:
                 # Same answer as an unknown address, and no branding: a non-member learns nothing.
                 raise Http404("There is no partner program at this address.")
             request.tenant, request.membership = tenant, membership
+            activate_for_request(request, tenant)  # the program's default language and zone apply from here
             if self._must_enrol_mfa(request):
                 messages.warning(request, f"{tenant.display_name} requires two-factor authentication for staff.")
                 return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
@@ -102,6 +104,7 @@ class TenantMiddleware:
                 if api_key is None:
                     return refused
                 request.tenant, request.api_key, request.membership = tenant, api_key, ApiKeyActor(api_key)
+                activate_for_request(request, tenant)
                 return _run_view(request, view_func, view_args, view_kwargs)
         if not request.user.is_authenticated:
             return problem_response(
@@ -118,6 +121,7 @@ class TenantMiddleware:
             if membership is None:
                 return problem_response(404, "There is no partner program at this address.")
             request.tenant, request.membership = tenant, membership
+            activate_for_request(request, tenant)
             return _run_view(request, view_func, view_args, view_kwargs)
 
     @staticmethod

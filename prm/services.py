@@ -18,6 +18,7 @@ from django.utils import timezone
 from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
+from prm.i18n import clean_language, clean_time_zone
 from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 from prm.tenancy import tenant_context
@@ -32,7 +33,7 @@ def _require(actor: Membership, action: str, obj=None) -> None:
 
 
 # The settings a tenant admin edits (besides the logo), as they appear in `tenant.settings_updated` events.
-TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff")
+TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff", "default_language", "default_time_zone")
 
 
 @transaction.atomic
@@ -42,21 +43,27 @@ def tenant_settings_update(
     program_name: str,
     primary_colour: str,
     require_mfa_for_staff: bool,
+    default_language: str = "",
+    default_time_zone: str = "",
     logo=None,
     remove_logo: bool = False,
 ) -> Tenant:
-    """Branding and security policy of a program; tenant admins only."""
+    """Branding, security policy and the language and time zone members see until they choose their own; tenant
+    admins only."""
     _require(actor, "tenant.manage_settings")
     try:
         HEX_COLOUR(primary_colour)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0], field="primary_colour") from exc
+    default_language = clean_language(default_language, field="default_language")
+    default_time_zone = clean_time_zone(default_time_zone, field="default_time_zone")
     tenant = Tenant.objects.select_for_update().get(pk=actor.tenant_id)
     before = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
     logo_before = tenant.logo.name
     tenant.program_name = program_name.strip()
     tenant.primary_colour = primary_colour.lower()
     tenant.require_mfa_for_staff = require_mfa_for_staff
+    tenant.default_language, tenant.default_time_zone = default_language, default_time_zone
     if logo is not None:
         extension = validate_logo(logo)
         tenant.logo.save(f"{tenant.slug}/logo-{secrets.token_hex(8)}.{extension}", logo, save=False)
