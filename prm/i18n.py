@@ -152,5 +152,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     def process_response(self, request, response):
         response = super().process_response(request, response)
+        # The thread serves other people next (and tests run many requests in one thread): leave nothing behind.
+        translation.deactivate()
         timezone.deactivate()
         return response

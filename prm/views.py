@@ -31,7 +31,7 @@ class TenantView(View):
 
     def dispatch(self, request, *args, **kwargs):
         if not policy.can(request.membership, self.permission):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         return super().dispatch(request, *args, **kwargs)
 
     def url(self, name, *args):
@@ -39,7 +39,7 @@ class TenantView(View):
 
     def check_object(self, obj, action=None):
         if obj is None or not policy.can(self.request.membership, action or self.permission, obj):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         return obj
 
 
@@ -139,7 +139,7 @@ class LogoView(TenantView):
 
     def get(self, request):
         if not request.tenant.logo:
-            raise Http404("No logo.")
+            raise Http404(_("No logo."))
         content_type = "image/png" if request.tenant.logo.name.endswith(".png") else "image/jpeg"
         response = FileResponse(request.tenant.logo.open("rb"), content_type=content_type)
         response["X-Content-Type-Options"] = "nosniff"
@@ -168,7 +168,7 @@ class InvitationFormMixin:
 
     def post(self, request, **kwargs):
         if not policy.can(request.membership, "partner_team.invite"):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         form = _invitation_form(request, request.POST, fixed_organization=self.invitation_organization(**kwargs))
         if form.is_valid():
             organization = self.invitation_organization(**kwargs) or form.cleaned_data.get("partner_organization")
@@ -232,7 +232,7 @@ class InvitationRevokeView(TenantView):
         if invitation is None or not policy.may_invite(
             request.membership, role=invitation.role, partner_organization_id=invitation.partner_organization_id
         ):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         try:
             services.invitation_revoke(actor=request.membership, invitation=invitation)
         except DomainError as error:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 from prm.tenancy import TenantOwnedModel
 
-HEX_COLOUR = RegexValidator(re.compile(r"^#[0-9a-fA-F]{6}$"), "Enter a colour as #RRGGBB, for example #0d6efd.")
+HEX_COLOUR = RegexValidator(re.compile(r"^#[0-9a-fA-F]{6}$"), _("Enter a colour as #RRGGBB, for example #0d6efd."))
 
 
 class UserManager(BaseUserManager):
