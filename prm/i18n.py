@@ -16,6 +16,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
 
@@ -31,7 +32,7 @@ def language_codes() -> frozenset[str]:
 
 def language_choices() -> list[tuple[str, str]]:
     """Each language named in itself ("Deutsch", "Français"): a reader finds their own whatever is active."""
-    return [(code, translation.get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    return [(code, capfirst(translation.get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]
 
 
 @lru_cache(maxsize=1)
