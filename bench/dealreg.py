@@ -132,7 +132,7 @@ def keys_of(name: str, domain: str) -> list[str]:
 def domain_of(website: str, c: dict) -> str:
     """The registrable domain of what was typed for customer `c` (its own domain, typed as a URL, a bare domain or
     an email address, or a webmail domain)."""
-    from dealreg.matching import registrable_domain
+    from prm.domains import registrable_domain
 
     if not website:
         return ""

@@ -22,6 +22,8 @@ from rapidfuzz.distance import Indel
 
 from dealreg import matching
 from dealreg.models import ACTIVE_DEAL_STATUSES, CrmAccount, CrmOpportunity, DealRegistration, MatchKeySource
+from prm.domains import registrable_domain
+from prm.names import name_key
 from prm.tenancy import current_tenant
 
 ConflictKind = Literal["registration", "crm_account", "crm_opportunity"]
@@ -109,7 +111,7 @@ class _Customer:
         self.name, self.country = name, country
         self.keys = matching.match_keys(name, domain)
         self.domain_key = next((k for k in self.keys if k.startswith(matching.DOMAIN_KEY_PREFIX)), "")
-        self.name_key = matching.name_key(name)
+        self.name_key = name_key(name)
         self.letters = "".join(sorted(self.name_key))
 
     def score(self, name: str, country: str, keys: list[str]) -> matching.Match | None:
@@ -223,7 +225,7 @@ def match_keys_rebuild(*, batch_size: int = 2000, on_progress=None) -> dict[str,
                 for pk, name, source, stored_domain, stored_keys in batch:
                     # A domain derived from what was typed follows the current rules; one that no longer parses
                     # keeps its stored value (the record was valid when written).
-                    domain = matching.registrable_domain(source) if source else ""
+                    domain = registrable_domain(source) if source else ""
                     domain = domain or (stored_domain if source else "")
                     keys = matching.match_keys(name, domain)
                     if keys != list(stored_keys) or domain != stored_domain:

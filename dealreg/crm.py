@@ -29,6 +29,7 @@ from django.utils import timezone
 from dealreg import matching
 from dealreg.models import CrmAccount, CrmOpportunity
 from prm import policy
+from prm.domains import registrable_domain
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.money import clean_amount, clean_currency
@@ -193,7 +194,7 @@ class _Row:
     def domain(self, value, name: str) -> tuple[str, str]:
         """(what was typed, its registrable domain); a value that names no domain is refused."""
         value = self.text(value, name, max_length=255)
-        domain = matching.registrable_domain(value) if value else ""
+        domain = registrable_domain(value) if value else ""
         if value and not domain:
             self.fail(name, "Enter a website or domain, such as acme.com or https://www.acme.co.uk.")
         return value, domain

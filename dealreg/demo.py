@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dealreg.matching import match_keys, registrable_domain
+from dealreg.matching import match_keys
 from dealreg.models import (
     AttributionRole,
     CrmAccount,
@@ -26,6 +26,7 @@ from dealreg.models import (
     RejectionReason,
 )
 from partners.models import PartnerOrganization, PartnerStatus
+from prm.domains import registrable_domain
 from prm.models import Membership
 
 PRODUCTS = [

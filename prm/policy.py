@@ -7,7 +7,20 @@ An unknown action is a programming error and raises, so a typo never grants acce
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.utils.translation import gettext as _
+
+from prm.errors import PermissionDenied
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from prm.api.keys import ApiKeyActor
+    from prm.models import Membership
+
+# Who acts in a use case: a member (a person in a role), the program acting on its own rules, or an API key (acting as
+# a tenant admin, or as a partner's admin when bound to a partner). Every service's `actor` parameter is one of these.
+Actor: TypeAlias = "Membership | ProgramActor | ApiKeyActor"
 
 ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
 
@@ -130,3 +143,9 @@ def may_invite(membership, *, role: str, partner_organization_id: int | None) ->
     if membership.role in PARTNER_ROLES:
         return partner_organization_id == membership.partner_organization_id
     return True
+
+
+def require(actor: Actor | None, action: str, obj=None) -> None:
+    """Refuse with `PermissionDenied` unless `can(actor, action, obj)`: the first line of every service."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(_("You do not have access to this."))

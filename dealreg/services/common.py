@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dealreg.models import DEAL_TRANSITIONS, DealActivity, DealRegistration, DealStatus
 from prm import policy
-from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.errors import InvalidTransition, PermissionDenied
 from prm.models import Membership
 from prm.notifications import notify
 from prm.roles import PARTNER_ROLES, Role
@@ -133,21 +133,6 @@ def deal_payload(registration: DealRegistration, **extra) -> dict:
         "external_id": registration.external_id,
         **extra,
     }
-
-
-def clean_text(value, *, field: str, max_length: int, required: str = "") -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        value = str(value)
-    value = value.strip()
-    if "\x00" in value:
-        raise ValidationFailed("Remove the null character from this text.", field=field)
-    if required and not value:
-        raise ValidationFailed(required, field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"At most {max_length} characters.", field=field)
-    return value
 
 
 # Who hears of it --------------------------------------------------------------------------------------------------

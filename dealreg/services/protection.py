@@ -20,7 +20,6 @@ from dealreg.services import registrations
 from dealreg.services.common import (
     add_activity,
     check_may_register,
-    clean_text,
     deal_payload,
     deal_url,
     is_partner_actor,
@@ -36,6 +35,7 @@ from dealreg.services.common import (
 from dealreg.services.rules import engagement_rules_get
 from partners.models import PartnerOrganization
 from prm import policy
+from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.money import clean_amount

@@ -36,7 +36,6 @@ from dealreg.services import screening
 from dealreg.services.common import (
     add_activity,
     check_may_register,
-    clean_text,
     deal_payload,
     is_partner_actor,
     lock,
@@ -51,6 +50,7 @@ from dealreg.services.review import reject as _reject
 from dealreg.services.rules import engagement_rules_get
 from dealreg.services.sla import add_business_days, resumed_due_at
 from partners.models import CompanySize, PartnerOrganization, PartnerStatus
+from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
 from prm.money import clean_amount, clean_currency

@@ -25,7 +25,6 @@ from dealreg.services.common import (
     add_activity,
     check_may_review,
     check_transition,
-    clean_text,
     deal_payload,
     deal_url,
     lock,
@@ -36,6 +35,7 @@ from dealreg.services.common import (
     user_of,
 )
 from dealreg.services.rules import engagement_rules_get
+from prm.cleaning import clean_text
 from prm.errors import DomainError, ValidationFailed
 from prm.events import record_event
 from prm.models import Membership

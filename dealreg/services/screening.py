@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from dealreg import matching
 from dealreg.conflicts import find_conflicts
-from dealreg.services.common import clean_text
 from prm import policy
+from prm.cleaning import clean_text
+from prm.domains import is_valid_domain, registrable_domain
 from prm.errors import PermissionDenied, ValidationFailed
 
 # A registration of the same partner matching at least this well is a duplicate: submitting it is refused.
@@ -40,8 +41,8 @@ def customer_domain(value: str, *, field: str = "customer_website") -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    domain = matching.registrable_domain(value)
-    if not domain or not matching.is_valid_domain(domain):
+    domain = registrable_domain(value)
+    if not domain or not is_valid_domain(domain):
         raise ValidationFailed(
             "Enter the customer's website or domain, such as acme.com or https://www.acme.co.uk.", field=field
         )

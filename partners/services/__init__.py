@@ -70,7 +70,6 @@ from partners.services.profile import (  # noqa: F401
     ImportRejected,
     ImportResult,
     ImportRowError,
-    clean_text,
     partner_profile_update,
     partners_import,
     partners_import_check,

@@ -56,8 +56,7 @@ def _day(value: date) -> str:
 
 
 def _require_manage(actor, obj=None) -> None:
-    if not policy.can(actor, "agreements.manage", obj):
-        raise PermissionDenied("You may not manage program agreements.")
+    policy.require(actor, "agreements.manage", obj)
 
 
 def _clean_body(body: str) -> str:

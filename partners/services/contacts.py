@@ -8,8 +8,9 @@ from partners.models import (
     PartnerContact,
     PartnerOrganization,
 )
-from partners.services.profile import PHONE_PATTERN, clean_text
+from partners.services.profile import PHONE_PATTERN
 from prm import policy
+from prm.cleaning import clean_text
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.events import record_event
 

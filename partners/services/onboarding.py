@@ -36,7 +36,7 @@ from partners.services.lifecycle import partner_activate
 from partners.services.organization import partner_type_is_known
 from partners.services.profile import PROFILE_COMPLETED_EVENT, profile_is_complete
 from prm import policy
-from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
 from prm.models import Event, Membership
 from prm.notifications import notify
@@ -107,11 +107,6 @@ RUNNING_PARTNER_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE)
 ACTIVATION_REASON = "All required onboarding steps are done."
 
 
-def _require(actor, action: str, obj=None) -> None:
-    if not policy.can(actor, action, obj):
-        raise PermissionDenied("You may not do this.")
-
-
 def step_completion_event(*, kind: str, completion_event: str = "") -> str:
     """The event type that completes a step: its own, else its kind's (empty for manual steps)."""
     return completion_event or STEP_KIND_EVENTS.get(kind, "")
@@ -172,7 +167,7 @@ def _save_plan(plan: OnboardingPlan) -> OnboardingPlan:
 def onboarding_plan_create(*, actor, name: str, partner_type: str = "", with_default_steps: bool = False):
     """Staff who manage plans add one for a partner type (empty: the default plan). It starts active, with no
     steps unless `with_default_steps` copies DEFAULT_PLAN_STEPS into it."""
-    _require(actor, "onboarding.manage_plans")
+    policy.require(actor, "onboarding.manage_plans")
     name, partner_type = _clean_plan_name(name), _clean_partner_type(partner_type)
     _check_one_active_plan(partner_type=partner_type, is_active=True)
     plan = _save_plan(OnboardingPlan(name=name, partner_type=partner_type, is_active=True))
@@ -184,7 +179,7 @@ def onboarding_plan_create(*, actor, name: str, partner_type: str = "", with_def
 @transaction.atomic
 def onboarding_plan_update(*, actor, plan: OnboardingPlan, name: str, partner_type: str, is_active: bool):
     """Rename a plan, move it to another partner type, or (de)activate it. Running onboardings keep their copy."""
-    _require(actor, "onboarding.manage_plans")
+    policy.require(actor, "onboarding.manage_plans")
     plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
     name, partner_type = _clean_plan_name(name), _clean_partner_type(partner_type)
     _check_one_active_plan(partner_type=partner_type, is_active=is_active, exclude_pk=plan.pk)
@@ -359,7 +354,7 @@ def onboarding_plan_step_add(
 ) -> OnboardingStepTemplate:
     """Add a step at the end of a plan. Field-named refusals: a title, a known kind, a well-formed completion event
     (required for the "event" kind, none for manual steps), a condition that is a JSON object of simple values."""
-    _require(actor, "onboarding.manage_plans")
+    policy.require(actor, "onboarding.manage_plans")
     plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
     cleaned = _clean_step(
         title=title,
@@ -387,7 +382,7 @@ def onboarding_plan_step_update(
     required: bool = True,
     due_offset_days: int = 14,
 ) -> OnboardingStepTemplate:
-    _require(actor, "onboarding.manage_plans")
+    policy.require(actor, "onboarding.manage_plans")
     step = OnboardingStepTemplate.objects.select_for_update().get(pk=step.pk)
     cleaned = _clean_step(
         title=title,
@@ -407,7 +402,7 @@ def onboarding_plan_step_update(
 @transaction.atomic
 def onboarding_plan_step_remove(*, actor, step: OnboardingStepTemplate) -> None:
     """Remove a step from a plan (running onboardings keep theirs); the others close up."""
-    _require(actor, "onboarding.manage_plans")
+    policy.require(actor, "onboarding.manage_plans")
     plan = OnboardingPlan.objects.select_for_update().get(pk=step.plan_id)
     OnboardingStepTemplate.objects.filter(pk=step.pk).delete()
     _renumber(plan)
@@ -416,7 +411,7 @@ def onboarding_plan_step_remove(*, actor, step: OnboardingStepTemplate) -> None:
 @transaction.atomic
 def onboarding_plan_step_move(*, actor, step: OnboardingStepTemplate, direction: str) -> OnboardingStepTemplate:
     """Move a step one place up or down in its plan (the first cannot go up, nor the last down: nothing changes)."""
-    _require(actor, "onboarding.manage_plans")
+    policy.require(actor, "onboarding.manage_plans")
     if direction not in ("up", "down"):
         raise ValidationFailed("Move a step up or down.", field="direction")
     plan = OnboardingPlan.objects.select_for_update().get(pk=step.plan_id)
@@ -531,7 +526,7 @@ def onboarding_start(
 @transaction.atomic
 def onboarding_start_by_staff(*, actor, partner: PartnerOrganization) -> PartnerOnboarding:
     """A channel manager starts the plan for a partner that has none running (onboarding or active partners)."""
-    _require(actor, "onboarding.manage_plans", partner)
+    policy.require(actor, "onboarding.manage_plans", partner)
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if partner.status not in RUNNING_PARTNER_STATUSES:
         raise InvalidTransition(
@@ -712,7 +707,7 @@ def _finish_if_done(onboarding: PartnerOnboarding, *, now: datetime) -> bool:
 def onboarding_step_complete_manually(*, actor, step: OnboardingStep) -> OnboardingStep:
     """A channel manager ticks off a manual step (a kick-off call…). Other kinds complete themselves from their
     events; a step done already, or of an onboarding no longer running, is refused with a message."""
-    _require(actor, "onboarding.complete_manual_step", step)
+    policy.require(actor, "onboarding.complete_manual_step", step)
     onboarding = PartnerOnboarding.objects.select_for_update().get(pk=step.onboarding_id)  # onboarding, then step
     step = OnboardingStep.objects.select_for_update().get(pk=step.pk)
     if step.kind != OnboardingStepKind.MANUAL:

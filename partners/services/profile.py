@@ -14,6 +14,7 @@ from partners.models import (
     PartnerOrganization,
 )
 from prm import policy
+from prm.cleaning import clean_text
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.tenancy import current_tenant
@@ -50,15 +51,6 @@ COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 PHONE_PATTERN = re.compile(r"^[0-9+()./ x-]{3,40}$")
 MAX_LIST_ITEMS = 50
 _url_validator = URLValidator(schemes=["http", "https"])
-
-
-def clean_text(value, *, field: str, max_length: int, required: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(required, field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"At most {max_length} characters.", field=field)
-    return value
 
 
 def _clean_website(value) -> str:

@@ -11,14 +11,12 @@ organization is created, approved into onboarding, and its admin invited) or dec
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import re
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import tldextract
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -42,9 +40,11 @@ from partners.models import (
 from partners.services.ipp import OPERATORS_FOR, ORDERED_CHOICES, ipp_score
 from partners.services.lifecycle import partner_approve
 from partners.services.organization import partner_payload, partner_type_is_known
-from partners.services.profile import DOMAIN_PATTERN, PHONE_PATTERN, PROFILE_CLEANERS, _clean_list, clean_text
+from partners.services.profile import PHONE_PATTERN, PROFILE_CLEANERS, _clean_list
 from prm import policy
-from prm.errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
+from prm.cleaning import clean_text
+from prm.domains import registrable_domain
+from prm.errors import DomainError, InvalidTransition, ValidationFailed
 from prm.events import record_event
 from prm.models import Membership, Tenant, hash_token
 from prm.notifications import notify
@@ -117,17 +117,10 @@ APPLICATION_FIELDS = (
 )
 
 _url_validator = URLValidator(schemes=["http", "https"])
-# The public suffix list bundled with tldextract: no download at run time.
-_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 class DuplicateApplication(ValidationFailed):
     """The company already has an open application, or already is a partner (the API answers 409)."""
-
-
-def _require(actor, action: str, obj=None) -> None:
-    if not policy.can(actor, action, obj):
-        raise PermissionDenied("You do not have access to this.")
 
 
 # Recruitment settings -----------------------------------------------------------------------------------------
@@ -157,7 +150,7 @@ def recruitment_settings_update(*, actor, is_open: bool, auto_approve_at=None, a
     """Tenant admins open or close the application page and set the auto rule: an application scoring at least
     `auto_approve_at` is approved at once, one scoring below `auto_decline_below` declined at once (either may
     be off). The approve threshold must be above the decline threshold. History keeps who changed what."""
-    _require(actor, "recruitment.manage")
+    policy.require(actor, "recruitment.manage")
     approve_at = _clean_threshold(auto_approve_at, field="auto_approve_at")
     decline_below = _clean_threshold(auto_decline_below, field="auto_decline_below")
     if approve_at is not None and decline_below is not None and approve_at <= decline_below:
@@ -172,28 +165,6 @@ def recruitment_settings_update(*, actor, is_open: bool, auto_approve_at=None, a
 
 
 # Checking an application --------------------------------------------------------------------------------------
-
-
-def registrable_domain(host: str) -> str:
-    """The domain a company registered ("acme.co.uk" for "www.shop.acme.co.uk"), lower case; "" when the host
-    has none (an IP address, "localhost", a bare public suffix). A top-level domain the bundled public suffix
-    list does not know yet (new ones appear every year) counts as one: its last two labels are the domain."""
-    host = (host or "").strip().lower().rstrip(".")
-    try:
-        host = host.encode("idna").decode("ascii")  # bücher.de → xn--bcher-kva.de
-    except UnicodeError:
-        return ""
-    if not host or not DOMAIN_PATTERN.match(host):
-        return ""
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return ""
-    except ValueError:
-        pass
-    parts = _extract(host)
-    if parts.suffix:
-        return parts.top_domain_under_public_suffix or ""
-    return ".".join(host.split(".")[-2:])
 
 
 def _clean_website(value) -> tuple[str, str]:
@@ -513,7 +484,7 @@ def application_create(*, actor, external_id: str = "", **data) -> PartnerApplic
     """An integration (the vendor's website form, its CRM) sends an application. The integration vouches for
     the applicant, so there is no email confirmation: it is submitted at once (scored, recorded, announced, auto
     rule). The same checks as the public page; the program's open/closed switch is for the page only."""
-    _require(actor, "applications.decide")
+    policy.require(actor, "applications.decide")
     cleaned = application_clean(data)
     external_id = clean_text(external_id, field="external_id", max_length=100)
     _check_domain_is_free(cleaned["email_domain"], field=cleaned["_domain_field"])
@@ -533,7 +504,7 @@ def application_create(*, actor, external_id: str = "", **data) -> PartnerApplic
 def application_update(*, actor, application: PartnerApplication, **data) -> PartnerApplication:
     """An integration sends an application again (same external_id). An undecided application takes the new
     values and is scored again; a decided one cannot change (sending it unchanged is fine)."""
-    _require(actor, "applications.decide", application)
+    policy.require(actor, "applications.decide", application)
     application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
     merged = {field: getattr(application, field) for field in APPLICATION_FIELDS}
     merged.update({k: v for k, v in data.items() if k in APPLICATION_FIELDS})
@@ -597,7 +568,7 @@ def application_approve(*, actor, application: PartnerApplication, partner_name:
     from it (owned by the approving channel manager), approved into onboarding (`partner.approved`, which starts
     the onboarding plan), and the applicant invited as its partner admin. Refused when another partner has the
     name (approve under another `partner_name`) or when the application was decided already."""
-    _require(actor, "applications.decide", application)
+    policy.require(actor, "applications.decide", application)
     return _approve(actor, application, partner_name=partner_name, reason=reason, auto=False)
 
 
@@ -668,7 +639,7 @@ def _invite_applicant(actor, application: PartnerApplication, partner: PartnerOr
 def application_decline(*, actor, application: PartnerApplication, reason: str) -> PartnerApplication:
     """Tenant admins and channel managers decline a submitted application, saying why (kept for the team and
     sent with the event; the applicant gets a polite email without it)."""
-    _require(actor, "applications.decide", application)
+    policy.require(actor, "applications.decide", application)
     return _decline(actor, application, reason=reason, auto=False)
 
 
@@ -804,7 +775,7 @@ def applications_rescore() -> int:
 @transaction.atomic
 def criterion_create(*, actor, label: str = "", attribute: str, operator: str, value, weight=10) -> IppCriterion:
     """Tenant admins add a criterion to the ideal partner profile; submitted applications are scored again."""
-    _require(actor, "recruitment.manage")
+    policy.require(actor, "recruitment.manage")
     fields = criterion_clean(label=label, attribute=attribute, operator=operator, value=value, weight=weight)
     position = IppCriterion.objects.count()
     criterion = IppCriterion.objects.create(**fields, position=position)
@@ -814,7 +785,7 @@ def criterion_create(*, actor, label: str = "", attribute: str, operator: str, v
 
 @transaction.atomic
 def criterion_update(*, actor, criterion: IppCriterion, label: str = "", attribute: str, operator: str, value, weight):
-    _require(actor, "recruitment.manage", criterion)
+    policy.require(actor, "recruitment.manage", criterion)
     fields = criterion_clean(label=label, attribute=attribute, operator=operator, value=value, weight=weight)
     criterion = IppCriterion.objects.select_for_update().get(pk=criterion.pk)
     for name, field_value in fields.items():
@@ -826,6 +797,6 @@ def criterion_update(*, actor, criterion: IppCriterion, label: str = "", attribu
 
 @transaction.atomic
 def criterion_delete(*, actor, criterion: IppCriterion) -> None:
-    _require(actor, "recruitment.manage", criterion)
+    policy.require(actor, "recruitment.manage", criterion)
     IppCriterion.objects.filter(pk=criterion.pk).delete()
     applications_rescore()

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from prm import policy
-from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.errors import InvalidTransition, ValidationFailed
 from prm.models import WebhookDelivery, WebhookEndpoint
 from prm.tenancy import current_tenant
 from prm.webhooks import urlguard
@@ -79,8 +79,7 @@ KNOWN_EVENT_TYPES = (
 
 
 def _require(actor, obj=None) -> None:
-    if not policy.can(actor, "webhooks.manage", obj):
-        raise PermissionDenied("You may not manage webhooks.")
+    policy.require(actor, "webhooks.manage", obj)
 
 
 def clean_event_types(event_types: Iterable[str] | str | None) -> list[str]:
