@@ -1,6 +1,6 @@
 from django.db.models import Count, F, Q, QuerySet
 
-from partners.models import CustomPartnerType, PartnerContact, PartnerOrganization, PartnerType
+from partners.models import CustomPartnerType, PartnerContact, PartnerOrganization, PartnerStatus, PartnerType
 from prm.roles import Role
 
 # The directory's sort orders: the `ordering` parameter's value -> ORDER BY. Ties end on the name, then the id.
@@ -96,3 +96,22 @@ def contact_list(*, partner_organization_id: int | None = None) -> QuerySet[Part
 
 def contact_get(*, partner_organization_id: int, contact_id: int) -> PartnerContact | None:
     return contact_list(partner_organization_id=partner_organization_id).filter(pk=contact_id).first()
+
+
+def partner_statistics() -> dict:
+    """The console's partner figures: how many, how many active, and a chart of partners by type."""
+    by_status = dict(
+        PartnerOrganization.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    by_type = list(
+        PartnerOrganization.objects.values("partner_type").annotate(n=Count("id")).order_by("-n", "partner_type")
+    )
+    labels = dict(PartnerType.choices)
+    return {
+        "partner_total": sum(by_status.values()),
+        "partners_active": by_status.get(PartnerStatus.ACTIVE, 0),
+        "chart": {
+            "labels": [labels.get(row["partner_type"], row["partner_type"]) for row in by_type],
+            "values": [row["n"] for row in by_type],
+        },
+    }

@@ -8,6 +8,7 @@ from prm.models.core import (
     UserManager,
     hash_token,
     invitation_ttl_hours,
+    partner_organization_model,
 )
 from prm.models.events import Event
 from prm.models.notifications import Notification, NotificationPreference
@@ -28,6 +29,7 @@ __all__ = [
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "partner_organization_model",
     "hash_token",
     "invitation_ttl_hours",
 ]

@@ -95,6 +95,9 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "prm.User"
+# The partner organization a member, an invitation or an API key may belong to: the one model of a domain app the
+# core's models point at, named here the way Django names the user model (docs/architecture.md).
+PRM_PARTNER_ORGANIZATION_MODEL = "partners.PartnerOrganization"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
