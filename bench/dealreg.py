@@ -2,9 +2,9 @@
 endpoint exists) submit throughput through the API.
 
 `python -m bench.dealreg` builds (or tops up) the bench tenant to 10,000 partners, 1,000,000 registrations,
-200,000 CRM accounts and 100,000 CRM opportunities, then measures `dealreg.conflicts.find_conflicts` in-process
-over a few hundred realistic checks. `--registrations 100000` (etc.) tries it quickly. Prints one JSON document and
-saves it under bench/results/; `make bench` runs the same part through bench/run.py.
+200,000 CRM accounts and 100,000 CRM opportunities, then measures `dealreg.selectors.conflicts.find_conflicts`
+in-process over a few hundred realistic checks. `--registrations 100000` (etc.) tries it quickly. Prints one JSON
+document and saves it under bench/results/; `make bench` runs the same part through bench/run.py.
 
 The data. Customers are generated deterministically from their index (brand names made of syllables, surnames,
 place + industry names like "Pacific Logistics", and Faker's company names in seven locales), each with a country,
@@ -479,7 +479,7 @@ def measure_conflict_checks(tenant, queries: list[dict]) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dealreg.conflicts import find_conflicts
+    from dealreg.selectors.conflicts import find_conflicts
     from prm.tenancy import tenant_context
 
     def check(query):
@@ -515,7 +515,7 @@ def measure_conflict_checks(tenant, queries: list[dict]) -> dict:
         "goal_p95_ms": 30,
         "queries_per_check": sorted(query_counts),
         "found_a_conflict": {kind: f"{hits}/{total}" for kind, (hits, total) in sorted(found_by_kind.items())},
-        "mode": "in-process dealreg.conflicts.find_conflicts, one tenant transaction per check",
+        "mode": "in-process dealreg.selectors.conflicts.find_conflicts, one tenant transaction per check",
     }
 
 
@@ -524,7 +524,7 @@ def explain_slowest(tenant, queries: list[dict], top: int = 3) -> list[dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dealreg.conflicts import find_conflicts
+    from dealreg.selectors.conflicts import find_conflicts
     from prm.tenancy import tenant_context
 
     timed = []
@@ -681,10 +681,10 @@ def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
 
 def submit_throughput(tenant, *, seconds: float) -> dict:
     """Submit throughput through the API, when the lifecycle's deals endpoint exists."""
-    from dealreg import api as deal_api
+    from dealreg.api import registrations as deal_api
 
     if not any(basename == "deal" for _prefix, _viewset, basename in getattr(deal_api, "ROUTES", [])):
-        return {"skipped": "the deals endpoint (dealreg/api.py ROUTES) does not exist yet"}
+        return {"skipped": "the deals endpoint (dealreg/api/registrations.py ROUTES) does not exist yet"}
     return submit_load(tenant, seconds=seconds)
 
 

@@ -1,5 +1,5 @@
 """Conflict screening of a registration's customer: the normalised domain, the matching keys, the conflicts found by
-dealreg.conflicts, and what each kind of viewer may learn of them.
+dealreg.selectors.conflicts, and what each kind of viewer may learn of them.
 
 A partner never learns which partner holds a conflicting registration, nor its id, nor anything of the vendor's
 CRM: it is told only that the customer is already registered, or already worked by the vendor's sales team. Its
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dealreg import matching
-from dealreg.conflicts import find_conflicts
+from dealreg.selectors.conflicts import find_conflicts
 from prm import policy
 from prm.cleaning import clean_text
 from prm.domains import is_valid_domain, registrable_domain

@@ -2,8 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from dealreg import api as dealreg_api
-from dealreg import api_crm as dealreg_crm_api
+from dealreg.api import crm as dealreg_crm_api
+from dealreg.api import registrations as dealreg_api
 from partners import api_agreements, api_onboarding, api_recruitment
 from partners.api import PartnerContactViewSet, PartnerViewSet
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet

@@ -1,6 +1,6 @@
 """Deal registration pages, partner side and shared: the list (my registrations, or every registration for
 staff), the registration form with its live conflict check, a registration's page and the partner's steps on it.
-The staff side (queue, decisions, export, rules) is in views_review.py. Pages are thin: services decide."""
+The staff side (queue, decisions, export, rules) is in views/review.py. Pages are thin: services decide."""
 
 from datetime import timedelta
 
