@@ -21,7 +21,7 @@ RULES: dict[str, frozenset[str]] = {
 }
 
 API_RESOURCES = ("deals", "crm")
-API_ROUTE_MODULES = ("dealreg.api", "dealreg.api_crm")
+API_ROUTE_MODULES = ("dealreg.api.registrations", "dealreg.api.crm")
 
 # What every deal.* event carries (dealreg.services.common.deal_payload), plus the fields named per type.
 _DEAL = {

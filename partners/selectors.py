@@ -1,6 +1,10 @@
 from django.db.models import Count, F, Q, QuerySet
 
-from partners.models import CustomPartnerType, PartnerContact, PartnerOrganization, PartnerStatus, PartnerType
+# CompanySize and PartnerStatus, the vocabulary of a partner's fields, are named by other apps through this module
+# (they read partners here, never from its models): hence the explicit re-exports.
+from partners.models import CompanySize as CompanySize
+from partners.models import CustomPartnerType, PartnerContact, PartnerOrganization, PartnerType
+from partners.models import PartnerStatus as PartnerStatus
 from prm.roles import Role
 
 # The directory's sort orders: the `ordering` parameter's value -> ORDER BY. Ties end on the name, then the id.
@@ -70,6 +74,18 @@ def partner_owner_choices() -> list[tuple[int, str]]:
 
 def partner_get(*, partner_id: int) -> PartnerOrganization | None:
     return PartnerOrganization.objects.filter(pk=partner_id).first()
+
+
+def partners_by_id(*, partner_ids) -> dict[int, PartnerOrganization]:
+    """The partners of the current tenant with these ids, by id (one query); unknown ids are absent."""
+    return {partner.pk: partner for partner in PartnerOrganization.objects.filter(pk__in=list(partner_ids))}
+
+
+def partners_in_program() -> QuerySet[PartnerOrganization]:
+    """The partners taking part in the program (active or onboarding), by name: those who may register deals."""
+    return PartnerOrganization.objects.filter(status__in=(PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING)).order_by(
+        "name"
+    )
 
 
 def partner_queryset() -> QuerySet[PartnerOrganization]:
