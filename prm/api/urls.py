@@ -7,6 +7,7 @@ from dealreg import api_crm as dealreg_crm_api
 from partners import api_agreements, api_onboarding, api_recruitment
 from partners.api import PartnerContactViewSet, PartnerViewSet
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
+from prm.events.api import EventHandlerFailureViewSet
 from prm.webhooks.api import WebhookDeliveryViewSet, WebhookViewSet
 
 
@@ -39,6 +40,8 @@ router.register("partners", PartnerViewSet, basename="partner")
 router.register("contacts", PartnerContactViewSet, basename="contact")
 router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")
+# Before "events": its detail route would otherwise take "failed" for an event id.
+router.register("events/failed", EventHandlerFailureViewSet, basename="event-failure")
 router.register("events", EventViewSet, basename="event")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")

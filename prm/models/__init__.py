@@ -9,7 +9,7 @@ from prm.models.core import (
     hash_token,
     invitation_ttl_hours,
 )
-from prm.models.events import Event
+from prm.models.events import Event, EventHandlerFailure
 from prm.models.notifications import Notification, NotificationPreference
 from prm.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -17,6 +17,7 @@ __all__ = [
     "HEX_COLOUR",
     "ApiKey",
     "Event",
+    "EventHandlerFailure",
     "IdempotencyRecord",
     "Invitation",
     "Membership",

@@ -48,6 +48,13 @@ KINDS: dict[str, Kind] = {
             audience="webhooks.manage",
         ),
         Kind(
+            "event.dead_lettered",
+            "Event handler gave up",
+            "A part of the program (webhooks, notifications, onboarding) failed on an event after every retry and "
+            "waits in the dead-letter list.",
+            audience="events.manage_failures",
+        ),
+        Kind(
             "application.submitted",
             "Partner applications",
             "A company applied to join the program (and what the automatic rule decided about it).",
