@@ -6,8 +6,8 @@ spread over the partners, in the proportions a program sees: agreement accepted,
 completed (the one the step waits for), a course completed that does not match the step's condition, and a partner
 update no step waits for. Each partner receiving the whole mix completes its required steps, so its onboarding
 completes and — if it was onboarding — it becomes active; those follow-up events are relayed too. The relay runs as
-the worker's `relay_events` task does (claim an event, run its subscribers, mark it relayed, until none is pending), in this
-process; the report gives events relayed per second.
+the worker's `relay_events` task does (claim an event, run its subscribers, mark it relayed, commit, until none is
+pending), in this process; the report gives events relayed per second.
 
 `python -m bench.onboarding --partners 1000 --events 2000` runs it alone; `make bench` runs it at 10,000 partners.
 """
