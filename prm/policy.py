@@ -45,6 +45,9 @@ RULES: dict[str, frozenset[str]] = {
     # Integrations
     "api_keys.manage": frozenset({Role.TENANT_ADMIN}),
     "events.view": STAFF_ROLES,
+    # Event subscribers that failed (their errors name the code): listed, retried and dismissed by tenant admins.
+    "events.view_failures": frozenset({Role.TENANT_ADMIN}),
+    "events.manage_failures": frozenset({Role.TENANT_ADMIN}),
     "webhooks.view": frozenset({Role.TENANT_ADMIN}),
     "webhooks.manage": frozenset({Role.TENANT_ADMIN}),
     # Every member reads their own notifications.

@@ -9,6 +9,7 @@ from django.views import View
 
 from prm import policy, registry, selectors, services
 from prm.errors import DomainError, InvalidTransition
+from prm.events import selectors as event_selectors
 from prm.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm, TenantSettingsForm
 from prm.models import Invitation, invitation_ttl_hours, partner_organization_model
 from prm.policy import INVITABLE_ROLES
@@ -108,8 +109,10 @@ class SettingsView(TenantView):
         return self.render_page(form, status=400)
 
     def render_page(self, form, status=200):
-        history = selectors.history_for(self.request.tenant)
-        return render(self.request, "prm/settings.html", {"form": form, "history": history}, status=status)
+        context = {"form": form, "history": selectors.history_for(self.request.tenant)}
+        if policy.can(self.request.membership, "events.view_failures"):
+            context["failed_handlers"] = event_selectors.open_failure_count()
+        return render(self.request, "prm/settings.html", context, status=status)
 
 
 class LogoView(TenantView):

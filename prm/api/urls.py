@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from prm import registry
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
+from prm.events.api import EventHandlerFailureViewSet
 from prm.webhooks.api import WebhookDeliveryViewSet, WebhookViewSet
 
 
@@ -34,6 +35,8 @@ class PublicRedocView(SpectacularRedocView):
 router = SimpleRouter(trailing_slash=True)
 router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")
+# Before "events": its detail route would otherwise take "failed" for an event id.
+router.register("events/failed", EventHandlerFailureViewSet, basename="event-failure")
 router.register("events", EventViewSet, basename="event")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")

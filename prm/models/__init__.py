@@ -10,7 +10,7 @@ from prm.models.core import (
     invitation_ttl_hours,
     partner_organization_model,
 )
-from prm.models.events import Event
+from prm.models.events import Event, EventHandlerFailure
 from prm.models.notifications import Notification, NotificationPreference
 from prm.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -18,6 +18,7 @@ __all__ = [
     "HEX_COLOUR",
     "ApiKey",
     "Event",
+    "EventHandlerFailure",
     "IdempotencyRecord",
     "Invitation",
     "Membership",

@@ -49,6 +49,13 @@ KINDS: dict[str, Kind] = {
             audience="webhooks.manage",
         ),
         Kind(
+            "event.dead_lettered",
+            "Event handler gave up",
+            "A part of the program (webhooks, notifications, onboarding) failed on an event after every retry and "
+            "waits in the dead-letter list.",
+            audience="events.manage_failures",
+        ),
+        Kind(
             "webhook.endpoint_disabled",
             "Webhook endpoint disabled",
             "A webhook endpoint kept failing and was disabled.",
