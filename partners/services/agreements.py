@@ -19,8 +19,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from partners import selectors_agreements as selectors
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerOrganization
+from partners.selectors import agreements as selectors
 from partners.services.organization import partner_type_is_known
 from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed

@@ -354,7 +354,7 @@ def application_submit(*, data: dict, ip: str | None = None) -> tuple[PartnerApp
         confirmation_token_hash=hash_token(token),
     )
     _store(application, domain_field=domain_field)
-    from partners.tasks_recruitment import send_application_confirmation_email
+    from partners.tasks.recruitment import send_application_confirmation_email
 
     tenant_id = application.tenant_id
     transaction.on_commit(
@@ -660,7 +660,7 @@ def _decline(actor, application, *, reason: str, auto: bool) -> PartnerApplicati
         payload=_payload(application, reason=reason, auto=auto),
         actor=actor,
     )
-    from partners.tasks_recruitment import send_application_declined_email
+    from partners.tasks.recruitment import send_application_declined_email
 
     tenant_id, application_id = application.tenant_id, application.pk
     transaction.on_commit(

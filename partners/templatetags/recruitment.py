@@ -3,7 +3,7 @@ applications wait in it (one COUNT, only for staff who may see the queue)."""
 
 from django import template
 
-from partners.selectors_recruitment import applications_waiting_count
+from partners.selectors.recruitment import applications_waiting_count
 from prm import policy
 from prm.tenancy import current_tenant_or_none
 

@@ -4,8 +4,10 @@ from rest_framework.routers import SimpleRouter
 
 from dealreg import api as dealreg_api
 from dealreg import api_crm as dealreg_crm_api
-from partners import api_agreements, api_onboarding, api_recruitment
-from partners.api import PartnerContactViewSet, PartnerViewSet
+from partners.api import agreements as api_agreements
+from partners.api import onboarding as api_onboarding
+from partners.api import recruitment as api_recruitment
+from partners.api.directory import PartnerContactViewSet, PartnerViewSet
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
 from prm.webhooks.api import WebhookDeliveryViewSet, WebhookViewSet
 

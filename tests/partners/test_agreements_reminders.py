@@ -9,7 +9,7 @@ import time_machine
 
 from partners import services
 from partners.models import AgreementVersion, PartnerStatus
-from partners.tasks import send_agreement_reminders
+from partners.tasks.agreements import send_agreement_reminders
 from prm.models import Notification
 from prm.roles import Role
 from prm.tenancy import tenant_context

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from partners import selectors_agreements as selectors
 from partners import services
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerStatus, PartnerType
+from partners.selectors import agreements as selectors
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.models import Event, Notification
 from prm.roles import Role

@@ -9,7 +9,7 @@ import time_machine
 from partners.models import OnboardingStepKind, PartnerStatus
 from partners.services import lifecycle
 from partners.services.onboarding_reminders import onboarding_settings, onboarding_settings_update
-from partners.tasks_onboarding import send_onboarding_reminders
+from partners.tasks.onboarding import send_onboarding_reminders
 from prm.errors import ValidationFailed
 from prm.models import Notification
 from prm.roles import Role

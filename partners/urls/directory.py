@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from partners import views
+from partners.views import directory as views
 
 urlpatterns = [
     path("partners/", views.PartnerListView.as_view(), name="partner_list"),
@@ -22,7 +22,4 @@ urlpatterns = [
     path("portal/profile/", views.PortalProfileView.as_view(), name="portal_profile"),
     path("partners/<int:partner_id>/", views.PartnerDetailView.as_view(), name="partner_detail"),
     path("partners/<int:partner_id>/status/", views.PartnerStatusView.as_view(), name="partner_status"),
-    path("", include("partners.urls_recruitment")),
-    path("", include("partners.urls_onboarding")),
-    path("", include("partners.urls_agreements")),
 ]

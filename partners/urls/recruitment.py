@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partners import views_recruitment as views
+from partners.views import recruitment as views
 
 urlpatterns = [
     # Public: anyone may apply (see prm.middleware.tenant_public).

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from partners import selectors, services
-from partners.filters import PartnerFilterSet
-from partners.forms import ContactForm, PartnerImportForm, PartnerProfileForm, parse_partner_csv
+from partners.filters.directory import PartnerFilterSet
+from partners.forms.directory import ContactForm, PartnerImportForm, PartnerProfileForm, parse_partner_csv
 from partners.models import STATUS_TRANSITIONS, PartnerStatus
 from prm import policy
 from prm import selectors as core_selectors

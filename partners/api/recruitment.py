@@ -8,9 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
-from partners import selectors_recruitment as selectors
-from partners.filters_recruitment import ApplicationFilterSet
+from partners.filters.recruitment import ApplicationFilterSet
 from partners.models import CompanySize, PartnerApplication, RevenueBand
+from partners.selectors import recruitment as selectors
 from partners.services import recruitment as services
 from prm.api.filters import FilterBackend
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for

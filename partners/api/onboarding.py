@@ -7,8 +7,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from partners import selectors_onboarding
 from partners.models import OnboardingStatus, OnboardingStep, PartnerOnboarding
+from partners.selectors import onboarding as selectors_onboarding
 from prm.api.viewsets import TenantReadOnlyViewSet, UpdatedSinceFilterSet
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partners import views_agreements as views
+from partners.views import agreements as views
 
 urlpatterns = [
     path("agreements/", views.AgreementListView.as_view(), name="agreement_list"),

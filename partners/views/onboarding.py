@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from partners import selectors, selectors_onboarding
-from partners.forms_onboarding import DocumentUploadForm, OnboardingSettingsForm, PlanForm, StepForm
+from partners import selectors
+from partners.forms.onboarding import DocumentUploadForm, OnboardingSettingsForm, PlanForm, StepForm
 from partners.models import OnboardingStatus, OnboardingStepKind, PartnerStatus
+from partners.selectors import onboarding as selectors_onboarding
 from partners.services import documents as document_services
 from partners.services import onboarding as onboarding_services
 from partners.services import onboarding_reminders

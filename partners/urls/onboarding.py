@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partners import views_onboarding as views
+from partners.views import onboarding as views
 
 urlpatterns = [
     path("onboarding/", views.OnboardingProgressView.as_view(), name="onboarding_progress"),

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from partners import selectors_agreements as selectors
 from partners import services
-from partners.forms_agreements import AgreementForm, AgreementPublishForm, AgreementVersionForm
+from partners.forms.agreements import AgreementForm, AgreementPublishForm, AgreementVersionForm
+from partners.selectors import agreements as selectors
 from partners.services.agreements import default_reaccept_by
 from prm import policy
 from prm.errors import DomainError

@@ -6,8 +6,8 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers
 
-from partners import selectors_agreements as selectors
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion
+from partners.selectors import agreements as selectors
 from partners.services.agreements import text_sha256
 from prm import policy
 from prm.api.viewsets import TenantReadOnlyViewSet, UpdatedSinceFilterSet

@@ -11,9 +11,8 @@ from django.utils.cache import patch_vary_headers
 from django.views import View
 
 from partners import selectors
-from partners import selectors_recruitment as queue_selectors
-from partners.filters_recruitment import ApplicationFilterSet
-from partners.forms_recruitment import (
+from partners.filters.recruitment import ApplicationFilterSet
+from partners.forms.recruitment import (
     ApplicationForm,
     ApproveForm,
     CriterionForm,
@@ -21,6 +20,7 @@ from partners.forms_recruitment import (
     RecruitmentSettingsForm,
 )
 from partners.models import ApplicationStatus
+from partners.selectors import recruitment as queue_selectors
 from partners.services import recruitment as services
 from prm import policy
 from prm import selectors as core_selectors

@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners import selectors, services
-from partners.filters import PartnerContactFilterSet, PartnerFilterSet
+from partners.filters.directory import PartnerContactFilterSet, PartnerFilterSet
 from partners.models import PartnerContact, PartnerOrganization
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 from prm.errors import ValidationFailed
