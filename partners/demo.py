@@ -18,7 +18,8 @@ from partners.models import (
     PartnerStatus,
 )
 from partners.services.agreements import text_sha256
-from partners.services.onboarding import onboarding_plan_ensure_default, onboarding_start
+from partners.services.onboarding import onboarding_start
+from partners.services.onboarding_plans import onboarding_plan_ensure_default
 from prm.models import Membership
 
 IDEAL_PARTNER_PROFILE = [

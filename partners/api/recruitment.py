@@ -8,10 +8,11 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from partners import services
 from partners.filters.recruitment import ApplicationFilterSet
 from partners.models import CompanySize, PartnerApplication, RevenueBand
 from partners.selectors import recruitment as selectors
-from partners.services import recruitment as services
+from partners.services.application_decisions import REASON_MAX_LENGTH
 from prm.api.filters import FilterBackend
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 
@@ -108,12 +109,12 @@ class ApproveSerializer(serializers.Serializer):
         default="",
         help_text="The new partner's name; empty: the application's company name.",
     )
-    reason = serializers.CharField(max_length=services.REASON_MAX_LENGTH, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class DeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(
-        max_length=services.REASON_MAX_LENGTH, help_text="Why: kept for the team and sent with the event."
+        max_length=REASON_MAX_LENGTH, help_text="Why: kept for the team and sent with the event."
     )
 
 

@@ -5,8 +5,8 @@ import json
 from django import forms
 
 from partners.models import OnboardingStepKind
+from partners.services.cleaning import MAX_DUE_OFFSET_DAYS
 from partners.services.documents import ALLOWED_LABEL, MAX_DOCUMENT_BYTES
-from partners.services.onboarding import MAX_DUE_OFFSET_DAYS
 from prm.forms import BootstrapForm
 
 

@@ -4,7 +4,8 @@ services check the rules (and name the field at fault)."""
 from django import forms
 
 from partners.models import CompanySize, IppAttribute, IppOperator, RevenueBand
-from partners.services.recruitment import MESSAGE_MAX_LENGTH, REASON_MAX_LENGTH
+from partners.services.application_decisions import REASON_MAX_LENGTH
+from partners.services.applications import MESSAGE_MAX_LENGTH
 from prm.forms import BootstrapForm
 
 # The honeypot: a field people never see (hidden by the page's style, skipped by keyboard and screen readers)

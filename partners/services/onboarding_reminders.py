@@ -29,10 +29,11 @@ from partners.models import (
     PartnerOrganization,
 )
 from prm import policy
-from prm.errors import PermissionDenied, ValidationFailed
+from prm.errors import ValidationFailed
 from prm.events import record_event
 from prm.models import Membership, Tenant
 from prm.notifications import notify
+from prm.policy import Actor
 from prm.roles import Role
 from prm.tenancy import current_tenant
 
@@ -50,10 +51,9 @@ def onboarding_settings(tenant: Tenant | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def onboarding_settings_update(*, actor, reminder_days_before, stalled_after_days) -> dict[str, int]:
+def onboarding_settings_update(*, actor: Actor, reminder_days_before, stalled_after_days) -> dict[str, int]:
     """Staff who manage plans set when reminders go out and when a plan counts as stalled."""
-    if not policy.can(actor, "onboarding.manage_plans"):
-        raise PermissionDenied("You may not change the onboarding settings.")
+    policy.require(actor, "onboarding.manage_plans")
     values = {"reminder_days_before": reminder_days_before, "stalled_after_days": stalled_after_days}
     cleaned = {}
     for key, value in values.items():

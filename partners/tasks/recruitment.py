@@ -33,7 +33,7 @@ def _send(application: PartnerApplication, *, subject: str, template: str, **con
 )
 def send_application_confirmation_email(*, tenant_id: int, application_id: int, token: str) -> bool:
     """The link that confirms an application made on the public page (sent once it is stored)."""
-    from partners.services.recruitment import confirmation_expires_at
+    from partners.services.applications import confirmation_expires_at
 
     application = PartnerApplication.objects.select_related("tenant").filter(pk=application_id).first()
     if application is None or application.status != ApplicationStatus.PENDING_CONFIRMATION:

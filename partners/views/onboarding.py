@@ -16,7 +16,7 @@ from partners.models import OnboardingStatus, OnboardingStepKind, PartnerStatus
 from partners.selectors import onboarding as selectors_onboarding
 from partners.services import documents as document_services
 from partners.services import onboarding as onboarding_services
-from partners.services import onboarding_reminders
+from partners.services import onboarding_plans, onboarding_reminders
 from partners.services.profile import PROFILE_FIELDS, profile_missing_fields
 from prm import policy
 from prm.errors import DomainError
@@ -163,14 +163,14 @@ class PlanListView(TenantView):
     permission = "onboarding.manage_plans"
 
     def get(self, request):
-        onboarding_services.onboarding_plan_ensure_default()
+        onboarding_plans.onboarding_plan_ensure_default()
         return self.render_page(self.plan_form(), self.settings_form())
 
     def post(self, request):
         form = self.plan_form(request.POST)
         if form.is_valid():
             try:
-                plan = onboarding_services.onboarding_plan_create(
+                plan = onboarding_plans.onboarding_plan_create(
                     actor=request.membership,
                     name=form.cleaned_data["name"],
                     partner_type=form.cleaned_data["partner_type"],
@@ -238,7 +238,7 @@ class PlanDetailView(TenantView):
             form = self.plan_form(plan, request.POST)
             if form.is_valid():
                 try:
-                    onboarding_services.onboarding_plan_update(actor=request.membership, plan=plan, **form.cleaned_data)
+                    onboarding_plans.onboarding_plan_update(actor=request.membership, plan=plan, **form.cleaned_data)
                 except DomainError as error:
                     add_domain_error(form, error)
                 else:
@@ -248,7 +248,7 @@ class PlanDetailView(TenantView):
         step_form = StepForm(request.POST)
         if step_form.is_valid():
             try:
-                step = onboarding_services.onboarding_plan_step_add(
+                step = onboarding_plans.onboarding_plan_step_add(
                     actor=request.membership, plan=plan, **step_form.cleaned_data
                 )
             except DomainError as error:
@@ -294,9 +294,7 @@ class PlanStepView(TenantView):
         form = StepForm(request.POST)
         if form.is_valid():
             try:
-                onboarding_services.onboarding_plan_step_update(
-                    actor=request.membership, step=step, **form.cleaned_data
-                )
+                onboarding_plans.onboarding_plan_step_update(actor=request.membership, step=step, **form.cleaned_data)
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -315,7 +313,7 @@ class PlanStepRemoveView(PlanStepView):
 
     def post(self, request, onboarding_plan_id, plan_step_id):
         step = self.get_step(onboarding_plan_id, plan_step_id)
-        onboarding_services.onboarding_plan_step_remove(actor=request.membership, step=step)
+        onboarding_plans.onboarding_plan_step_remove(actor=request.membership, step=step)
         messages.success(request, f"Step “{step.title}” removed. Onboardings already running keep it.")
         return redirect("onboarding_plan", request.tenant.slug, step.plan_id)
 
@@ -324,7 +322,7 @@ class PlanStepMoveView(PlanStepRemoveView):
     def post(self, request, onboarding_plan_id, plan_step_id):
         step = self.get_step(onboarding_plan_id, plan_step_id)
         try:
-            onboarding_services.onboarding_plan_step_move(
+            onboarding_plans.onboarding_plan_step_move(
                 actor=request.membership, step=step, direction=request.POST.get("direction", "")
             )
         except DomainError as error:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
-from partners import selectors
+from partners import selectors, services
 from partners.filters.recruitment import ApplicationFilterSet
 from partners.forms.recruitment import (
     ApplicationForm,
@@ -21,7 +21,6 @@ from partners.forms.recruitment import (
 )
 from partners.models import ApplicationStatus
 from partners.selectors import recruitment as queue_selectors
-from partners.services import recruitment as services
 from prm import policy
 from prm import selectors as core_selectors
 from prm.errors import DomainError, InvalidTransition

@@ -14,7 +14,7 @@ from partners.models import (
     PartnerOnboarding,
     PartnerStatus,
 )
-from partners.services import lifecycle, profile
+from partners.services import lifecycle, onboarding_plans, profile
 from partners.services import onboarding as onboarding_services
 from prm.errors import InvalidTransition, PermissionDenied
 from prm.models import Event
@@ -52,8 +52,8 @@ def plan(tenant):
 def test_a_tenant_without_plans_gets_the_default_plan_on_first_need(tenant, onboarding_partner):
     with tenant_context(tenant):
         assert not OnboardingPlan.objects.exists()
-        plan = onboarding_services.plan_for_partner(onboarding_partner)
-        again = onboarding_services.plan_for_partner(onboarding_partner)
+        plan = onboarding_plans.plan_for_partner(onboarding_partner)
+        again = onboarding_plans.plan_for_partner(onboarding_partner)
         steps = list(plan.steps.order_by("position"))
         assert OnboardingPlan.objects.count() == 1
     assert again == plan and plan.partner_type == "" and plan.is_active
@@ -69,7 +69,7 @@ def test_the_plan_of_the_partners_type_wins_over_the_default(tenant, onboarding_
     make_plan(tenant, name="Default")
     var_plan = make_plan(tenant, name="VAR plan", partner_type=onboarding_partner.partner_type)
     with tenant_context(tenant):
-        assert onboarding_services.plan_for_partner(onboarding_partner) == var_plan
+        assert onboarding_plans.plan_for_partner(onboarding_partner) == var_plan
 
 
 def test_a_tenant_with_plans_but_none_for_the_type_starts_nothing(tenant, onboarding_partner):

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from partners.models import ApplicationStatus, CustomPartnerType, PartnerApplication
-from partners.services import recruitment
+from partners.services import applications as application_services
 from prm.models import Tenant
 from prm.tenancy import tenant_context
 from tests.factories import PartnerApplicationFactory, PartnerOrganizationFactory, TenantFactory
@@ -105,7 +105,7 @@ def test_an_application_waits_for_its_email_confirmation(client, tenant, django_
     assert link and link["slug"] == tenant.slug
     # Only the token's hash is stored.
     assert link["token"] not in application.confirmation_token_hash
-    assert application.confirmation_token_hash == recruitment.hash_token(link["token"])
+    assert application.confirmation_token_hash == application_services.hash_token(link["token"])
 
 
 def test_without_a_website_the_domain_comes_from_the_email(client, tenant):
@@ -239,7 +239,7 @@ def test_an_expired_unconfirmed_application_no_longer_blocks_its_domain(client, 
     import time_machine
     from django.utils import timezone
 
-    with time_machine.travel(timezone.now() - recruitment.CONFIRMATION_TTL - timezone.timedelta(minutes=1)):
+    with time_machine.travel(timezone.now() - application_services.CONFIRMATION_TTL - timezone.timedelta(minutes=1)):
         client.post(apply_url(tenant), form())
     [stale] = applications(tenant)
     assert client.post(apply_url(tenant), form(contact_email="max@contoso-security.de")).status_code == 200

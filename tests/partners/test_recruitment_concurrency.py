@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import DatabaseError, connection
 
+from partners import services
 from partners.models import ApplicationStatus, PartnerApplication, PartnerOrganization
-from partners.services import recruitment
 from prm.errors import DomainError, InvalidTransition
 from prm.models import Event
 from prm.roles import Role
@@ -31,7 +31,7 @@ def test_approve_and_decline_at_once_one_wins_and_the_other_gets_a_clear_message
                 outcome["pid"] = cursor.fetchone()[0]
             connected.set()
             with tenant_context(tenant):
-                recruitment.application_decline(actor=second, application=application, reason="Too small.")
+                services.application_decline(actor=second, application=application, reason="Too small.")
             outcome["result"] = "declined"
         except (DomainError, DatabaseError) as exc:
             outcome["result"] = exc
@@ -40,7 +40,7 @@ def test_approve_and_decline_at_once_one_wins_and_the_other_gets_a_clear_message
             connection.close()
 
     with tenant_context(tenant):
-        recruitment.application_approve(actor=first, application=application)
+        services.application_approve(actor=first, application=application)
         other = threading.Thread(target=second_declines)
         other.start()
         assert connected.wait(timeout=30)

@@ -15,7 +15,7 @@ from partners.models import (
     PartnerOrganization,
     PartnerStatus,
 )
-from partners.services import recruitment
+from partners.services import applications
 from prm.models import Event, Invitation, Notification, Tenant
 from prm.roles import Role
 from prm.tenancy import tenant_context
@@ -139,14 +139,14 @@ def test_a_used_link_says_so(client, tenant, django_capture_on_commit_callbacks)
 
 def test_an_expired_link_says_so_and_confirms_nothing(client, tenant, django_capture_on_commit_callbacks):
     url = apply(client, tenant, django_capture_on_commit_callbacks)
-    with time_machine.travel(timezone.now() + recruitment.CONFIRMATION_TTL + timezone.timedelta(seconds=1)):
+    with time_machine.travel(timezone.now() + applications.CONFIRMATION_TTL + timezone.timedelta(seconds=1)):
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 410
             assert b"This confirmation link has expired" in response.content
     assert the_application(tenant).status == ApplicationStatus.PENDING_CONFIRMATION
     # Within the week it still works.
-    with time_machine.travel(timezone.now() + recruitment.CONFIRMATION_TTL - timezone.timedelta(minutes=1)):
+    with time_machine.travel(timezone.now() + applications.CONFIRMATION_TTL - timezone.timedelta(minutes=1)):
         assert client.post(url).status_code == 200
 
 

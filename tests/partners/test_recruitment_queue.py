@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from partners import services
 from partners.models import ApplicationStatus, PartnerApplication, PartnerOrganization, PartnerStatus
-from partners.services import recruitment
 from prm.models import Event, Invitation
 from prm.roles import Role
 from prm.tenancy import tenant_context
@@ -28,7 +28,7 @@ def scored(tenant, **fields):
     """A submitted application, scored against the tenant's criteria."""
     application = PartnerApplicationFactory(tenant=tenant, **fields)
     with tenant_context(tenant):
-        recruitment.applications_rescore()
+        services.applications_rescore()
         application.refresh_from_db()
     return application
 
