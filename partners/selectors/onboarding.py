@@ -30,7 +30,7 @@ from partners.models import (
     PartnerDocument,
     PartnerOnboarding,
 )
-from partners.services.onboarding_reminders import onboarding_settings
+from partners.selectors.program_settings import onboarding_settings
 
 # Filters of the progress page (and their labels): an onboarding's state besides its status.
 PROGRESS_STATES = {

@@ -68,7 +68,6 @@ from partners.services.onboarding_plans import (  # noqa: F401
 )
 from partners.services.onboarding_reminders import (  # noqa: F401
     onboarding_reminders_run,
-    onboarding_settings_update,
 )
 from partners.services.organization import (  # noqa: F401
     EDITABLE_FIELDS,
@@ -95,7 +94,7 @@ from partners.services.profile import (  # noqa: F401
     profile_is_complete,
     profile_missing_fields,
 )
-from partners.services.recruitment_settings import (  # noqa: F401
-    recruitment_settings,
+from partners.services.program_settings import (  # noqa: F401
+    onboarding_settings_update,
     recruitment_settings_update,
 )

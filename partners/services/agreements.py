@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerOrganization
 from partners.selectors import agreements as selectors
+from partners.selectors.program_settings import program_settings_get
 from partners.services.cleaning import clean_agreement_body, clean_ip_address, clean_partner_type
 from prm import policy
 from prm.cleaning import clean_text
@@ -35,8 +36,6 @@ from prm.tenancy import current_tenant
 # their channel managers (AgreementVersion.reminders_sent keeps which went out).
 REMINDER_DAYS = (7, 1)
 OVERDUE_NOTICE = 0
-# Re-acceptance deadline when the publisher names none (a tenant may set `agreement_reaccept_days`).
-DEFAULT_REACCEPT_DAYS = 30
 NAME_MAX_LENGTH = Agreement._meta.get_field("name").max_length
 BODY_MAX_LENGTH = 100_000
 # The overdue notice names this many partners, then says how many more.
@@ -44,7 +43,7 @@ OVERDUE_NAMES_SHOWN = 20
 
 
 def default_reaccept_by(*, today: date | None = None) -> date:
-    days = current_tenant().settings.get("agreement_reaccept_days", DEFAULT_REACCEPT_DAYS)
+    days = program_settings_get().agreement_reaccept_days
     return (today or timezone.localdate()) + timedelta(days=int(days))
 
 

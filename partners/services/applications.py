@@ -33,6 +33,7 @@ from partners.models import (
     PartnerStatus,
     RevenueBand,
 )
+from partners.selectors.program_settings import recruitment_settings
 from partners.services.application_decisions import application_payload, approve, decline
 from partners.services.cleaning import (
     PROFILE_CLEANERS,
@@ -44,7 +45,6 @@ from partners.services.cleaning import (
     clean_website,
 )
 from partners.services.ipp import ipp_score
-from partners.services.recruitment_settings import recruitment_settings
 from prm import policy
 from prm.cleaning import clean_text
 from prm.domains import registrable_domain
@@ -263,7 +263,7 @@ def application_submit(*, data: dict, ip: str | None = None) -> tuple[PartnerApp
     link (a one-time token, stored hashed) is emailed once the transaction commits. Refused when the program
     takes no applications, the input is bad, the company's domain belongs to a partner already or has an open
     application. Returns the application and the token."""
-    if not recruitment_settings(current_tenant())["open"]:
+    if not recruitment_settings()["open"]:
         raise InvalidTransition("This program is not taking applications at the moment.")
     cleaned = application_clean(data)
     _check_domain_is_free(cleaned["email_domain"], field=cleaned["_domain_field"])
@@ -349,7 +349,7 @@ def _apply_auto_rule(application: PartnerApplication) -> tuple[PartnerApplicatio
     """Decide at once when the score passes one of the tenant's thresholds. An automatic approval the program
     refuses (a partner of that name exists) leaves the application in the queue. Returns the application as it
     is now, and why an automatic approval was refused ("" when it was not)."""
-    rule = recruitment_settings(current_tenant())
+    rule = recruitment_settings()
     score = application.ipp_score or 0
     system = policy.ProgramActor(application.tenant_id)
     if rule["auto_approve_at"] is not None and score >= rule["auto_approve_at"]:

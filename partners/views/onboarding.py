@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from partners import selectors
+from partners import selectors, services
 from partners.forms.onboarding import DocumentUploadForm, OnboardingSettingsForm, PlanForm, StepForm
 from partners.models import OnboardingStatus, OnboardingStepKind, PartnerStatus
 from partners.selectors import onboarding as selectors_onboarding
+from partners.selectors import program_settings
 from partners.services import documents as document_services
 from partners.services import onboarding as onboarding_services
-from partners.services import onboarding_plans, onboarding_reminders
+from partners.services import onboarding_plans
 from partners.services.profile import PROFILE_FIELDS, profile_missing_fields
 from prm import policy
 from prm.errors import DomainError
@@ -141,7 +142,7 @@ class OnboardingProgressView(TenantView):
             "owners": selectors.partner_owner_choices(),
             "counts": counts,
             "chart": {"labels": list(labels.values()), "values": [counts[key] for key in labels]},
-            "timing": onboarding_reminders.onboarding_settings(),
+            "timing": program_settings.onboarding_settings(),
             "can_manage_plans": policy.can(request.membership, "onboarding.manage_plans"),
             "query": _query_without_page(request),
         }
@@ -187,7 +188,7 @@ class PlanListView(TenantView):
         return PlanForm(data, partner_types=selectors.partner_type_choices(), with_active=False)
 
     def settings_form(self, data=None):
-        return OnboardingSettingsForm(data, initial=onboarding_reminders.onboarding_settings())
+        return OnboardingSettingsForm(data, initial=program_settings.onboarding_settings())
 
     def render_page(self, form, settings_form, status=200):
         labels = dict(selectors.partner_type_choices())
@@ -208,7 +209,7 @@ class OnboardingSettingsView(PlanListView):
         form = OnboardingSettingsForm(request.POST)
         if form.is_valid():
             try:
-                onboarding_reminders.onboarding_settings_update(actor=request.membership, **form.cleaned_data)
+                services.onboarding_settings_update(actor=request.membership, **form.cleaned_data)
             except DomainError as error:
                 add_domain_error(form, error)
             else:

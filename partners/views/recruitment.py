@@ -20,6 +20,7 @@ from partners.forms.recruitment import (
     RecruitmentSettingsForm,
 )
 from partners.models import ApplicationStatus
+from partners.selectors import program_settings
 from partners.selectors import recruitment as queue_selectors
 from prm import policy
 from prm import selectors as core_selectors
@@ -52,7 +53,7 @@ class ApplyView(_PublicPage):
     that fills it is told it succeeded, and nothing is stored) and a limit of attempts per address."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not services.recruitment_settings(request.tenant)["open"]:
+        if not program_settings.recruitment_settings()["open"]:
             return self.page("apply_closed.html")
         return super().dispatch(request, *args, **kwargs)
 
@@ -154,7 +155,7 @@ class ApplicationQueueView(TenantView):
         context = {"page": page, "filters": filters, "statuses": ApplicationStatus.choices}
         rows_only = request.htmx and not request.htmx.history_restore_request
         if not rows_only:
-            settings = services.recruitment_settings(request.tenant)
+            settings = program_settings.recruitment_settings()
             context.update(
                 recruitment=settings,
                 apply_url=request.build_absolute_uri(self.url("apply")),
@@ -292,7 +293,7 @@ class RecruitmentSettingsView(TenantView):
         return self.render_page(settings_form=form, status=400)
 
     def render_page(self, *, settings_form=None, criterion_form=None, status=200):
-        current = services.recruitment_settings(self.request.tenant)
+        current = program_settings.recruitment_settings()
         initial = {
             "is_open": current["open"],
             "auto_approve_at": current["auto_approve_at"],

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partners.models import ApplicationStatus, PartnerApplication, PartnerOrganization, PartnerStatus
-from prm.models import Event, Invitation, Tenant
+from prm.models import Event, Invitation
 from prm.roles import Role
 from tests.api.conftest import fields_of, key_client, problem_of
 from tests.factories import (
@@ -16,6 +16,7 @@ from tests.factories import (
     PartnerOrganizationFactory,
     StaffFactory,
     make_api_key,
+    set_program_settings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_an_application_from_an_integration_is_submitted_scored_and_explained(ap
 
 
 def test_the_auto_rule_applies_to_applications_from_integrations(api, tenant, criteria, scoped):
-    Tenant.objects.filter(pk=tenant.pk).update(settings={"recruitment": {"open": False, "auto_approve_at": 60}})
+    set_program_settings(tenant, applications_open=False, auto_approve_at=60)
     data = api.post(URL, body(), format="json").json()
     assert data["status"] == "approved" and data["auto_decided"] is True and data["decided_by"] is None
     with scoped():

@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from partners.models import ApplicationStatus, CustomPartnerType, PartnerApplication
 from partners.services import applications as application_services
-from prm.models import Tenant
 from prm.tenancy import tenant_context
-from tests.factories import PartnerApplicationFactory, PartnerOrganizationFactory, TenantFactory
+from tests.factories import PartnerApplicationFactory, PartnerOrganizationFactory, TenantFactory, set_program_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +227,7 @@ def test_invalid_attempts_count_towards_the_limit(client, tenant):
 
 
 def test_a_closed_program_takes_no_applications(client, tenant):
-    Tenant.objects.filter(pk=tenant.pk).update(settings={"recruitment": {"open": False}})
+    set_program_settings(tenant, applications_open=False)
     response = client.get(apply_url(tenant))
     assert b"Applications are closed" in response.content
     client.post(apply_url(tenant), form())

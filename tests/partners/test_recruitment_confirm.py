@@ -16,10 +16,10 @@ from partners.models import (
     PartnerStatus,
 )
 from partners.services import applications
-from prm.models import Event, Invitation, Notification, Tenant
+from prm.models import Event, Invitation, Notification
 from prm.roles import Role
 from prm.tenancy import tenant_context
-from tests.factories import IppCriterionFactory, PartnerOrganizationFactory, StaffFactory
+from tests.factories import IppCriterionFactory, PartnerOrganizationFactory, StaffFactory, set_program_settings
 from tests.partners.test_recruitment_apply import CONFIRM_LINK, form
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def apply(client, tenant, capture, **overrides) -> str:
 
 
 def rule(tenant, **values):
-    Tenant.objects.filter(pk=tenant.pk).update(settings={"recruitment": {"open": True, **values}})
+    set_program_settings(tenant, applications_open=True, **values)
 
 
 def the_application(tenant):

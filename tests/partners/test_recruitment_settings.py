@@ -8,11 +8,16 @@ import pytest
 from django.urls import reverse
 
 from partners.models import ApplicationStatus, IppCriterion, PartnerApplication
-from prm.models import Tenant
 from prm.roles import Role
 from prm.tenancy import tenant_context
 from tests.conftest import login
-from tests.factories import IppCriterionFactory, PartnerApplicationFactory, StaffFactory
+from tests.factories import (
+    IppCriterionFactory,
+    PartnerApplicationFactory,
+    StaffFactory,
+    program_settings_of,
+    set_program_settings,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,16 +139,18 @@ def test_editing_and_removing_a_criterion_rescore(admin_client, tenant):
     assert scores(tenant) == {"Big": 100}
 
 
-def test_auto_rule_and_switch_are_saved_in_the_tenants_settings(admin_client, tenant):
+def test_auto_rule_and_switch_are_saved_in_the_program_settings(admin_client, tenant):
     url = reverse("recruitment_settings", args=[tenant.slug])
     response = admin_client.post(url, {"auto_approve_at": "85", "auto_decline_below": "30"})
     assert response.status_code == 302
-    tenant.refresh_from_db()
-    assert tenant.settings["recruitment"] == {"open": False, "auto_approve_at": 85, "auto_decline_below": 30}
+    saved = program_settings_of(tenant)
+    assert (saved.applications_open, saved.auto_approve_at, saved.auto_decline_below) == (False, 85, 30)
 
     admin_client.post(url, {"is_open": "on", "auto_approve_at": "", "auto_decline_below": ""})
+    saved = program_settings_of(tenant)
+    assert (saved.applications_open, saved.auto_approve_at, saved.auto_decline_below) == (True, None, None)
     tenant.refresh_from_db()
-    assert tenant.settings["recruitment"] == {"open": True, "auto_approve_at": None, "auto_decline_below": None}
+    assert "recruitment" not in tenant.settings  # each app keeps its settings in its own model
 
 
 @pytest.mark.parametrize(
@@ -160,12 +167,12 @@ def test_auto_rule_and_switch_are_saved_in_the_tenants_settings(admin_client, te
     ],
 )
 def test_a_rule_that_makes_no_sense_is_refused(admin_client, tenant, data, field, message):
-    Tenant.objects.filter(pk=tenant.pk).update(settings={"theme": "dark"})
+    set_program_settings(tenant, applications_open=False, auto_approve_at=90)
     response = admin_client.post(reverse("recruitment_settings", args=[tenant.slug]), {"is_open": "on", **data})
     assert response.status_code == 400
     assert message in field_error(response, field)
-    tenant.refresh_from_db()
-    assert tenant.settings == {"theme": "dark"}
+    saved = program_settings_of(tenant)
+    assert (saved.applications_open, saved.auto_approve_at, saved.auto_decline_below) == (False, 90, None)
 
 
 def test_only_tenant_admins_manage_the_profile(client, tenant):
