@@ -44,8 +44,8 @@ def extend(world) -> None:
         weight=10,
     )
     world.application = services.application_create(
-        actor=world.admin_a, **_application("Xylophone Secure Labs", "xylophone-labs.example")
+        actor=world.admin_a, **_application("Xylophone Secure Labs", "xylophone-labs.com")
     )
     _pending, world.confirmation_token = services.application_submit(
-        data=_application("Xylophone Secure Pending", "xylophone-pending.example")
+        data=_application("Xylophone Secure Pending", "xylophone-pending.com")
     )
