@@ -8,7 +8,7 @@ from prm.tenancy import tenant_context
 from tests.api.conftest import key_client
 from tests.conftest import login
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, make_api_key
-from tests.partners.test_directory import listed
+from tests.partners.test_views_directory import listed
 from tests.prm.query_counts import queries_for
 
 LIST = "/t/acme/partners/"

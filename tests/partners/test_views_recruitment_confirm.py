@@ -20,7 +20,7 @@ from prm.models import Event, Invitation, Notification
 from prm.roles import Role
 from prm.tenancy import tenant_context
 from tests.factories import IppCriterionFactory, PartnerOrganizationFactory, StaffFactory, set_program_settings
-from tests.partners.test_recruitment_apply import CONFIRM_LINK, form
+from tests.partners.test_views_recruitment_apply import CONFIRM_LINK, form
 
 pytestmark = pytest.mark.django_db
 
