@@ -1,18 +1,14 @@
 """Two relays completing the last two required steps of one onboarding at the same moment: the onboarding row lock
 serialises them, so the second sees the first's step done and completes the onboarding (once)."""
 
-import threading
-
 import pytest
-from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from partners.models import OnboardingStatus, PartnerOnboarding, PartnerStatus
 from partners.services import onboarding as onboarding_services
-from prm.errors import DomainError
 from prm.models import Event
 from prm.tenancy import tenant_context
-from tests.concurrency import wait_until_waiting_for_a_lock
+from tests.concurrency import race
 from tests.factories import PartnerOrganizationFactory
 from tests.partners.onboarding_support import make_plan, start
 
@@ -35,38 +31,21 @@ def test_two_steps_completing_at_once_complete_the_onboarding_once(tenant):
         subject = {"subject_type": "partnerorganization", "subject_id": str(partner.pk), "payload": ids}
         agreement = Event.objects.create(type="agreement.accepted", relayed_at=timezone.now(), **subject)
         deal = Event.objects.create(type="deal.submitted", relayed_at=timezone.now(), **subject)
-    outcome = {}
-    connected = threading.Event()
 
-    def second_relay():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                outcome["pid"] = cursor.fetchone()[0]
-            connected.set()
-            with tenant_context(tenant):
-                claimed = Event.objects.select_for_update().get(pk=deal.pk)  # as the relay claims its events
-                outcome["steps"] = onboarding_services.onboarding_steps_complete_from_event(claimed)
-        except (DomainError, DatabaseError) as exc:
-            outcome["error"] = exc
-        finally:
-            connected.set()
-            connection.close()
-
-    with tenant_context(tenant):
-        claimed = Event.objects.select_for_update().get(pk=agreement.pk)
+    def first_relay():
+        claimed = Event.objects.select_for_update().get(pk=agreement.pk)  # as the relay claims its events
         assert onboarding_services.onboarding_steps_complete_from_event(claimed)
         assert PartnerOnboarding.objects.get(pk=onboarding.pk).status == OnboardingStatus.IN_PROGRESS
-        second = threading.Thread(target=second_relay)
-        second.start()
-        assert connected.wait(timeout=30)
-        # The second relay waits for the onboarding this one holds.
-        with connection.cursor() as cursor:
-            wait_until_waiting_for_a_lock(cursor, outcome["pid"])
-    second.join(timeout=30)
 
-    assert "error" not in outcome, outcome
-    assert [step.title for step in outcome["steps"]] == ["Deal"]
+    def second_relay():
+        claimed = Event.objects.select_for_update().get(pk=deal.pk)
+        return onboarding_services.onboarding_steps_complete_from_event(claimed)
+
+    # The second relay waits for the onboarding the first one holds.
+    _, steps = race(tenant, first_relay, second_relay)
+
+    assert isinstance(steps, list), steps
+    assert [step.title for step in steps] == ["Deal"]
     with tenant_context(tenant):
         assert PartnerOnboarding.objects.get(pk=onboarding.pk).status == OnboardingStatus.COMPLETED
         assert Event.objects.filter(type="onboarding.completed").count() == 1
