@@ -89,6 +89,8 @@ class PartnerOrganization(TenantOwnedModel):
     offboarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The core's models name this one only through settings.PRM_PARTNER_ORGANIZATION_MODEL.
+        swappable = "PRM_PARTNER_ORGANIZATION_MODEL"
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="partner_name_unique_per_tenant"),
@@ -377,7 +379,7 @@ STEP_KIND_EVENTS: dict[str, str] = {
     OnboardingStepKind.COMPLETE_PROFILE: "partner.profile_completed",
     OnboardingStepKind.INVITE_COLLEAGUES: "invitation.created",
     OnboardingStepKind.COMPLETE_COURSE: "course.completed",
-    OnboardingStepKind.EARN_CERTIFICATION: "certification.earned",
+    OnboardingStepKind.EARN_CERTIFICATION: "certification.awarded",
     OnboardingStepKind.REGISTER_DEAL: "deal.submitted",
     OnboardingStepKind.UPLOAD_DOCUMENT: "partner.document_uploaded",
     OnboardingStepKind.MANUAL: "",

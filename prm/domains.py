@@ -35,6 +35,8 @@ WEBMAIL_BRANDS = frozenset(
     "gmail googlemail hotmail outlook yahoo ymail rocketmail gmx yandex protonmail windowslive".split()
 )
 
+RESERVED_SUFFIXES = frozenset({"example", "test"})
+
 _SCHEME = re.compile(r"^(?:(?:[a-z][a-z0-9+.\-]*:)?//|mailto:)", re.IGNORECASE)
 _AFTER_HOST = re.compile(r"[/?#\\]")
 _PORT = re.compile(r":\d*$")
@@ -70,6 +72,11 @@ def registrable_domain(value: str) -> str:
     if not parts.domain:
         parts = _TLD(host, include_psl_private_domains=False)
     if not parts.domain or not parts.suffix:
+        labels = host.split(".")
+        # Names reserved for documentation and testing (RFC 2606) behave like a public suffix, so the demo program
+        # and test data (northwind.example) match like real domains; other unknown suffixes (.local) stay refused.
+        if len(labels) >= 2 and labels[-1] in RESERVED_SUFFIXES:
+            return ".".join(labels[-2:])
         return ""
     return f"{parts.domain}.{parts.suffix}"
 

@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from partners.models import PartnerOrganization
-from prm.models import Tenant
+from prm.models import Tenant, partner_organization_model
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 
@@ -48,7 +47,7 @@ class TenantSettingsForm(BootstrapForm, forms.ModelForm):
 class InvitationForm(BootstrapForm, forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices)
-    partner_organization = forms.ModelChoiceField(queryset=PartnerOrganization.unscoped.none(), required=False)
+    partner_organization = forms.ModelChoiceField(queryset=partner_organization_model().unscoped.none(), required=False)
 
     def __init__(self, *args, roles, partner_organizations, fixed_organization=None, **kwargs):
         super().__init__(*args, **kwargs)

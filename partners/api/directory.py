@@ -228,3 +228,6 @@ class PartnerContactViewSet(ExternalIdUpsertMixin, TenantModelViewSet):
 
     def perform_destroy(self, instance):
         services.contact_delete(actor=self.actor, contact=instance)
+
+
+ROUTES = [("partners", PartnerViewSet, "partner"), ("contacts", PartnerContactViewSet, "contact")]

@@ -1,6 +1,10 @@
 from django.db.models import Count, F, Q, QuerySet
 
+# CompanySize and PartnerStatus, the vocabulary of a partner's fields, are named by other apps through this module
+# (they read partners here, never from its models): hence the explicit re-exports.
+from partners.models import CompanySize as CompanySize
 from partners.models import CustomPartnerType, PartnerContact, PartnerOrganization, PartnerType
+from partners.models import PartnerStatus as PartnerStatus
 from prm.roles import Role
 
 # The directory's sort orders: the `ordering` parameter's value -> ORDER BY. Ties end on the name, then the id.
@@ -72,6 +76,18 @@ def partner_get(*, partner_id: int) -> PartnerOrganization | None:
     return PartnerOrganization.objects.filter(pk=partner_id).first()
 
 
+def partners_by_id(*, partner_ids) -> dict[int, PartnerOrganization]:
+    """The partners of the current tenant with these ids, by id (one query); unknown ids are absent."""
+    return {partner.pk: partner for partner in PartnerOrganization.objects.filter(pk__in=list(partner_ids))}
+
+
+def partners_in_program() -> QuerySet[PartnerOrganization]:
+    """The partners taking part in the program (active or onboarding), by name: those who may register deals."""
+    return PartnerOrganization.objects.filter(status__in=(PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING)).order_by(
+        "name"
+    )
+
+
 def partner_queryset() -> QuerySet[PartnerOrganization]:
     """Partner organizations of the current tenant, for the API (filters come from its FilterSet)."""
     return PartnerOrganization.objects.all()
@@ -96,3 +112,22 @@ def contact_list(*, partner_organization_id: int | None = None) -> QuerySet[Part
 
 def contact_get(*, partner_organization_id: int, contact_id: int) -> PartnerContact | None:
     return contact_list(partner_organization_id=partner_organization_id).filter(pk=contact_id).first()
+
+
+def partner_statistics() -> dict:
+    """The console's partner figures: how many, how many active, and a chart of partners by type."""
+    by_status = dict(
+        PartnerOrganization.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    by_type = list(
+        PartnerOrganization.objects.values("partner_type").annotate(n=Count("id")).order_by("-n", "partner_type")
+    )
+    labels = dict(PartnerType.choices)
+    return {
+        "partner_total": sum(by_status.values()),
+        "partners_active": by_status.get(PartnerStatus.ACTIVE, 0),
+        "chart": {
+            "labels": [labels.get(row["partner_type"], row["partner_type"]) for row in by_type],
+            "values": [row["n"] for row in by_type],
+        },
+    }

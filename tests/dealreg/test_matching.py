@@ -388,3 +388,11 @@ def test_blocking_keys_are_deterministic_and_do_not_share_state():
         "name_key": "acmewidgets",
         "token_keys": ["acme", "widgets", "^acme"],
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("https://www.northwind.example/", "northwind.example"), ("jane@sales.acme.test", "acme.test")],
+)
+def test_documentation_domains_count_like_real_ones_so_the_demo_matches(value, expected):
+    assert registrable_domain(value) == expected

@@ -212,7 +212,7 @@ def test_course_certification_and_deal_kinds_complete_from_the_events_those_apps
     # No course, certification or deal code exists here: the test emits what those apps will.
     ids = {"partner_organization_id": onboarding_partner.pk}
     emit(tenant, "course.completed", subject=onboarding_partner, payload={**ids, "course_id": 5})
-    emit(tenant, "certification.earned", subject=onboarding_partner, payload={**ids, "level": "pro"})
+    emit(tenant, "certification.awarded", subject=onboarding_partner, payload={**ids, "level": "pro"})
     emit(tenant, "deal.submitted", subject=onboarding_partner, payload={**ids, "deal_id": 77})
     emit(tenant, "webinar.attended", subject=onboarding_partner, payload=ids)
     steps = steps_of(tenant, onboarding)

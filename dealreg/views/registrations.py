@@ -1,8 +1,11 @@
 """Deal registration pages, partner side and shared: the list (my registrations, or every registration for
 staff), the registration form with its live conflict check, a registration's page and the partner's steps on it.
-The staff side (queue, decisions, export, rules) is in views_review.py. Pages are thin: services decide."""
+The staff side (queue, decisions, export, rules) is in views/review.py. Pages are thin: services decide."""
+
+from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -25,11 +28,14 @@ from dealreg.forms import (
 from dealreg.models import AttributionRole, DealStatus, ExtensionStatus, RejectionReason
 from dealreg.services.common import may_register
 from dealreg.services.review import ASSIGNABLE_ROLES
-from partners.models import PartnerOrganization, PartnerStatus
+from partners.selectors import partner_get, partners_in_program
 from prm import policy
 from prm import selectors as core_selectors
 from prm.errors import DomainError
 from prm.views import TenantView, add_domain_error
+
+if TYPE_CHECKING:
+    from partners.models import PartnerOrganization
 
 PAGE_SIZE = 25
 
@@ -48,7 +54,7 @@ def filterset_for(params, queryset) -> DealFilterSet:
 def selected_partner(filters) -> PartnerOrganization | None:
     """The partner the list is filtered by (its select shows only that one; a search fills it)."""
     value = str(filters.get("partner_organization") or "")
-    return PartnerOrganization.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    return partner_get(partner_id=int(value)) if value.isdigit() else None
 
 
 def page_filters(filterset) -> dict:
@@ -119,9 +125,7 @@ class _RegisterMixin:
         request = self.request
         partners = None
         if not request.membership.is_partner_role and registration is None:
-            partners = PartnerOrganization.objects.filter(
-                status__in=(PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING)
-            ).order_by("name")
+            partners = partners_in_program()
         form = DealRegistrationForm(
             data,
             initial=initial,

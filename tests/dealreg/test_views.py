@@ -224,7 +224,7 @@ def test_attribution_from_the_page_refuses_shares_that_do_not_add_up(
 
 
 def test_the_partner_requests_an_extension_and_closes_the_deal_won(
-    client, tenant, partner_admin, channel_manager, partner_org, register
+    client, tenant, partner_admin, channel_manager, partner_org, register, django_capture_on_commit_callbacks
 ):
     registration = register()
     with tenant_context(tenant):
@@ -233,10 +233,11 @@ def test_the_partner_requests_an_extension_and_closes_the_deal_won(
     client.post(f"/t/acme/deals/{registration.pk}/extension/", {"days": "30", "reason": "Procurement is slow"})
     with tenant_context(tenant):
         assert registration.extension_requests.get().days == 30
-    response = client.post(
-        f"/t/acme/deals/{registration.pk}/close/",
-        {"outcome": "won", "closed_amount": "51000", "closed_date": timezone.localdate().isoformat()},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # deal.won is relayed: partners stamp the first win
+        response = client.post(
+            f"/t/acme/deals/{registration.pk}/close/",
+            {"outcome": "won", "closed_amount": "51000", "closed_date": timezone.localdate().isoformat()},
+        )
     assert response.status_code == 302
     registration = refreshed(tenant, registration)
     assert (registration.status, registration.closed_amount) == (DealStatus.WON, Decimal("51000.00"))

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dealreg.conflicts import find_conflicts
 from dealreg.models import CrmAccount, CrmOpportunity
+from dealreg.selectors.conflicts import find_conflicts
 from prm.api.keys import ALL_SCOPES
 from prm.models import Event
 from prm.roles import Role
@@ -435,7 +435,7 @@ def test_a_channel_manager_reads_but_does_not_sync(client, tenant, synced):
     client.force_login(manager.user, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get(ACCOUNTS, HTTP_X_TENANT=tenant.slug).status_code == 200
     with tenant_context(tenant):
-        from dealreg import crm
+        from dealreg.services import crm
         from prm.errors import PermissionDenied
 
         with pytest.raises(PermissionDenied):

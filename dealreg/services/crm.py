@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -28,15 +25,15 @@ from django.utils import timezone
 
 from dealreg import matching
 from dealreg.models import CrmAccount, CrmOpportunity
+from dealreg.services import cleaning
 from prm import policy
-from prm.domains import registrable_domain
-from prm.errors import PermissionDenied, ValidationFailed
+from prm.errors import ValidationFailed
 from prm.events import record_event
 from prm.money import clean_amount, clean_currency
+from prm.policy import Actor
 from prm.tenancy import current_tenant
 
 MAX_SYNC_ROWS = 1000
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 
 # Input fields, in the order they are checked (the first error of a row names its field).
 ACCOUNT_FIELDS = ("external_id", "name", "website", "country", "owner_name", "owner_email", "is_customer")
@@ -146,7 +143,8 @@ def crm_opportunity_queryset():
 
 
 class _Row:
-    """Names the fields of one row in errors: `rows[3].website` in a sync call, `website` for a single object."""
+    """The cleaners of dealreg.services.cleaning for one row, naming its fields in errors: `rows[3].website` in a
+    sync call, `website` for a single object."""
 
     def __init__(self, index: int | None, rows_field: str | None):
         self.prefix = f"{rows_field}[{index}]." if rows_field and index is not None else ""
@@ -158,54 +156,30 @@ class _Row:
         raise ValidationFailed(message, field=self.field(name))
 
     def text(self, value, name: str, *, max_length: int, required: bool = False, label: str = "") -> str:
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            self.fail(name, "Enter text.")
-        if "\x00" in value:
-            self.fail(name, "Null characters are not allowed.")
-        value = value.strip()
-        if required and not value:
-            self.fail(name, f"Enter {label or 'a value'}.")
-        if len(value) > max_length:
-            self.fail(name, f"At most {max_length} characters.")
-        return value
+        required_message = f"Enter {label or 'a value'}." if required else ""
+        return cleaning.clean_strict_text(
+            value, field=self.field(name), max_length=max_length, required=required_message
+        )
 
     def boolean(self, value, name: str) -> bool:
-        if not isinstance(value, bool):
-            self.fail(name, "Must be true or false.")
-        return value
+        return cleaning.clean_boolean(value, field=self.field(name))
 
     def country(self, value, name: str = "country") -> str:
-        value = self.text(value, name, max_length=2).upper()
-        if value and not COUNTRY_PATTERN.match(value):
-            self.fail(name, "Enter a two-letter ISO country code such as DE or US.")
-        return value
+        return cleaning.clean_country(value, field=self.field(name))
 
     def email(self, value, name: str) -> str:
-        value = self.text(value, name, max_length=254)
-        if value:
-            try:
-                validate_email(value)
-            except DjangoValidationError:
-                self.fail(name, "Enter a valid email address.")
-        return value
+        return cleaning.clean_email(value, field=self.field(name))
 
     def domain(self, value, name: str) -> tuple[str, str]:
         """(what was typed, its registrable domain); a value that names no domain is refused."""
-        value = self.text(value, name, max_length=255)
-        domain = registrable_domain(value) if value else ""
-        if value and not domain:
-            self.fail(name, "Enter a website or domain, such as acme.com or https://www.acme.co.uk.")
-        return value, domain
+        return cleaning.clean_website(value, field=self.field(name))
 
     def external_id(self, value) -> str:
         return self.text(value, "external_id", max_length=100, required=True, label="the CRM's id (external_id)")
 
 
-def _check_batch(actor, rows: list[dict], rows_field: str | None) -> None:
-    if not policy.can(actor, "crm.sync"):
-        raise PermissionDenied("You may not sync CRM data.")
+def _check_batch(actor: Actor, rows: list[dict], rows_field: str | None) -> None:
+    policy.require(actor, "crm.sync")
     if not isinstance(rows, list) or not rows:
         raise ValidationFailed("Send at least one row.", field=rows_field)
     if len(rows) > MAX_SYNC_ROWS:
@@ -273,9 +247,9 @@ def _clean_opportunity(row: dict, stored: dict | None, accounts: dict[str, dict]
     clean["is_won"] = checker.boolean(values["is_won"], "is_won")
     clean["is_closed"] = checker.boolean(values["is_closed"], "is_closed") or clean["is_won"]  # won is closed
     close_date = values["close_date"]
-    if close_date is not None and not isinstance(close_date, datetime.date):
-        checker.fail("close_date", "Enter a date (YYYY-MM-DD).")
-    clean["close_date"] = close_date
+    clean["close_date"] = (
+        None if close_date in (None, "") else cleaning.clean_date(close_date, field=checker.field("close_date"))
+    )
     clean["owner_name"] = checker.text(values["owner_name"], "owner_name", max_length=200)
     clean["owner_email"] = checker.email(values["owner_email"], "owner_email")
     clean["match_keys"] = matching.match_keys(clean["customer_name"], clean["domain"])
@@ -334,7 +308,7 @@ def _stored_rows(model, external_ids: list[str], fields: tuple[str, ...]) -> dic
 
 
 @transaction.atomic
-def crm_accounts_sync(*, actor, rows: list[dict], rows_field: str | None = "rows") -> SyncResult:
+def crm_accounts_sync(*, actor: Actor, rows: list[dict], rows_field: str | None = "rows") -> SyncResult:
     """Tenant admins (and tenant API keys with the crm scope) push up to 1,000 CRM accounts; each is created, or
     updated when an account with its external_id exists. All rows are checked first: one bad row refuses the call
     (error naming `rows[i].field`) and nothing is written. A constant number of queries whatever the batch size."""
@@ -371,7 +345,7 @@ def _stored_opportunities(external_ids: list[str]) -> dict[str, dict]:
 
 
 @transaction.atomic
-def crm_opportunities_sync(*, actor, rows: list[dict], rows_field: str | None = "rows") -> SyncResult:
+def crm_opportunities_sync(*, actor: Actor, rows: list[dict], rows_field: str | None = "rows") -> SyncResult:
     """Tenant admins (and tenant API keys with the crm scope) push up to 1,000 CRM opportunities, upserted by
     external_id like accounts. `account_external_id` names the account (which must exist); the customer's name,
     domain and country default to the account's. A won opportunity is closed; closed ones are no conflict."""
@@ -412,10 +386,9 @@ def _save_one(instance, clean: dict, checker: _Row) -> bool:
 
 
 @transaction.atomic
-def crm_account_update(*, actor, account: CrmAccount, **fields) -> CrmAccount:
+def crm_account_update(*, actor: Actor, account: CrmAccount, **fields) -> CrmAccount:
     """Change one CRM account (by id); fields left out keep their value. The same checks as a sync."""
-    if not policy.can(actor, "crm.sync", account):
-        raise PermissionDenied("You may not sync CRM data.")
+    policy.require(actor, "crm.sync", account)
     account = CrmAccount.objects.select_for_update().get(pk=account.pk)
     checker = _Row(None, None)
     stored = {field: getattr(account, field) for field in ACCOUNT_FIELDS}
@@ -426,10 +399,9 @@ def crm_account_update(*, actor, account: CrmAccount, **fields) -> CrmAccount:
 
 
 @transaction.atomic
-def crm_opportunity_update(*, actor, opportunity: CrmOpportunity, **fields) -> CrmOpportunity:
+def crm_opportunity_update(*, actor: Actor, opportunity: CrmOpportunity, **fields) -> CrmOpportunity:
     """Change one CRM opportunity (by id); fields left out keep their value. The same checks as a sync."""
-    if not policy.can(actor, "crm.sync", opportunity):
-        raise PermissionDenied("You may not sync CRM data.")
+    policy.require(actor, "crm.sync", opportunity)
     opportunity = (
         CrmOpportunity.objects.select_for_update(of=("self",)).select_related("account").get(pk=opportunity.pk)
     )

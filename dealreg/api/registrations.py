@@ -20,7 +20,7 @@ from dealreg.models import (
     RejectionReason,
 )
 from dealreg.services import screening
-from partners.models import PartnerOrganization
+from partners.selectors import partner_queryset
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 
 CONFLICT_KINDS = ["registration", "crm_account", "crm_opportunity"]
@@ -106,7 +106,7 @@ class _PartnerOrganizationField(serializers.PrimaryKeyRelatedField):
     """A partner of the current tenant; a partner actor may name only its own organization."""
 
     def get_queryset(self):
-        queryset = PartnerOrganization.objects.all()
+        queryset = partner_queryset()
         membership = _actor(self.parent) if self.parent is not None else None
         if membership is not None and membership.is_partner_role:
             queryset = queryset.filter(pk=membership.partner_organization_id)
@@ -137,7 +137,8 @@ WRITABLE = [
 
 class DealSerializer(serializers.ModelSerializer):
     partner_organization = _PartnerOrganizationField(
-        queryset=PartnerOrganization.unscoped.none(),
+        # The model for the schema; the rows come from get_queryset (the current tenant's partners).
+        queryset=DealRegistration._meta.get_field("partner_organization").related_model.unscoped.none(),
         required=False,
         help_text="The registering partner (id). Staff name it; a partner's own organization is implied.",
     )

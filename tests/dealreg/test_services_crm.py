@@ -1,4 +1,4 @@
-"""CRM sync services (dealreg.crm) and the rebuild of stored match keys (manage.py rebuild_match_keys)."""
+"""CRM sync services (dealreg.services.crm) and the rebuild of stored match keys (manage.py rebuild_match_keys)."""
 
 import datetime
 import io
@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from dealreg import crm
 from dealreg.matching import match_keys
 from dealreg.models import CrmAccount, CrmOpportunity, DealRegistration, DealStatus
+from dealreg.services import crm
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.roles import Role
 from prm.tenancy import tenant_context

@@ -12,8 +12,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dealreg import crm
 from dealreg.models import CrmAccount, CrmOpportunity
+from dealreg.services import crm
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, TenantModelViewSet, UpdatedSinceFilterSet, etag_for
 
 # -- Accounts ----------------------------------------------------------------------------------------------------

@@ -1,15 +1,15 @@
 """Conflict detection over the database: which active registrations, CRM accounts and open CRM opportunities of the
-tenant are the same customer (dealreg.conflicts.find_conflicts)."""
+tenant are the same customer (dealreg.selectors.conflicts.find_conflicts)."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 
-from dealreg import conflicts
-from dealreg.conflicts import Conflict, find_conflicts
 from dealreg.matching import match_keys, similarity
 from dealreg.models import CrmAccount, CrmOpportunity, DealRegistration, DealStatus
+from dealreg.selectors import conflicts
+from dealreg.selectors.conflicts import Conflict, find_conflicts
 from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory
 

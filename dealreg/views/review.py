@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from dealreg import selectors, services
 from dealreg.forms import BulkDecisionForm, EngagementRulesForm
 from dealreg.models import DealStatus
-from dealreg.views import PAGE_SIZE, filterset_for, page_filters, selected_partner
+from dealreg.views.registrations import PAGE_SIZE, filterset_for, page_filters, selected_partner
 from prm.errors import DomainError
 from prm.middleware import tenant_public
 from prm.tenancy import tenant_context
