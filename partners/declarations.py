@@ -43,7 +43,12 @@ RULES: dict[str, frozenset[str]] = {
 }
 
 API_RESOURCES = ("partners", "applications", "onboarding", "agreements")
-API_ROUTE_MODULES = ("partners.api", "partners.api_recruitment", "partners.api_onboarding", "partners.api_agreements")
+API_ROUTE_MODULES = (
+    "partners.api.directory",
+    "partners.api.recruitment",
+    "partners.api.onboarding",
+    "partners.api.agreements",
+)
 
 _PARTNER = {"id": "partner organization id", "name": "name", "status": "lifecycle status", "…": "profile fields"}
 _APPLICATION = {"id": "application id", "company_name": "company", "status": "application status", "score": "IPP score"}
@@ -183,7 +188,7 @@ NOTIFICATION_KINDS = [
 
 
 def _waiting_applications(request) -> int:
-    from partners.selectors_recruitment import applications_waiting_count
+    from partners.selectors.recruitment import applications_waiting_count
 
     return applications_waiting_count()
 

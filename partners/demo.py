@@ -19,7 +19,8 @@ from partners.models import (
     PartnerStatus,
 )
 from partners.services.agreements import text_sha256
-from partners.services.onboarding import onboarding_plan_ensure_default, onboarding_start
+from partners.services.onboarding import onboarding_start
+from partners.services.onboarding_plans import onboarding_plan_ensure_default
 from prm.demo import PARTNER_USERS, demo_member
 from prm.models import Membership
 
@@ -70,10 +71,10 @@ IDEAL_PARTNER_PROFILE = [
 APPLICATIONS = [
     {
         "company_name": "Fjordline Managed Security",
-        "website": "https://www.fjordline-security.example",
+        "website": "https://www.fjordline-security.com",
         "contact_first_name": "Ingrid",
         "contact_last_name": "Solberg",
-        "contact_email": "ingrid.solberg@fjordline-security.example",
+        "contact_email": "ingrid.solberg@fjordline-security.com",
         "contact_job_title": "Managing director",
         "partner_type": "msp",
         "country": "NO",
@@ -85,10 +86,10 @@ APPLICATIONS = [
     },
     {
         "company_name": "Pacific Rim Integrators",
-        "website": "https://pacificrim-integrators.example",
+        "website": "https://pacificrim-integrators.com",
         "contact_first_name": "Kenji",
         "contact_last_name": "Watanabe",
-        "contact_email": "kenji@pacificrim-integrators.example",
+        "contact_email": "kenji@pacificrim-integrators.com",
         "partner_type": "system_integrator",
         "country": "JP",
         "regions": ["APAC"],
@@ -98,10 +99,10 @@ APPLICATIONS = [
     },
     {
         "company_name": "Main Street Computers",
-        "website": "https://mainstreetcomputers.example",
+        "website": "https://mainstreetcomputers.com",
         "contact_first_name": "Bob",
         "contact_last_name": "Kowalski",
-        "contact_email": "bob@mainstreetcomputers.example",
+        "contact_email": "bob@mainstreetcomputers.com",
         "partner_type": "reseller",
         "country": "US",
         "regions": ["North America"],
@@ -110,10 +111,10 @@ APPLICATIONS = [
     },
     {
         "company_name": "Helvetia Cyber Advisors",
-        "website": "https://helvetia-cyber.example",
+        "website": "https://helvetia-cyber.com",
         "contact_first_name": "Luca",
         "contact_last_name": "Brunner",
-        "contact_email": "luca.brunner@helvetia-cyber.example",
+        "contact_email": "luca.brunner@helvetia-cyber.com",
         "partner_type": "referral",
         "country": "CH",
         "regions": ["EMEA"],
