@@ -23,18 +23,20 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	$(PY) -m prm.run
 
-## The whole test suite: ruff, then pytest — which also runs `makemigrations --check`, `check --deploy` with
+## The whole test suite: ruff and the import contracts (lint-imports), then pytest — which also runs `makemigrations --check`, `check --deploy` with
 ## production settings, the isolation harness and the browser tests (headless Chromium).
 # Two pytest workers (this project's machines have 2 cores); `make test PYTEST_ARGS=` runs serially.
 PYTEST_ARGS ?= -n 2
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(EMBEDDED) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format:
 	$(VENV)/bin/ruff check --fix .

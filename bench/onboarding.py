@@ -6,8 +6,8 @@ spread over the partners, in the proportions a program sees: agreement accepted,
 completed (the one the step waits for), a course completed that does not match the step's condition, and a partner
 update no step waits for. Each partner receiving the whole mix completes its required steps, so its onboarding
 completes and — if it was onboarding — it becomes active; those follow-up events are relayed too. The relay runs as
-the worker's `relay_events` task does (claim a batch, run subscribers, mark relayed, until none is pending), in this
-process; the report gives events relayed per second.
+the worker's `relay_events` task does (claim an event, run its subscribers, mark it relayed, commit, until none is
+pending), in this process; the report gives events relayed per second.
 
 `python -m bench.onboarding --partners 1000 --events 2000` runs it alone; `make bench` runs it at 10,000 partners.
 """
@@ -124,16 +124,14 @@ def analyze(*tables: str) -> None:
 
 
 def _relay_all(tenant, progress=None) -> int:
-    """The worker's relay_events body: relay batches until nothing is pending (one tenant transaction)."""
+    """The worker's relay_events body: relay batches until nothing is pending (one transaction per event)."""
     from prm.events import relay_pending_events
-    from prm.tenancy import tenant_context
 
     total = 0
-    with tenant_context(tenant):
-        while relayed := relay_pending_events():
-            total += relayed
-            if progress is not None and progress.done < progress.total:
-                progress.advance(min(relayed, progress.total - progress.done))
+    while relayed := relay_pending_events(tenant=tenant):
+        total += relayed
+        if progress is not None and progress.done < progress.total:
+            progress.advance(min(relayed, progress.total - progress.done))
     return total
 
 

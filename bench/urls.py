@@ -25,7 +25,7 @@ class BareView(APIView):
 
 class BareListView(BareView):
     def get(self, request):
-        from partners.api import PartnerSerializer
+        from partners.api.directory import PartnerSerializer
         from partners.models import PartnerOrganization
         from prm.tenancy import all_tenants
 

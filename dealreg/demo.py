@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dealreg.matching import match_keys, registrable_domain
+from dealreg.matching import match_keys
 from dealreg.models import (
     AttributionRole,
     CrmAccount,
@@ -25,7 +25,9 @@ from dealreg.models import (
     Product,
     RejectionReason,
 )
-from partners.models import PartnerOrganization, PartnerStatus
+from partners.selectors import PartnerStatus, partner_list
+from partners.services.time_to_value import partner_stamp_first_deal
+from prm.domains import registrable_domain
 from prm.models import Membership
 
 PRODUCTS = [
@@ -130,7 +132,7 @@ def _seed_registrations(admin: Membership) -> None:
     today = timezone.localdate()
     now = timezone.now()
     products = list(Product.objects.all())
-    partners = list(PartnerOrganization.objects.filter(status=PartnerStatus.ACTIVE).order_by("name"))
+    partners = list(partner_list(status=PartnerStatus.ACTIVE))
     northwind = next(p for p in partners if p.name.startswith("Northwind"))
     sellers = {m.partner_organization_id: m.user for m in Membership.objects.filter(partner_organization__isnull=False)}
     for index, (status, days_ago) in enumerate(STATUSES):
@@ -203,6 +205,4 @@ def _seed_registrations(admin: Membership) -> None:
                 to_status=status,
                 message="Who is the economic buyer, and is a competitor in the evaluation?",
             )
-    PartnerOrganization.objects.filter(pk=northwind.pk, first_deal_registered_at__isnull=True).update(
-        first_deal_registered_at=now - timedelta(days=150)
-    )
+    partner_stamp_first_deal(partner_id=northwind.pk, stamp="first_deal_registered_at", when=now - timedelta(days=150))

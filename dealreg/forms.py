@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dealreg.models import AttributionRole, DealStage, DealType, RejectionReason
 from dealreg.services.rules import EXTENSION_APPROVERS
-from partners.models import CompanySize, PartnerOrganization
+from partners.selectors import CompanySize
 from prm.forms import BootstrapForm
 from prm.money import currency_choices
 
@@ -38,9 +38,8 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
     """The registration form: what is needed first (customer, amount, close date), the rest optional, so it is
     quick on a phone. Staff registering on a partner's behalf also choose the partner."""
 
-    partner_organization = forms.ModelChoiceField(
-        queryset=PartnerOrganization.unscoped.none(), label="Partner", required=False
-    )
+    # The partners to choose from come with the form (`partners`): a tenant's rows, known only per request.
+    partner_organization = forms.ModelChoiceField(queryset=None, label="Partner", required=False)
     customer_name = forms.CharField(max_length=255, label="Customer company")
     customer_website = forms.CharField(
         max_length=255,

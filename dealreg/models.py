@@ -15,7 +15,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from partners.models import PartnerOrganization
 from prm.tenancy import TenantOwnedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -211,7 +210,7 @@ class DealRegistration(TenantOwnedModel):
     """A partner's claim on an opportunity, from draft to won, lost or expired."""
 
     partner_organization = models.ForeignKey(
-        PartnerOrganization, on_delete=models.PROTECT, related_name="deal_registrations"
+        "partners.PartnerOrganization", on_delete=models.PROTECT, related_name="deal_registrations"
     )
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     status = models.CharField(max_length=16, choices=DealStatus.choices, default=DealStatus.DRAFT)
@@ -407,7 +406,7 @@ class DealParticipant(TenantOwnedModel):
     participant too; the shares of a deal add up to 100 (checked by the services)."""
 
     registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="participants")
-    partner_organization = models.ForeignKey(PartnerOrganization, on_delete=models.PROTECT, related_name="+")
+    partner_organization = models.ForeignKey("partners.PartnerOrganization", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=16, choices=AttributionRole.choices)
     share = models.DecimalField(max_digits=5, decimal_places=2)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -2,6 +2,7 @@
 in the queue, a published program agreement most partners accepted, and onboarding plans running for the
 partners still onboarding. Run through the services, inside the demo tenant, once (seed_demo is idempotent)."""
 
+import random
 from datetime import timedelta
 
 from django.utils import timezone
@@ -18,8 +19,46 @@ from partners.models import (
     PartnerStatus,
 )
 from partners.services.agreements import text_sha256
-from partners.services.onboarding import onboarding_plan_ensure_default, onboarding_start
+from partners.services.onboarding import onboarding_start
+from partners.services.onboarding_plans import onboarding_plan_ensure_default
+from prm.demo import PARTNER_USERS, demo_member
 from prm.models import Membership
+
+PARTNERS = [
+    ("Northwind Secure Solutions", "var", "US", "North America"),
+    ("Bluefjord IT", "msp", "NO", "EMEA"),
+    ("Cascade Network Integrators", "system_integrator", "US", "North America"),
+    ("Harbourline Technologies", "reseller", "GB", "EMEA"),
+    ("Kestrel Cyber Defense", "msp", "US", "North America"),
+    ("Meridian Data Systems", "var", "CA", "North America"),
+    ("Atlas Distribution Group", "distributor", "DE", "EMEA"),
+    ("Sakura Net Solutions", "reseller", "JP", "APAC"),
+    ("Outback Managed Security", "msp", "AU", "APAC"),
+    ("Lumen Cloud Partners", "system_integrator", "SG", "APAC"),
+    ("Andes Conectividad", "reseller", "CL", "LATAM"),
+    ("Iguazu Sistemas", "var", "BR", "LATAM"),
+    ("Rheinwerk Security GmbH", "system_integrator", "DE", "EMEA"),
+    ("Lyon Réseaux Sécurisés", "var", "FR", "EMEA"),
+    ("Baltic Shield", "msp", "LT", "EMEA"),
+    ("Summit Referral Network", "referral", "US", "North America"),
+    ("Vantage Point Advisors", "referral", "GB", "EMEA"),
+    ("Ironclad Software", "isv", "US", "North America"),
+    ("Polaris Identity", "isv", "SE", "EMEA"),
+    ("Copperleaf Networks", "reseller", "US", "North America"),
+    ("Granite State IT", "msp", "US", "North America"),
+    ("Mumbai Secure Infra", "system_integrator", "IN", "APAC"),
+    ("Tasman Tech Distribution", "distributor", "NZ", "APAC"),
+    ("Zephyr Wireless", "var", "ES", "EMEA"),
+    ("Orca Threat Labs", "isv", "CA", "North America"),
+    ("Pinnacle Compliance Group", "system_integrator", "US", "North America"),
+    ("Nairobi Digital Shield", "reseller", "KE", "EMEA"),
+    ("Cairo Netguard", "var", "EG", "EMEA"),
+    ("Monterrey Redes", "msp", "MX", "LATAM"),
+    ("Helix Data Protection", "msp", "IE", "EMEA"),
+    ("Redwood Channel Partners", "reseller", "US", "North America"),
+    ("Silverline Consulting", "referral", "AU", "APAC"),
+]
+OTHER_STATUSES = ["onboarding", "onboarding", "suspended", "applied"]
 
 IDEAL_PARTNER_PROFILE = [
     ("Sells managed security", "partner_type", "in", ["msp", "system_integrator", "var"], 25),
@@ -32,10 +71,10 @@ IDEAL_PARTNER_PROFILE = [
 APPLICATIONS = [
     {
         "company_name": "Fjordline Managed Security",
-        "website": "https://www.fjordline-security.example",
+        "website": "https://www.fjordline-security.com",
         "contact_first_name": "Ingrid",
         "contact_last_name": "Solberg",
-        "contact_email": "ingrid.solberg@fjordline-security.example",
+        "contact_email": "ingrid.solberg@fjordline-security.com",
         "contact_job_title": "Managing director",
         "partner_type": "msp",
         "country": "NO",
@@ -47,10 +86,10 @@ APPLICATIONS = [
     },
     {
         "company_name": "Pacific Rim Integrators",
-        "website": "https://pacificrim-integrators.example",
+        "website": "https://pacificrim-integrators.com",
         "contact_first_name": "Kenji",
         "contact_last_name": "Watanabe",
-        "contact_email": "kenji@pacificrim-integrators.example",
+        "contact_email": "kenji@pacificrim-integrators.com",
         "partner_type": "system_integrator",
         "country": "JP",
         "regions": ["APAC"],
@@ -60,10 +99,10 @@ APPLICATIONS = [
     },
     {
         "company_name": "Main Street Computers",
-        "website": "https://mainstreetcomputers.example",
+        "website": "https://mainstreetcomputers.com",
         "contact_first_name": "Bob",
         "contact_last_name": "Kowalski",
-        "contact_email": "bob@mainstreetcomputers.example",
+        "contact_email": "bob@mainstreetcomputers.com",
         "partner_type": "reseller",
         "country": "US",
         "regions": ["North America"],
@@ -72,10 +111,10 @@ APPLICATIONS = [
     },
     {
         "company_name": "Helvetia Cyber Advisors",
-        "website": "https://helvetia-cyber.example",
+        "website": "https://helvetia-cyber.com",
         "contact_first_name": "Luca",
         "contact_last_name": "Brunner",
-        "contact_email": "luca.brunner@helvetia-cyber.example",
+        "contact_email": "luca.brunner@helvetia-cyber.com",
         "partner_type": "referral",
         "country": "CH",
         "regions": ["EMEA"],
@@ -95,8 +134,39 @@ AGREEMENT_TEXT = """# Sentinel Partner Program Agreement
 """
 
 
+def seed_partner_organizations() -> dict[str, PartnerOrganization]:
+    """The demo's 32 partners of every type across regions (most active, a few onboarding, suspended or applied),
+    and the partner users of prm.demo.PARTNER_USERS."""
+    existing = {p.name: p for p in PartnerOrganization.objects.all()}
+    rng = random.Random(7)  # the same demo every time
+    new = []
+    for name, partner_type, country, region in PARTNERS:
+        if name not in existing:
+            status = PartnerStatus.ACTIVE if rng.random() < 0.75 else rng.choice(OTHER_STATUSES)
+            if name in {"Northwind Secure Solutions", "Bluefjord IT"}:
+                status = PartnerStatus.ACTIVE
+            slug = "".join(ch for ch in name.lower() if ch.isalnum())[:24]
+            new.append(
+                PartnerOrganization(
+                    name=name,
+                    partner_type=partner_type,
+                    status=status,
+                    country=country,
+                    region=region,
+                    website=f"https://www.{slug}.example",
+                )
+            )
+    for partner in PartnerOrganization.objects.bulk_create(new):
+        existing[partner.name] = partner
+    for email, first, last, role, organization in PARTNER_USERS:
+        demo_member(email, first, last, role, existing[organization])
+    return existing
+
+
 def seed_partner_program(tenant, admin: Membership) -> None:
-    """Recruitment, the program agreement and onboarding for the demo tenant (inside its context)."""
+    """The demo's partners and partner users, recruitment, the program agreement and onboarding (inside the demo
+    tenant's context)."""
+    seed_partner_organizations()
     if not IppCriterion.objects.exists():
         for label, attribute, operator, value, weight in IDEAL_PARTNER_PROFILE:
             services.criterion_create(

@@ -89,6 +89,8 @@ class PartnerOrganization(TenantOwnedModel):
     offboarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The core's models name this one only through settings.PRM_PARTNER_ORGANIZATION_MODEL.
+        swappable = "PRM_PARTNER_ORGANIZATION_MODEL"
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="partner_name_unique_per_tenant"),
@@ -377,7 +379,7 @@ STEP_KIND_EVENTS: dict[str, str] = {
     OnboardingStepKind.COMPLETE_PROFILE: "partner.profile_completed",
     OnboardingStepKind.INVITE_COLLEAGUES: "invitation.created",
     OnboardingStepKind.COMPLETE_COURSE: "course.completed",
-    OnboardingStepKind.EARN_CERTIFICATION: "certification.earned",
+    OnboardingStepKind.EARN_CERTIFICATION: "certification.awarded",
     OnboardingStepKind.REGISTER_DEAL: "deal.submitted",
     OnboardingStepKind.UPLOAD_DOCUMENT: "partner.document_uploaded",
     OnboardingStepKind.MANUAL: "",
@@ -525,3 +527,32 @@ class PartnerDocument(TenantOwnedModel):
 
     def __str__(self):
         return self.title
+
+
+@pghistory.track()
+class PartnerProgramSettings(TenantOwnedModel):
+    """A tenant's settings of its partner program (one row per tenant, created the first time a tenant admin saves
+    them; until then the defaults): the application page and its automatic rule, onboarding reminder timing, and
+    the re-acceptance deadline of a newly published agreement. Each app keeps its settings in its own model."""
+
+    applications_open = models.BooleanField(default=True)
+    # Applications scoring at least this are approved on arrival (None: off).
+    auto_approve_at = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Applications scoring below this are declined on arrival (None: off).
+    auto_decline_below = models.PositiveSmallIntegerField(null=True, blank=True)
+    onboarding_reminder_days_before = models.PositiveSmallIntegerField(default=3)
+    onboarding_stalled_after_days = models.PositiveSmallIntegerField(default=14)
+    agreement_reaccept_days = models.PositiveSmallIntegerField(default=30)
+
+    class Meta:
+        verbose_name_plural = "partner program settings"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="partner_program_settings_one_per_tenant"),
+            models.CheckConstraint(
+                condition=models.Q(auto_approve_at__lte=100) & models.Q(auto_decline_below__lte=100),
+                name="partner_program_settings_scores",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Partner program settings of {self.tenant_id}"

@@ -1,10 +1,12 @@
-"""Event subscribers of the partners app (imported at start-up by partners.apps): onboarding reacts to events.
+"""Event subscribers of the partners app (imported at start-up by partners.apps): onboarding reacts to events, and
+deal registration's events stamp a partner's time to value.
 
 Handlers run in the relay's transaction and are idempotent (a relay that crashes is repeated): starting an
-onboarding is a no-op when one runs already, and only open steps are completed, each once.
+onboarding is a no-op when one runs already, only open steps are completed, each once, and a time-to-value stamp
+keeps the earliest time.
 """
 
-from partners.services import onboarding
+from partners.services import onboarding, time_to_value
 from prm.events import subscribe
 from prm.models import Event
 
@@ -25,3 +27,9 @@ def cancel_onboarding(event: Event) -> None:
 def complete_onboarding_steps(event: Event) -> None:
     """Any event that concerns a partner may complete its open onboarding steps (their event type and condition)."""
     onboarding.onboarding_steps_complete_from_event(event)
+
+
+@subscribe(*time_to_value.FIRST_DEAL_STAMPS)
+def stamp_time_to_value(event: Event) -> None:
+    """A partner's first submitted and first won deal registration are its time-to-value milestones (kept once)."""
+    time_to_value.partner_stamp_first_deal_from_event(event)

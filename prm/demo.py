@@ -1,5 +1,6 @@
-"""The demo program's people and partners: a network-security vendor. Plain data, importable without Django
-set up (the run command prints the logins before the web server starts)."""
+"""The demo program's people: a network-security vendor's staff and the partner users (`make run` prints these
+logins before the web server starts, so this is plain data, importable without Django set up). Each app seeds its
+own part of the demo (`seed_demo` in its declarations.py); `demo_member` gives them the people."""
 
 from prm.roles import Role
 
@@ -18,38 +19,21 @@ PARTNER_USERS = [
     ("marketing@northwind.example", "Mia", "Sorensen", Role.PARTNER_MARKETING, "Northwind Secure Solutions"),
     ("admin@bluefjord.example", "Henrik", "Lund", Role.PARTNER_ADMIN, "Bluefjord IT"),
 ]
-PARTNERS = [
-    ("Northwind Secure Solutions", "var", "US", "North America"),
-    ("Bluefjord IT", "msp", "NO", "EMEA"),
-    ("Cascade Network Integrators", "system_integrator", "US", "North America"),
-    ("Harbourline Technologies", "reseller", "GB", "EMEA"),
-    ("Kestrel Cyber Defense", "msp", "US", "North America"),
-    ("Meridian Data Systems", "var", "CA", "North America"),
-    ("Atlas Distribution Group", "distributor", "DE", "EMEA"),
-    ("Sakura Net Solutions", "reseller", "JP", "APAC"),
-    ("Outback Managed Security", "msp", "AU", "APAC"),
-    ("Lumen Cloud Partners", "system_integrator", "SG", "APAC"),
-    ("Andes Conectividad", "reseller", "CL", "LATAM"),
-    ("Iguazu Sistemas", "var", "BR", "LATAM"),
-    ("Rheinwerk Security GmbH", "system_integrator", "DE", "EMEA"),
-    ("Lyon Réseaux Sécurisés", "var", "FR", "EMEA"),
-    ("Baltic Shield", "msp", "LT", "EMEA"),
-    ("Summit Referral Network", "referral", "US", "North America"),
-    ("Vantage Point Advisors", "referral", "GB", "EMEA"),
-    ("Ironclad Software", "isv", "US", "North America"),
-    ("Polaris Identity", "isv", "SE", "EMEA"),
-    ("Copperleaf Networks", "reseller", "US", "North America"),
-    ("Granite State IT", "msp", "US", "North America"),
-    ("Mumbai Secure Infra", "system_integrator", "IN", "APAC"),
-    ("Tasman Tech Distribution", "distributor", "NZ", "APAC"),
-    ("Zephyr Wireless", "var", "ES", "EMEA"),
-    ("Orca Threat Labs", "isv", "CA", "North America"),
-    ("Pinnacle Compliance Group", "system_integrator", "US", "North America"),
-    ("Nairobi Digital Shield", "reseller", "KE", "EMEA"),
-    ("Cairo Netguard", "var", "EG", "EMEA"),
-    ("Monterrey Redes", "msp", "MX", "LATAM"),
-    ("Helix Data Protection", "msp", "IE", "EMEA"),
-    ("Redwood Channel Partners", "reseller", "US", "North America"),
-    ("Silverline Consulting", "referral", "AU", "APAC"),
-]
-OTHER_STATUSES = ["onboarding", "onboarding", "suspended", "applied"]
+
+
+def demo_member(email: str, first: str, last: str, role: str, organization=None):
+    """The demo person with this e-mail (verified, password DEMO_PASSWORD) as a member of the current tenant."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from prm.models import Membership
+
+    User = get_user_model()  # noqa: N806 - a model class
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first, last_name=last)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, defaults={"role": role, "partner_organization": organization}
+    )
+    return membership

@@ -3,9 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partners.models import PartnerOrganization
 from prm.i18n import language_choices, time_zone_choices
-from prm.models import Tenant
+from prm.models import Tenant, partner_organization_model
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 
@@ -86,7 +85,9 @@ class InvitationForm(BootstrapForm, forms.Form):
     email = forms.EmailField(label=gettext_lazy("Email"))
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     partner_organization = forms.ModelChoiceField(
-        label=gettext_lazy("Partner organization"), queryset=PartnerOrganization.unscoped.none(), required=False
+        label=gettext_lazy("Partner organization"),
+        queryset=partner_organization_model().unscoped.none(),
+        required=False,
     )
 
     def __init__(self, *args, roles, partner_organizations, fixed_organization=None, **kwargs):

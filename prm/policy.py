@@ -7,54 +7,34 @@ An unknown action is a programming error and raises, so a typo never grants acce
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from prm.errors import PermissionDenied
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from prm.api.keys import ApiKeyActor
+    from prm.models import Membership
+
+# Who acts in a use case: a member (a person in a role), the program acting on its own rules, or an API key (acting as
+# a tenant admin, or as a partner's admin when bound to a partner). Every service's `actor` parameter is one of these.
+Actor: TypeAlias = "Membership | ProgramActor | ApiKeyActor"
 
 ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
 
+# The core's own actions. Each app adds its own in its `declarations.py` (collected by prm.registry at start-up).
 RULES: dict[str, frozenset[str]] = {
+    # Any member of the program (its home page redirects to the console or the portal).
+    "tenant.view": ALL_ROLES,
     # Staff console and program administration
     "console.view": STAFF_ROLES,
     "tenant.manage_settings": frozenset({Role.TENANT_ADMIN}),
     "members.view": frozenset({Role.TENANT_ADMIN}),
     "members.manage": frozenset({Role.TENANT_ADMIN}),
     "members.invite_staff": frozenset({Role.TENANT_ADMIN}),
-    # Partner organizations: staff see all of them; partner users only their own.
-    "partners.view": ALL_ROLES,
-    "partners.view_list": STAFF_ROLES,
-    "partners.manage": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
-    "partners.import": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
-    "partners.export": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.ANALYST}),
-    # A partner's profile (website, domains, regions…): staff who manage partners, and its own partner admin.
-    "partners.edit_profile": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
-    "portal.edit_profile": frozenset({Role.PARTNER_ADMIN}),
-    # The people at a partner the vendor deals with.
-    "contacts.view": STAFF_ROLES | frozenset({Role.PARTNER_ADMIN}),
-    "contacts.manage": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
-    # Lifecycle steps (approve, activate, suspend, offboard, reactivate, reject): the people who run the program.
-    "partners.change_status": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
-    # Recruitment: the application queue, decisions, and the ideal partner profile with its auto-decision rule.
-    "applications.view": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.ANALYST}),
-    "applications.decide": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
-    "recruitment.manage": frozenset({Role.TENANT_ADMIN}),
-    # Onboarding: partners see their own checklist; staff see every plan's progress.
-    "onboarding.view": ALL_ROLES,
-    "onboarding.manage_plans": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
-    "onboarding.complete_manual_step": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
-    "documents.view": STAFF_ROLES | frozenset({Role.PARTNER_ADMIN}),
-    "documents.upload": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER_ADMIN}),
-    # Program agreements: tenant admins write and publish them; a partner admin accepts for the organization.
-    "agreements.view": ALL_ROLES,
-    "agreements.view_all": STAFF_ROLES,
-    "agreements.manage": frozenset({Role.TENANT_ADMIN}),
-    "agreements.accept": frozenset({Role.PARTNER_ADMIN}),
-    # Deal registration: partners register and follow their own deals; channel managers review them.
-    "deals.view": ALL_ROLES,
-    "deals.view_all": STAFF_ROLES,
-    "deals.register": frozenset({Role.PARTNER_ADMIN, Role.PARTNER_SALES}),
-    "deals.review": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER}),
-    "deals.export": frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.ANALYST}),
-    "deals.manage_rules": frozenset({Role.TENANT_ADMIN}),
-    "crm.sync": frozenset({Role.TENANT_ADMIN}),
     # Partner portal and a partner's own team
     "portal.view": PARTNER_ROLES,
     "partner_team.view": frozenset({Role.PARTNER_ADMIN}),
@@ -65,6 +45,9 @@ RULES: dict[str, frozenset[str]] = {
     # Integrations
     "api_keys.manage": frozenset({Role.TENANT_ADMIN}),
     "events.view": STAFF_ROLES,
+    # Event subscribers that failed (their errors name the code): listed, retried and dismissed by tenant admins.
+    "events.view_failures": frozenset({Role.TENANT_ADMIN}),
+    "events.manage_failures": frozenset({Role.TENANT_ADMIN}),
     "webhooks.view": frozenset({Role.TENANT_ADMIN}),
     "webhooks.manage": frozenset({Role.TENANT_ADMIN}),
     # Every member reads their own notifications.
@@ -100,10 +83,8 @@ class ProgramActor:
 
 
 def partner_organization_id_of(obj) -> int | None:
-    """The partner organization an object belongs to, or None for tenant-wide objects."""
-    from partners.models import PartnerOrganization
-
-    if isinstance(obj, PartnerOrganization):
+    """The partner organization an object belongs to (itself, when it is one), or None for tenant-wide objects."""
+    if obj._meta.label_lower == settings.PRM_PARTNER_ORGANIZATION_MODEL.lower():
         return obj.pk
     return getattr(obj, "partner_organization_id", None)
 
@@ -130,3 +111,9 @@ def may_invite(membership, *, role: str, partner_organization_id: int | None) ->
     if membership.role in PARTNER_ROLES:
         return partner_organization_id == membership.partner_organization_id
     return True
+
+
+def require(actor: Actor | None, action: str, obj=None) -> None:
+    """Refuse with `PermissionDenied` unless `can(actor, action, obj)`: the first line of every service."""
+    if not can(actor, action, obj):
+        raise PermissionDenied(_("You do not have access to this."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pghistory.models
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from prm.models import Invitation, Membership, Tenant
@@ -95,3 +95,12 @@ def history_for(*objs, limit: int = 50) -> list[dict]:
 
 
 HIDDEN_HISTORY_FIELDS = {"token_hash", "settings", "tenant_id", "tenant", "updated_at"}
+
+
+def member_counts() -> dict:
+    """The console's people figures: active staff and partner users, and invitations not yet accepted."""
+    counts = Membership.objects.aggregate(
+        staff=Count("id", filter=Q(is_active=True, partner_organization__isnull=True)),
+        partner_users=Count("id", filter=Q(is_active=True, partner_organization__isnull=False)),
+    )
+    return {**counts, "open_invitations": invitations_list(pending_only=True).count()}

@@ -28,11 +28,6 @@ from prm.uploads import validate_logo
 User = get_user_model()
 
 
-def _require(actor: Membership, action: str, obj=None) -> None:
-    if not policy.can(actor, action, obj):
-        raise PermissionDenied(_("You do not have access to this."))
-
-
 # The settings a tenant admin edits (besides the logo), as they appear in `tenant.settings_updated` events.
 TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff", "default_language", "default_time_zone")
 
@@ -51,7 +46,7 @@ def tenant_settings_update(
 ) -> Tenant:
     """Branding, security policy and the language and time zone members see until they choose their own; tenant
     admins only."""
-    _require(actor, "tenant.manage_settings")
+    policy.require(actor, "tenant.manage_settings")
     try:
         HEX_COLOUR(primary_colour)
     except ValidationError as exc:
@@ -279,7 +274,7 @@ def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitatio
 def membership_update(*, actor: Membership, membership: Membership, role: str, is_active: bool) -> Membership:
     """Tenant admins change a member's role or access. Staff stay staff and partner users stay in their
     organization's roles; the last active tenant admin cannot be demoted or deactivated."""
-    _require(actor, "members.manage")
+    policy.require(actor, "members.manage")
     active_admin_ids = []
     if Membership.objects.filter(pk=membership.pk, role=Role.TENANT_ADMIN).exists():
         # Two admins demoting each other at once must queue, not deadlock: every change that may take an admin

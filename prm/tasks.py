@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.i18n import recipient_locale
-from prm.models import Event, IdempotencyRecord, Invitation, Tenant
+from prm.models import Event, EventHandlerFailure, IdempotencyRecord, Invitation, Tenant
 from prm.tenancy import all_tenants, tenant_context
 
 
@@ -73,14 +73,16 @@ def clear_expired_sessions() -> int:
     return deleted
 
 
-@shared_task(base=TenantTask)
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
 def relay_events(*, tenant_id: int) -> int:
-    from prm.events import relay_pending_events
+    """Relay the tenant's pending events and retry its failed subscribers that are due.
 
-    total = 0
-    while relayed := relay_pending_events():
-        total += relayed
-    return total
+    Not a TenantTask: that runs the body in one transaction, and a relay must commit event by event (a long batch
+    would hold its row locks, and one error would undo the lot). prm.events.relay enters the tenant's context for
+    each event and each retry."""
+    from prm.events import relay
+
+    return relay.relay_tenant(tenant=Tenant.objects.get(pk=tenant_id))
 
 
 # Events older than this with no relay are left over from a crash (a relay normally runs within a second).
@@ -89,15 +91,17 @@ OUTBOX_SWEEP_AGE = timedelta(seconds=30)
 
 @shared_task
 def sweep_outbox() -> int:
-    """Beat: enqueue a relay for every tenant with events a crash left unrelayed."""
-    cutoff = timezone.now() - OUTBOX_SWEEP_AGE
+    """Beat: enqueue a relay for every tenant with events a crash left unrelayed, or with failed subscribers whose
+    next attempt is due."""
+    from prm.events.relay import RETRYING
+
+    now = timezone.now()
     with all_tenants():
-        tenant_ids = list(
-            Event.unscoped.filter(relayed_at__isnull=True, occurred_at__lt=cutoff)
-            .values_list("tenant_id", flat=True)
-            .distinct()
-        )
-    for tenant_id in tenant_ids:
+        unrelayed = Event.unscoped.filter(relayed_at__isnull=True, occurred_at__lt=now - OUTBOX_SWEEP_AGE)
+        due = EventHandlerFailure.unscoped.filter(RETRYING, next_attempt_at__lte=now)
+        tenant_ids = set(unrelayed.order_by().values_list("tenant_id", flat=True).distinct())
+        tenant_ids |= set(due.order_by().values_list("tenant_id", flat=True).distinct())
+    for tenant_id in sorted(tenant_ids):
         relay_events.delay(tenant_id=tenant_id)
     return len(tenant_ids)
 

@@ -16,6 +16,7 @@ tenant_patterns = [
     path("", include("partners.urls")),
     path("", include("dealreg.urls")),
     path("", include("prm.webhooks.urls")),
+    path("", include("prm.events.urls")),
     path("", include("prm.notifications.urls")),
     path("", include("prm.api.page_urls")),
 ]

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,12 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from partners.models import PartnerOrganization, PartnerType
-from prm import policy, selectors, services
+from prm import policy, registry, selectors, services
 from prm.errors import DomainError, InvalidTransition
+from prm.events import selectors as event_selectors
 from prm.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm, TenantSettingsForm
 from prm.i18n import activate_for_request
-from prm.models import Invitation, Membership, invitation_ttl_hours
+from prm.models import Invitation, invitation_ttl_hours, partner_organization_model
 from prm.policy import INVITABLE_ROLES
 from prm.roles import PARTNER_ROLES
 
@@ -56,7 +55,7 @@ def home(request):
 
 
 class TenantHomeView(TenantView):
-    permission = "partners.view"
+    permission = "tenant.view"
 
     def get(self, request):
         if policy.can(request.membership, "console.view"):
@@ -68,28 +67,12 @@ class ConsoleView(TenantView):
     permission = "console.view"
 
     def get(self, request):
-        partners_by_status = dict(
-            PartnerOrganization.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
-        )
-        partners_by_type = list(
-            PartnerOrganization.objects.values("partner_type").annotate(n=Count("id")).order_by("-n", "partner_type")
-        )
-        members = Membership.objects.aggregate(
-            staff=Count("id", filter=Q(is_active=True, partner_organization__isnull=True)),
-            partner_users=Count("id", filter=Q(is_active=True, partner_organization__isnull=False)),
-        )
-        labels = dict(PartnerType.choices)
-        context = {
-            "partner_total": sum(partners_by_status.values()),
-            "partners_active": partners_by_status.get("active", 0),
-            "members": members,
-            "open_invitations": selectors.invitations_list(pending_only=True).count(),
-            "chart": {
-                "labels": [labels.get(row["partner_type"], row["partner_type"]) for row in partners_by_type],
-                "values": [row["n"] for row in partners_by_type],
-            },
-        }
-        return render(request, "prm/console.html", context)
+        cards = [
+            {"template": card.template, "context": card.context(request)}
+            for card in registry.console_cards()
+            if policy.can(request.membership, card.permission)
+        ]
+        return render(request, "prm/console.html", {"cards": cards})
 
 
 class PortalView(TenantView):
@@ -130,8 +113,10 @@ class SettingsView(TenantView):
         return self.render_page(form, status=400)
 
     def render_page(self, form, status=200):
-        history = selectors.history_for(self.request.tenant)
-        return render(self.request, "prm/settings.html", {"form": form, "history": history}, status=status)
+        context = {"form": form, "history": selectors.history_for(self.request.tenant)}
+        if policy.can(self.request.membership, "events.view_failures"):
+            context["failed_handlers"] = event_selectors.open_failure_count()
+        return render(self.request, "prm/settings.html", context, status=status)
 
 
 class LogoView(TenantView):
@@ -153,7 +138,7 @@ def _invitation_form(request, data=None, fixed_organization=None):
     roles = INVITABLE_ROLES.get(membership.role, frozenset())
     if fixed_organization is not None:
         roles = roles & PARTNER_ROLES
-    organizations = None if fixed_organization else PartnerOrganization.objects.order_by("name")
+    organizations = None if fixed_organization else partner_organization_model().objects.order_by("name")
     return InvitationForm(data, roles=roles, partner_organizations=organizations, fixed_organization=fixed_organization)
 
 

@@ -1,11 +1,13 @@
 import pytest
 
+from prm.api.keys import ALL_SCOPES
 from prm.tenancy import tenant_context
 from tests.factories import (
     PartnerOrganizationFactory,
     PartnerUserFactory,
     StaffFactory,
     TenantFactory,
+    make_api_key,
 )
 
 
@@ -49,6 +51,25 @@ def in_tenant(tenant):
     """Run the test body as `tenant` (scoped managers and RLS see it)."""
     with tenant_context(tenant):
         yield tenant
+
+
+@pytest.fixture
+def admin_key(tenant):
+    """(ApiKey, raw key) of `tenant` with every scope, acting as the program."""
+    return make_api_key(tenant, scopes=ALL_SCOPES, name="Full access")
+
+
+@pytest.fixture
+def api(admin_key):
+    from tests.api.conftest import key_client
+
+    return key_client(admin_key[1])
+
+
+@pytest.fixture
+def scoped(tenant):
+    """Run a block as `tenant` (to arrange or inspect rows): `with scoped(): ...`."""
+    return lambda: tenant_context(tenant)
 
 
 def login(client, membership):

@@ -141,3 +141,20 @@ class IppCriterionFactory(TenantOwnedFactory):
     operator = "in"
     value = factory.LazyFunction(lambda: ["DE"])
     weight = 10
+
+
+def set_program_settings(tenant, **values):
+    """Save `tenant`'s partner program settings (PartnerProgramSettings fields; the rest keep their defaults)."""
+    from partners.models import PartnerProgramSettings
+
+    with tenant_context(tenant):
+        settings, _created = PartnerProgramSettings.objects.update_or_create(tenant=tenant, defaults=values)
+    return settings
+
+
+def program_settings_of(tenant):
+    """`tenant`'s partner program settings as saved (None when it has saved none)."""
+    from partners.models import PartnerProgramSettings
+
+    with tenant_context(tenant):
+        return PartnerProgramSettings.objects.filter().first()

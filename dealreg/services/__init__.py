@@ -6,6 +6,9 @@
 - attribution: the partners on a deal and their shares;
 - rules: the tenant's rules of engagement;
 - screening: conflicts of a customer and what each viewer may learn of them.
+- crm: the vendor's CRM accounts and opportunities, synced by external_id (`from dealreg.services import crm`);
+- match_keys: recomputing the stored conflict keys after a change to dealreg.matching;
+- cleaning: the one place input is cleaned (documented public cleaners, field-named errors).
 """
 
 from dealreg.services.attribution import deal_set_participants  # noqa: F401

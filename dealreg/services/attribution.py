@@ -3,34 +3,30 @@ partner is always one of them; the shares of a deal add up to exactly 100."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from dealreg.models import AttributionRole, DealActivityKind, DealParticipant, DealRegistration
+from dealreg.services.cleaning import clean_share
 from dealreg.services.common import add_activity, check_may_review, deal_payload, lock, user_of
-from partners.models import PartnerOrganization
+from partners.selectors import partners_by_id
 from prm.errors import ValidationFailed
 from prm.events import record_event
+from prm.policy import Actor
+
+if TYPE_CHECKING:
+    from partners.models import PartnerOrganization
 
 MAX_PARTICIPANTS = 20
 HUNDRED = Decimal("100")
 
 
-def _share(value, *, field: str) -> Decimal:
-    try:
-        share = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed("Enter the share as a percentage, such as 60 or 12.5.", field=field) from None
-    if isinstance(value, bool) or not share.is_finite() or not Decimal("0") <= share <= HUNDRED:
-        raise ValidationFailed("A share is a percentage from 0 to 100.", field=field)
-    if share != share.quantize(Decimal("0.01")):
-        raise ValidationFailed("A share has at most two decimal places.", field=field)
-    return share.quantize(Decimal("0.01"))
-
-
 @transaction.atomic
-def deal_set_participants(*, actor, registration: DealRegistration, participants: list[dict]) -> list[DealParticipant]:
+def deal_set_participants(
+    *, actor: Actor, registration: DealRegistration, participants: list[dict]
+) -> list[DealParticipant]:
     """Replace the partners on a deal with `participants`: [{"partner_organization": org or id, "role", "share"}].
     The whole set is checked at once: known partners of the program, each once, a role from the list, shares
     from 0 to 100 that add up to exactly 100, and the registering partner among them."""
@@ -47,7 +43,7 @@ def deal_set_participants(*, actor, registration: DealRegistration, participants
         if isinstance(organization_id, bool) or not isinstance(organization_id, int):
             raise ValidationFailed("Choose a partner.", field=f"participants[{index}].partner_organization")
         wanted_ids.append(organization_id)
-    organizations = {p.pk: p for p in PartnerOrganization.objects.filter(pk__in=wanted_ids)}
+    organizations = partners_by_id(partner_ids=wanted_ids)
     cleaned: list[tuple[PartnerOrganization, str, Decimal]] = []
     seen = set()
     for index, row in enumerate(participants):
@@ -65,7 +61,7 @@ def deal_set_participants(*, actor, registration: DealRegistration, participants
         role = row.get("role")
         if role not in AttributionRole.values:
             raise ValidationFailed("Choose the partner's role from the list.", field=f"participants[{index}].role")
-        cleaned.append((organization, role, _share(row.get("share"), field=f"participants[{index}].share")))
+        cleaned.append((organization, role, clean_share(row.get("share"), field=f"participants[{index}].share")))
     if registration.partner_organization_id not in seen:
         raise ValidationFailed(
             f"{registration.partner_organization.name} registered the deal: it stays on it.", field="participants"

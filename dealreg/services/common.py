@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from dealreg.models import DEAL_TRANSITIONS, DealActivity, DealRegistration, DealStatus
 from prm import policy
-from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.errors import InvalidTransition, PermissionDenied
 from prm.models import Membership
 from prm.notifications import notify
+from prm.policy import Actor
 from prm.roles import PARTNER_ROLES, Role
 from prm.tenancy import current_tenant
 
@@ -26,7 +27,7 @@ def status_label(status: str) -> str:
     return DealStatus(status).label if status in DealStatus.values else status
 
 
-def user_of(actor):
+def user_of(actor: Actor | None):
     """The person behind an actor (a membership), or None for an API key or the platform itself."""
     user = getattr(actor, "user", None)
     return user if getattr(user, "pk", None) else None
@@ -39,24 +40,23 @@ def person(user) -> str:
 # Who may act ------------------------------------------------------------------------------------------------------
 
 
-def may_register(actor, partner_organization) -> bool:
+def may_register(actor: Actor, partner_organization) -> bool:
     """Partner users with `deals.register` for their own organization; reviewers (staff) on behalf of any."""
     return policy.can(actor, "deals.register", partner_organization) or policy.can(
         actor, "deals.review", partner_organization
     )
 
 
-def check_may_register(actor, obj) -> None:
+def check_may_register(actor: Actor, obj) -> None:
     if not may_register(actor, obj):
         raise PermissionDenied("You may not register or change deals for this partner.")
 
 
-def check_may_review(actor, registration: DealRegistration) -> None:
-    if not policy.can(actor, "deals.review", registration):
-        raise PermissionDenied("You may not review deal registrations.")
+def check_may_review(actor: Actor, registration: DealRegistration) -> None:
+    policy.require(actor, "deals.review", registration)
 
 
-def is_partner_actor(actor) -> bool:
+def is_partner_actor(actor: Actor | None) -> bool:
     return getattr(actor, "role", None) in PARTNER_ROLES
 
 
@@ -98,7 +98,7 @@ def add_activity(
     registration: DealRegistration,
     kind: str,
     *,
-    actor=None,
+    actor: Actor | None = None,
     message: str = "",
     from_status: str = "",
     to_status: str = "",
@@ -133,21 +133,6 @@ def deal_payload(registration: DealRegistration, **extra) -> dict:
         "external_id": registration.external_id,
         **extra,
     }
-
-
-def clean_text(value, *, field: str, max_length: int, required: str = "") -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        value = str(value)
-    value = value.strip()
-    if "\x00" in value:
-        raise ValidationFailed("Remove the null character from this text.", field=field)
-    if required and not value:
-        raise ValidationFailed(required, field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"At most {max_length} characters.", field=field)
-    return value
 
 
 # Who hears of it --------------------------------------------------------------------------------------------------

@@ -16,11 +16,10 @@ from dealreg.models import (
     DealStatus,
     ExtensionStatus,
 )
-from dealreg.services import registrations
+from dealreg.services.cleaning import clean_closed_date, clean_whole_number
 from dealreg.services.common import (
     add_activity,
     check_may_register,
-    clean_text,
     deal_payload,
     deal_url,
     is_partner_actor,
@@ -33,13 +32,15 @@ from dealreg.services.common import (
     tenant_admins,
     user_of,
 )
+from dealreg.services.registrations import resolve_crm_opportunity
 from dealreg.services.rules import engagement_rules_get
-from partners.models import PartnerOrganization
 from prm import policy
+from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.money import clean_amount
 from prm.notifications import notify
+from prm.policy import Actor, ProgramActor
 
 REASON_MAX_LENGTH = 2000
 LOST_REASON_MAX_LENGTH = 500
@@ -48,7 +49,7 @@ LOST_REASON_MAX_LENGTH = 500
 # Extensions ---------------------------------------------------------------------------------------------------
 
 
-def may_decide_extension(actor, registration: DealRegistration, rules=None) -> bool:
+def may_decide_extension(actor: Actor, registration: DealRegistration, rules=None) -> bool:
     """The rules of engagement name who decides extensions: channel managers (and tenant admins), or tenant
     admins only."""
     rules = rules or engagement_rules_get()
@@ -78,7 +79,7 @@ def _check_protected(registration: DealRegistration, *, today: date) -> None:
 
 
 @transaction.atomic
-def deal_request_extension(*, actor, registration: DealRegistration, days, reason: str) -> DealExtensionRequest:
+def deal_request_extension(*, actor: Actor, registration: DealRegistration, days, reason: str) -> DealExtensionRequest:
     """The partner asks for more protection while it lasts: at most `extension_days` days at a time, at most
     `max_extensions` times, one request waiting at a time, with a reason."""
     registration = lock(registration)
@@ -94,10 +95,9 @@ def deal_request_extension(*, actor, registration: DealRegistration, days, reaso
         )
     if registration.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
         raise ValidationFailed("An extension request is already waiting for a decision.", field="days")
-    if isinstance(days, str) and days.strip().isdigit():
-        days = int(days.strip())
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= rules.extension_days:
-        raise ValidationFailed(f"Ask for 1 to {rules.extension_days} days.", field="days")
+    days = clean_whole_number(
+        days, field="days", low=1, high=rules.extension_days, message=f"Ask for 1 to {rules.extension_days} days."
+    )
     reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required="Say why you need more time.")
     extension = DealExtensionRequest.objects.create(
         registration=registration, requested_by=user_of(actor), reason=reason, days=days
@@ -120,7 +120,7 @@ def deal_request_extension(*, actor, registration: DealRegistration, days, reaso
 
 @transaction.atomic
 def deal_decide_extension(
-    *, actor, extension: DealExtensionRequest, approve: bool, note: str = ""
+    *, actor: Actor, extension: DealExtensionRequest, approve: bool, note: str = ""
 ) -> DealExtensionRequest:
     """Approve (protection extended by the days asked, from its current end) or decline a waiting extension
     request. Only the role the rules of engagement name decides."""
@@ -190,19 +190,22 @@ def _close_pending_extensions(registration: DealRegistration, *, why: str) -> No
 
 
 def _expire(registration: DealRegistration) -> None:
-    """Write the expiry of a locked approved registration whose protection ended."""
+    """Write the expiry of a locked approved registration whose protection ended: the program's doing (its rules
+    end protection), so no person is named."""
+    program = ProgramActor(registration.tenant_id)
     registration.status = DealStatus.EXPIRED
     registration.save(update_fields=["status", "updated_at"])
     ended = registration.protected_until.isoformat() if registration.protected_until else ""
     add_activity(
         registration,
         DealActivityKind.EXPIRED,
+        actor=program,
         message=f"Protection ended on {ended} without a close.",
         from_status=DealStatus.APPROVED,
         to_status=DealStatus.EXPIRED,
     )
     _close_pending_extensions(registration, why="The protection ended.")
-    record_event("deal.expired", subject=registration, payload=deal_payload(registration))
+    record_event("deal.expired", subject=registration, payload=deal_payload(registration), actor=program)
     notify_partner(
         registration,
         kind="deal.expired",
@@ -270,16 +273,7 @@ def protection_expiry_run(*, today: date | None = None) -> ExpiryRun:
 # Won / lost -------------------------------------------------------------------------------------------------------
 
 
-def _clean_closed_date(value, *, field: str = "closed_date") -> date:
-    if value in (None, ""):
-        return timezone.localdate()
-    closed = registrations._clean_date(value, field=field)
-    if closed > timezone.localdate():
-        raise ValidationFailed("The close date cannot be in the future.", field=field)
-    return closed
-
-
-def _close(registration: DealRegistration, *, actor, to: str, message: str, extra: dict) -> None:
+def _close(registration: DealRegistration, *, actor: Actor, to: str, message: str, extra: dict) -> None:
     add_activity(
         registration,
         DealActivityKind.WON if to == DealStatus.WON else DealActivityKind.LOST,
@@ -303,17 +297,18 @@ def _close(registration: DealRegistration, *, actor, to: str, message: str, extr
 
 @transaction.atomic
 def deal_mark_won(
-    *, actor, registration: DealRegistration, closed_amount, closed_date=None, crm_opportunity=None
+    *, actor: Actor, registration: DealRegistration, closed_amount, closed_date=None, crm_opportunity=None
 ) -> DealRegistration:
     """A protected deal is won, with the amount actually closed and the date (today when not given, never in the
-    future); optionally linked to the CRM opportunity by its external id. Sets the partner's first-win time once."""
+    future); optionally linked to the CRM opportunity by its external id. `deal.won` carries the partner (its
+    time to value follows it)."""
     registration = lock(registration)
     check_may_register(actor, registration)
     if not registration.can_transition_to(DealStatus.WON):
         raise refuse(registration, DealStatus.WON)
     amount = clean_amount(closed_amount, field="closed_amount", label="The closed amount")
-    closed = _clean_closed_date(closed_date)
-    opportunity = registrations._resolve_crm_opportunity(actor, crm_opportunity)
+    closed = clean_closed_date(closed_date)
+    opportunity = resolve_crm_opportunity(actor, crm_opportunity)
     registration.status = DealStatus.WON
     registration.closed_amount = amount
     registration.closed_at = closed
@@ -329,14 +324,11 @@ def deal_mark_won(
         message=f"Won: {amount:,.2f} {registration.currency} on {closed.isoformat()}.",
         extra={"closed_amount": str(amount)},
     )
-    registrations._stamp_partner(
-        PartnerOrganization(pk=registration.partner_organization_id), "first_deal_won_at", timezone.now()
-    )
     return registration
 
 
 @transaction.atomic
-def deal_mark_lost(*, actor, registration: DealRegistration, reason: str, closed_date=None) -> DealRegistration:
+def deal_mark_lost(*, actor: Actor, registration: DealRegistration, reason: str, closed_date=None) -> DealRegistration:
     """A protected deal is lost, with the reason (required) and the date (today when not given)."""
     registration = lock(registration)
     check_may_register(actor, registration)
@@ -345,7 +337,7 @@ def deal_mark_lost(*, actor, registration: DealRegistration, reason: str, closed
     reason = clean_text(
         reason, field="reason", max_length=LOST_REASON_MAX_LENGTH, required="Say why the deal was lost."
     )
-    closed = _clean_closed_date(closed_date)
+    closed = clean_closed_date(closed_date)
     registration.status = DealStatus.LOST
     registration.lost_reason = reason
     registration.closed_at = closed

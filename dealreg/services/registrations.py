@@ -10,14 +10,11 @@ review SLA.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from dealreg.models import (
     AttributionRole,
@@ -26,20 +23,23 @@ from dealreg.models import (
     DealLineItem,
     DealParticipant,
     DealRegistration,
-    DealStage,
     DealStatus,
-    DealType,
-    Product,
     RejectionReason,
 )
 from dealreg.services import screening
+from dealreg.services.cleaning import (
+    REQUIRED_MESSAGES,
+    clean_line_items,
+    clean_registration_fields,
+    line_items_total,
+)
 from dealreg.services.common import (
     add_activity,
     check_may_register,
-    clean_text,
     deal_payload,
     is_partner_actor,
     lock,
+    notify_partner,
     notify_staff,
     owning_channel_managers,
     refuse,
@@ -50,11 +50,15 @@ from dealreg.services.review import approve as _approve
 from dealreg.services.review import reject as _reject
 from dealreg.services.rules import engagement_rules_get
 from dealreg.services.sla import add_business_days, resumed_due_at
-from partners.models import CompanySize, PartnerOrganization, PartnerStatus
+from partners.selectors import PartnerStatus, partner_get
+from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
-from prm.money import clean_amount, clean_currency
+from prm.policy import Actor, ProgramActor
 from prm.tenancy import current_tenant
+
+if TYPE_CHECKING:
+    from partners.models import PartnerOrganization
 
 # A registration can be changed until a channel manager starts reviewing it (and again while they wait for an
 # answer from the partner).
@@ -62,194 +66,11 @@ EDITABLE_STATUSES = frozenset({DealStatus.DRAFT, DealStatus.SUBMITTED, DealStatu
 # Partners in these statuses may register deals (onboarding partners too: a first deal is an onboarding step).
 REGISTERING_PARTNER_STATUSES = frozenset({PartnerStatus.ACTIVE, PartnerStatus.ONBOARDING})
 
-MAX_LINE_ITEMS = 50
-MAX_QUANTITY = 1_000_000
 ANSWER_MAX_LENGTH = 5000
-
-# field -> max length of the plain text fields.
-TEXT_FIELDS = {
-    "customer_name": 255,
-    "customer_region": 32,
-    "customer_industry": 64,
-    "contact_name": 200,
-    "contact_phone": 40,
-    "contact_title": 100,
-    "title": 255,
-    "description": 5000,
-    "external_id": 100,
-}
 CUSTOMER_FIELDS = frozenset({"customer_name", "customer_website", "customer_country"})
-WRITABLE_FIELDS = frozenset(
-    {
-        *TEXT_FIELDS,
-        "customer_website",
-        "customer_country",
-        "customer_size",
-        "contact_email",
-        "amount",
-        "currency",
-        "expected_close_date",
-        "stage",
-        "deal_type",
-        "crm_opportunity",
-    }
-)
-REQUIRED_MESSAGES = {
-    "customer_name": "Name the customer company.",
-    "amount": "Enter the deal's amount.",
-    "currency": "Choose a currency (ISO 4217 code, such as USD or EUR).",
-    "expected_close_date": "Enter the date the deal is expected to close.",
-}
 
 
-# Cleaning ---------------------------------------------------------------------------------------------------------
-
-
-def _clean_date(value, *, field: str) -> date:
-    if isinstance(value, str):
-        try:
-            parsed = parse_date(value.strip())
-        except ValueError:
-            parsed = None
-        value = parsed
-    if not isinstance(value, date):
-        raise ValidationFailed("Enter a date as YYYY-MM-DD.", field=field)
-    return value
-
-
-def _clean_close_date(value) -> date:
-    value = _clean_date(value, field="expected_close_date")
-    if value < timezone.localdate():
-        raise ValidationFailed(
-            "The expected close date is in the past: enter today or a later date.", field="expected_close_date"
-        )
-    return value
-
-
-def _clean_choice(value, choices, *, field: str, message: str) -> str:
-    if value not in choices:
-        raise ValidationFailed(message, field=field)
-    return value
-
-
-def _clean_country(value) -> str:
-    value = clean_text(value, field="customer_country", max_length=100).upper()
-    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
-        raise ValidationFailed("Use the two-letter ISO country code, such as DE or US.", field="customer_country")
-    return value
-
-
-def _clean_email(value) -> str:
-    value = clean_text(value, field="contact_email", max_length=254)
-    if value:
-        try:
-            validate_email(value)
-        except DjangoValidationError:
-            raise ValidationFailed("Enter a valid email address.", field="contact_email") from None
-    return value
-
-
-def _clean_field(field: str, value):
-    if field in TEXT_FIELDS:
-        return clean_text(value, field=field, max_length=TEXT_FIELDS[field])
-    if field == "customer_website":
-        return clean_text(value, field=field, max_length=255)
-    if field == "customer_country":
-        return _clean_country(value)
-    if field == "customer_size":
-        value = value or ""
-        return _clean_choice(
-            value, {"", *CompanySize.values}, field=field, message="Choose a company size from the list."
-        )
-    if field == "contact_email":
-        return _clean_email(value)
-    if field == "amount":
-        return clean_amount(value, field="amount")
-    if field == "currency":
-        return clean_currency(value)
-    if field == "expected_close_date":
-        return _clean_close_date(value)
-    if field == "stage":
-        return _clean_choice(value, DealStage.values, field=field, message="Choose a stage from the list.")
-    if field == "deal_type":
-        return _clean_choice(value, DealType.values, field=field, message="Choose new business, renewal or upsell.")
-    raise AssertionError(field)  # pragma: no cover - WRITABLE_FIELDS lists every field handled here
-
-
-def _clean(changes: dict, *, creating: bool, has_line_items: bool) -> dict:
-    unknown = sorted(set(changes) - WRITABLE_FIELDS)
-    if unknown:
-        raise ValidationFailed(f"Unknown field {unknown[0]}.", field=unknown[0])
-    if creating:
-        for field, message in REQUIRED_MESSAGES.items():
-            if field == "amount" and has_line_items:
-                continue
-            if changes.get(field) in (None, ""):
-                raise ValidationFailed(message, field=field)
-    elif "customer_name" in changes and not (changes["customer_name"] or "").strip():
-        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
-    cleaned = {}
-    for field, value in changes.items():
-        if field == "crm_opportunity":
-            cleaned[field] = value
-        elif field == "amount" and has_line_items:
-            continue  # the line items' total is the amount
-        else:
-            cleaned[field] = _clean_field(field, value)
-    if "customer_name" in cleaned and not cleaned["customer_name"]:
-        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
-    return cleaned
-
-
-def _clean_line_items(line_items) -> list[tuple[Product, int, Decimal]]:
-    """[(product, quantity, unit price)] from [{"product": Product or id, "quantity", "unit_price"?}]: active
-    products of the tenant's catalogue; the unit price defaults to the product's list price."""
-    if not isinstance(line_items, list | tuple):
-        raise ValidationFailed("List the products as line items.", field="line_items")
-    if len(line_items) > MAX_LINE_ITEMS:
-        raise ValidationFailed(f"At most {MAX_LINE_ITEMS} line items.", field="line_items")
-    wanted = []
-    for index, item in enumerate(line_items):
-        if not isinstance(item, dict):
-            raise ValidationFailed("Each line item names a product and a quantity.", field=f"line_items[{index}]")
-        product = item.get("product")
-        product_id = product.pk if isinstance(product, Product) else product
-        if isinstance(product_id, bool) or not isinstance(product_id, int):
-            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
-        wanted.append(product_id)
-    products = {p.pk: p for p in Product.objects.filter(pk__in=wanted, is_active=True)}
-    cleaned = []
-    for index, item in enumerate(line_items):
-        product = products.get(wanted[index])
-        if product is None:
-            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
-        quantity = item.get("quantity", 1)
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
-            raise ValidationFailed(
-                f"Enter a whole quantity from 1 to {MAX_QUANTITY:,}.", field=f"line_items[{index}].quantity"
-            )
-        price = item.get("unit_price")
-        if price in (None, ""):
-            if product.list_price is None:
-                raise ValidationFailed(
-                    f"{product.name} has no list price: enter the unit price.", field=f"line_items[{index}].unit_price"
-                )
-            price = product.list_price
-        price = clean_amount(price, field=f"line_items[{index}].unit_price", positive=False, label="The unit price")
-        cleaned.append((product, quantity, price))
-    return cleaned
-
-
-def _line_items_total(items) -> Decimal:
-    total = sum((price * quantity for _product, quantity, price in items), Decimal("0"))
-    if total <= 0:
-        raise ValidationFailed(
-            "The line items add up to nothing: the deal's amount must be greater than zero.", field="line_items"
-        )
-    return clean_amount(total, field="line_items", label="The line items' total")
-
-
-def _resolve_crm_opportunity(actor, value) -> CrmOpportunity | None:
+def resolve_crm_opportunity(actor: Actor, value) -> CrmOpportunity | None:
     """A CRM opportunity named by its external id: only staff and tenant keys link one (a partner must not learn
     which opportunities the vendor's CRM holds)."""
     if value in (None, ""):
@@ -304,7 +125,7 @@ def _screen_customer(registration: DealRegistration) -> None:
 @transaction.atomic
 def deal_create(
     *,
-    actor,
+    actor: Actor,
     partner_organization: PartnerOrganization | None = None,
     line_items: list | None = None,
     submit: bool = False,
@@ -316,18 +137,18 @@ def deal_create(
     if is_partner_actor(actor):
         if partner_organization is not None and partner_organization.pk != actor.partner_organization_id:
             raise ValidationFailed("You register deals for your own organization only.", field="partner_organization")
-        partner_organization = PartnerOrganization.objects.get(pk=actor.partner_organization_id)
+        partner_organization = partner_get(partner_id=actor.partner_organization_id)
     elif partner_organization is None:
         check_may_register(actor, None)
         raise ValidationFailed("Choose the partner this deal is registered for.", field="partner_organization")
     check_may_register(actor, partner_organization)
     _check_partner_may_register(partner_organization)
     has_items = bool(line_items)
-    cleaned = _clean(fields, creating=True, has_line_items=has_items)
-    items = _clean_line_items(line_items) if has_items else []
+    cleaned = clean_registration_fields(fields, creating=True, has_line_items=has_items)
+    items = clean_line_items(line_items) if has_items else []
     if items:
-        cleaned["amount"] = _line_items_total(items)
-    cleaned["crm_opportunity"] = _resolve_crm_opportunity(actor, cleaned.get("crm_opportunity"))
+        cleaned["amount"] = line_items_total(items)
+    cleaned["crm_opportunity"] = resolve_crm_opportunity(actor, cleaned.get("crm_opportunity"))
     domain = screening.customer_domain(cleaned.get("customer_website", ""))
     _check_external_id(cleaned.get("external_id", ""))
     registration = DealRegistration(
@@ -358,7 +179,9 @@ def deal_create(
 
 
 @transaction.atomic
-def deal_update(*, actor, registration: DealRegistration, line_items: list | None = None, **fields) -> DealRegistration:
+def deal_update(
+    *, actor: Actor, registration: DealRegistration, line_items: list | None = None, **fields
+) -> DealRegistration:
     """Change a registration before a channel manager starts reviewing it (draft, submitted) or while they wait
     for the partner's answer. A changed customer is screened again for conflicts."""
     registration = lock(registration)
@@ -377,16 +200,16 @@ def deal_update(*, actor, registration: DealRegistration, line_items: list | Non
         ):
             raise ValidationFailed("A registration stays with its partner.", field="partner_organization")
     has_items = line_items is not None and len(line_items) > 0
-    cleaned = _clean(fields, creating=False, has_line_items=has_items)
+    cleaned = clean_registration_fields(fields, creating=False, has_line_items=has_items)
     if "crm_opportunity" in cleaned:
-        cleaned["crm_opportunity"] = _resolve_crm_opportunity(actor, cleaned["crm_opportunity"])
+        cleaned["crm_opportunity"] = resolve_crm_opportunity(actor, cleaned["crm_opportunity"])
     if "customer_website" in cleaned:
         cleaned["customer_domain"] = screening.customer_domain(cleaned["customer_website"])
     if "external_id" in cleaned:
         _check_external_id(cleaned["external_id"], registration_id=registration.pk)
-    items = _clean_line_items(line_items) if has_items else None
+    items = clean_line_items(line_items) if has_items else None
     if items is not None:
-        cleaned["amount"] = _line_items_total(items)
+        cleaned["amount"] = line_items_total(items)
     changed = sorted(field for field, value in cleaned.items() if getattr(registration, field) != value)
     if line_items is not None:
         changed.append("line_items")
@@ -474,10 +297,10 @@ def _auto_approvable(registration: DealRegistration, rules, partner: PartnerOrga
 
 
 @transaction.atomic
-def deal_submit(*, actor, registration: DealRegistration) -> DealRegistration:
+def deal_submit(*, actor: Actor, registration: DealRegistration) -> DealRegistration:
     """Submit a draft for review, applying the rules of engagement (see the module's docstring). Sets the review
-    SLA (business days from now), records `deal.submitted` (with the partner, for onboarding's first-deal step)
-    and the partner's first-registration time the first time."""
+    SLA (business days from now) and records `deal.submitted` (with the partner: onboarding's first-deal step and
+    the partner's time to value follow it). The rules' own decisions are the program's (`ProgramActor`)."""
     registration = lock(registration)
     check_may_register(actor, registration)
     if registration.status == DealStatus.INFO_REQUESTED:
@@ -488,7 +311,7 @@ def deal_submit(*, actor, registration: DealRegistration) -> DealRegistration:
         )
     if registration.status != DealStatus.DRAFT:
         raise refuse(registration, DealStatus.SUBMITTED)
-    partner = PartnerOrganization.objects.get(pk=registration.partner_organization_id)
+    partner = partner_get(partner_id=registration.partner_organization_id)
     _check_partner_may_register(partner)
     rules = engagement_rules_get()
     _check_submittable(registration, rules)
@@ -514,19 +337,20 @@ def deal_submit(*, actor, registration: DealRegistration) -> DealRegistration:
         payload=deal_payload(registration, conflict_count=len(conflicts)),
         actor=actor,
     )
-    _stamp_partner(partner, "first_deal_registered_at", now)
 
+    # The rules decide by themselves from here: the program acts, so no person is named as the decider.
+    program = ProgramActor(registration.tenant_id)
     if rules.conflict_policy == "first_come" and (winner := _first_come_winner(registration, conflicts)):
         _reject(
             registration,
-            actor=None,
+            actor=program,
             reason=RejectionReason.DUPLICATE,
             note="Another partner already holds an approved registration of this customer (first come, first "
             f"served){' until ' + winner.protected_until.isoformat() if winner.protected_until else ''}.",
             winner_id=winner.pk,
         )
     elif _auto_approvable(registration, rules, partner):
-        _approve(registration, actor=None, rules=rules, auto=True)
+        _approve(registration, actor=program, rules=rules, auto=True)
     else:
         notify_staff(
             owning_channel_managers(partner),
@@ -540,16 +364,8 @@ def deal_submit(*, actor, registration: DealRegistration) -> DealRegistration:
     return registration
 
 
-def _stamp_partner(partner: PartnerOrganization, stamp: str, when) -> None:
-    """Set a partner's time-to-value stamp the first time only (a conditional update: two first deals at once
-    keep the earlier one)."""
-    PartnerOrganization.objects.filter(pk=partner.pk, **{f"{stamp}__isnull": True}).update(
-        **{stamp: when, "updated_at": when}
-    )
-
-
 @transaction.atomic
-def deal_answer(*, actor, registration: DealRegistration, answer: str) -> DealRegistration:
+def deal_answer(*, actor: Actor, registration: DealRegistration, answer: str) -> DealRegistration:
     """The partner answers the channel manager's question: the registration goes back to review, and the review
     SLA resumes for the business time that was left when the question was asked."""
     registration = lock(registration)
@@ -589,7 +405,7 @@ def deal_answer(*, actor, registration: DealRegistration, answer: str) -> DealRe
 
 
 @transaction.atomic
-def deal_withdraw(*, actor, registration: DealRegistration, reason: str = "") -> DealRegistration:
+def deal_withdraw(*, actor: Actor, registration: DealRegistration, reason: str = "") -> DealRegistration:
     """The partner (or a reviewer) withdraws a registration that is not closed yet; an approved one gives up its
     protection."""
     registration = lock(registration)
@@ -615,8 +431,6 @@ def deal_withdraw(*, actor, registration: DealRegistration, reason: str = "") ->
         actor=actor,
     )
     if not is_partner_actor(actor):
-        from dealreg.services.common import notify_partner
-
         notify_partner(
             registration,
             kind="deal.closed",

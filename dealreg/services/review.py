@@ -25,7 +25,6 @@ from dealreg.services.common import (
     add_activity,
     check_may_review,
     check_transition,
-    clean_text,
     deal_payload,
     deal_url,
     lock,
@@ -36,11 +35,14 @@ from dealreg.services.common import (
     user_of,
 )
 from dealreg.services.rules import engagement_rules_get
+from prm.cleaning import clean_text
 from prm.errors import DomainError, ValidationFailed
 from prm.events import record_event
 from prm.models import Membership
 from prm.notifications import notify
+from prm.policy import Actor, ProgramActor
 from prm.roles import Role
+from prm.tenancy import current_tenant
 
 NOTE_MAX_LENGTH = 5000
 QUESTION_MAX_LENGTH = 5000
@@ -56,7 +58,7 @@ ASSIGNABLE_ROLES = (Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.MARKETING, Rol
 # Decisions (shared by the manual steps and the automatic rules) ---------------------------------------------------
 
 
-def approve(registration: DealRegistration, *, actor, rules, note: str = "", assign_to=None, auto: bool = False):
+def approve(registration: DealRegistration, *, actor: Actor, rules, note: str = "", assign_to=None, auto: bool = False):
     """Write an approval on a locked, checked registration: protected until today + the protection period."""
     now = timezone.now()
     before = registration.status
@@ -115,7 +117,7 @@ def approve(registration: DealRegistration, *, actor, rules, note: str = "", ass
     return registration
 
 
-def reject(registration: DealRegistration, *, actor, reason: str, note: str = "", winner_id: int | None = None):
+def reject(registration: DealRegistration, *, actor: Actor, reason: str, note: str = "", winner_id: int | None = None):
     """Write a rejection on a locked, checked registration."""
     now = timezone.now()
     before = registration.status
@@ -134,7 +136,7 @@ def reject(registration: DealRegistration, *, actor, reason: str, note: str = ""
         from_status=before,
         to_status=DealStatus.REJECTED,
     )
-    extra = {"rejection_reason": reason, "automatic": actor is None}
+    extra = {"rejection_reason": reason, "automatic": isinstance(actor, ProgramActor)}
     record_event("deal.rejected", subject=registration, payload=deal_payload(registration, **extra), actor=actor)
     notify_partner(
         registration,
@@ -166,7 +168,7 @@ def _assignee(assign_to):
 
 
 @transaction.atomic
-def deal_start_review(*, actor, registration: DealRegistration) -> DealRegistration:
+def deal_start_review(*, actor: Actor, registration: DealRegistration) -> DealRegistration:
     """A channel manager takes a submitted registration: it can no longer be changed by the partner."""
     registration = lock(registration)
     check_may_review(actor, registration)
@@ -186,7 +188,7 @@ def deal_start_review(*, actor, registration: DealRegistration) -> DealRegistrat
 
 
 @transaction.atomic
-def deal_approve(*, actor, registration: DealRegistration, note: str = "", assign_to=None) -> DealRegistration:
+def deal_approve(*, actor: Actor, registration: DealRegistration, note: str = "", assign_to=None) -> DealRegistration:
     """Approve a registration waiting for review: it is protected until today + the protection period (a date the
     partner sees). With `assign_to`, a vendor person joins for co-sell."""
     registration = lock(registration)
@@ -198,7 +200,7 @@ def deal_approve(*, actor, registration: DealRegistration, note: str = "", assig
 
 
 @transaction.atomic
-def deal_reject(*, actor, registration: DealRegistration, reason: str, note: str = "") -> DealRegistration:
+def deal_reject(*, actor: Actor, registration: DealRegistration, reason: str, note: str = "") -> DealRegistration:
     """Turn a registration down with a reason from the list (RejectionReason) and, for "other", words of one's
     own."""
     registration = lock(registration)
@@ -213,7 +215,7 @@ def deal_reject(*, actor, registration: DealRegistration, reason: str, note: str
 
 
 @transaction.atomic
-def deal_request_info(*, actor, registration: DealRegistration, question: str) -> DealRegistration:
+def deal_request_info(*, actor: Actor, registration: DealRegistration, question: str) -> DealRegistration:
     """Ask the partner a question: the registration waits for the answer, and the review SLA is paused meanwhile
     (the answer resumes it for the time that was left)."""
     registration = lock(registration)
@@ -255,7 +257,7 @@ class BulkResult:
 
 
 def deals_bulk_decide(
-    *, actor, registration_ids: list[int], decision: str, reason: str = "", note: str = ""
+    *, actor: Actor, registration_ids: list[int], decision: str, reason: str = "", note: str = ""
 ) -> BulkResult:
     """Approve or reject several registrations of the queue. Each one is its own decision (own transaction): one
     that someone else decided meanwhile is reported back with its message, the others go through."""
@@ -304,6 +306,7 @@ def review_sla_check(*, now=None) -> SlaRun:
     escalation level). Registrations waiting for a partner's answer are paused and skipped."""
     now = now or timezone.now()
     run = SlaRun()
+    program = ProgramActor(current_tenant().pk)  # the SLA's clock acts, no person
     awaiting = DealRegistration.objects.filter(status__in=AWAITING_REVIEW_STATUSES, review_due_at__isnull=False)
     due_soon = list(
         awaiting.filter(
@@ -323,6 +326,7 @@ def review_sla_check(*, now=None) -> SlaRun:
             add_activity(
                 registration,
                 DealActivityKind.SLA_REMINDER,
+                actor=program,
                 message=f"Review due at {due:%Y-%m-%d %H:%M}.",
                 visible_to_partner=False,
             )
@@ -350,6 +354,7 @@ def review_sla_check(*, now=None) -> SlaRun:
             add_activity(
                 registration,
                 DealActivityKind.SLA_ESCALATED,
+                actor=program,
                 message=f"The review was due at {due:%Y-%m-%d %H:%M}: escalated to the program's admins.",
                 visible_to_partner=False,
             )

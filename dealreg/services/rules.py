@@ -7,9 +7,12 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from dealreg.models import ConflictPolicy, EngagementRules
+from dealreg.services.cleaning import clean_choice, clean_whole_number
 from prm import policy
-from prm.errors import PermissionDenied, ValidationFailed
+from prm.cleaning import clean_text
+from prm.errors import ValidationFailed
 from prm.money import clean_amount
+from prm.policy import Actor
 
 # Who decides extension requests: channel managers (with tenant admins), or tenant admins only.
 EXTENSION_APPROVERS = {
@@ -42,38 +45,25 @@ def engagement_rules_get() -> EngagementRules:
     return EngagementRules.objects.filter().first() or EngagementRules()
 
 
-def _clean_number(field: str, value) -> int:
-    low, high = NUMBER_RANGES[field]
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationFailed("Enter a whole number.", field=field) from None
-    if isinstance(value, float) and value != number:
-        raise ValidationFailed("Enter a whole number.", field=field)
-    if not low <= number <= high:
-        raise ValidationFailed(f"Enter a number from {low} to {high}.", field=field)
-    return number
-
-
 @transaction.atomic
-def engagement_rules_update(*, actor, **changes) -> EngagementRules:
+def engagement_rules_update(*, actor: Actor, **changes) -> EngagementRules:
     """Tenant admins set the rules of engagement; each value is checked (field-named errors) and saved together.
     The first save creates the tenant's row (one per tenant, backed by a unique constraint)."""
-    if not policy.can(actor, "deals.manage_rules"):
-        raise PermissionDenied("You may not change the rules of engagement.")
+    policy.require(actor, "deals.manage_rules")
     unknown = sorted(set(changes) - set(RULE_FIELDS))
     if unknown:
         raise ValidationFailed(f"Unknown rules: {', '.join(unknown)}.", field=unknown[0])
     rules = EngagementRules.objects.select_for_update().filter().first() or EngagementRules()
     for field, value in changes.items():
         if field in NUMBER_RANGES:
-            value = _clean_number(field, value)
+            low, high = NUMBER_RANGES[field]
+            value = clean_whole_number(value, field=field, low=low, high=high)
         elif field == "extension_approver":
-            if value not in EXTENSION_APPROVERS:
-                raise ValidationFailed("Choose who decides extension requests.", field=field)
+            value = clean_choice(
+                value, EXTENSION_APPROVERS, field=field, message="Choose who decides extension requests."
+            )
         elif field == "conflict_policy":
-            if value not in ConflictPolicy.values:
-                raise ValidationFailed("Choose how conflicts are settled.", field=field)
+            value = clean_choice(value, ConflictPolicy.values, field=field, message="Choose how conflicts are settled.")
         elif field == "minimum_amount":
             value = Decimal("0") if value in (None, "") else clean_amount(value, field=field, positive=False)
         elif field == "auto_approve_max_amount":
@@ -81,11 +71,7 @@ def engagement_rules_update(*, actor, **changes) -> EngagementRules:
         elif field == "auto_approve":
             value = bool(value)
         elif field == "notes":
-            value = (value or "").strip()
-            if "\x00" in value:
-                raise ValidationFailed("Remove the null character from the notes.", field=field)
-            if len(value) > NOTES_MAX_LENGTH:
-                raise ValidationFailed(f"At most {NOTES_MAX_LENGTH} characters.", field=field)
+            value = clean_text(value, field=field, max_length=NOTES_MAX_LENGTH)
         setattr(rules, field, value)
     if rules.max_extensions and rules.extension_days < 1:
         raise ValidationFailed("An extension lasts at least one day.", field="extension_days")

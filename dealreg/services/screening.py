@@ -1,5 +1,5 @@
 """Conflict screening of a registration's customer: the normalised domain, the matching keys, the conflicts found by
-dealreg.conflicts, and what each kind of viewer may learn of them.
+dealreg.selectors.conflicts, and what each kind of viewer may learn of them.
 
 A partner never learns which partner holds a conflicting registration, nor its id, nor anything of the vendor's
 CRM: it is told only that the customer is already registered, or already worked by the vendor's sales team. Its
@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dealreg import matching
-from dealreg.conflicts import find_conflicts
-from dealreg.services.common import clean_text
+from dealreg.selectors.conflicts import find_conflicts
 from prm import policy
+from prm.cleaning import clean_text
+from prm.domains import is_valid_domain, registrable_domain
 from prm.errors import PermissionDenied, ValidationFailed
+from prm.policy import Actor
 
 # A registration of the same partner matching at least this well is a duplicate: submitting it is refused.
 DUPLICATE_SCORE = 0.9
@@ -40,8 +42,8 @@ def customer_domain(value: str, *, field: str = "customer_website") -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    domain = matching.registrable_domain(value)
-    if not domain or not matching.is_valid_domain(domain):
+    domain = registrable_domain(value)
+    if not domain or not is_valid_domain(domain):
         raise ValidationFailed(
             "Enter the customer's website or domain, such as acme.com or https://www.acme.co.uk.", field=field
         )
@@ -109,7 +111,7 @@ def for_viewer(conflicts: list[dict], *, viewer_partner_organization_id: int | N
     return shown
 
 
-def viewer_organization_id(actor) -> int | None:
+def viewer_organization_id(actor: Actor) -> int | None:
     """None for staff (and tenant API keys); the partner organization for partner users and partner-bound keys."""
     is_partner = getattr(actor, "is_partner_role", False)
     return getattr(actor, "partner_organization_id", None) if is_partner else None
@@ -117,7 +119,7 @@ def viewer_organization_id(actor) -> int | None:
 
 def conflict_check(
     *,
-    actor,
+    actor: Actor,
     customer_name: str,
     customer_domain: str = "",
     customer_country: str = "",

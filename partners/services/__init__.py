@@ -1,4 +1,5 @@
-"""Partner use cases, one module per concern; import them from here (`from partners import services`)."""
+"""Partner use cases, one module per concern; import them from here (`from partners import services`). Input cleaning
+shared by the use cases lives in `partners.services.cleaning`."""
 
 from partners.services.agreements import (  # noqa: F401
     agreement_accept,
@@ -7,6 +8,22 @@ from partners.services.agreements import (  # noqa: F401
     agreement_version_create,
     agreement_version_publish,
     agreement_version_update,
+)
+from partners.services.application_decisions import (  # noqa: F401
+    application_approve,
+    application_decline,
+)
+from partners.services.applications import (  # noqa: F401
+    APPLY_RATE_WINDOW,
+    DuplicateApplication,
+    application_by_token,
+    application_check_confirmable,
+    application_confirm,
+    application_create,
+    application_submit,
+    application_update,
+    applications_rescore,
+    apply_attempt_allowed,
 )
 from partners.services.contacts import (  # noqa: F401
     CONTACT_FIELDS,
@@ -17,6 +34,11 @@ from partners.services.contacts import (  # noqa: F401
 from partners.services.documents import (  # noqa: F401
     MAX_DOCUMENT_BYTES,
     partner_document_upload,
+)
+from partners.services.ipp_criteria import (  # noqa: F401
+    criterion_create,
+    criterion_delete,
+    criterion_update,
 )
 from partners.services.lifecycle import (  # noqa: F401
     REASON_MAX_LENGTH,
@@ -31,6 +53,11 @@ from partners.services.lifecycle import (  # noqa: F401
     partner_suspend,
 )
 from partners.services.onboarding import (  # noqa: F401
+    onboarding_start,
+    onboarding_start_by_staff,
+    onboarding_step_complete_manually,
+)
+from partners.services.onboarding_plans import (  # noqa: F401
     onboarding_plan_create,
     onboarding_plan_ensure_default,
     onboarding_plan_step_add,
@@ -38,13 +65,9 @@ from partners.services.onboarding import (  # noqa: F401
     onboarding_plan_step_remove,
     onboarding_plan_step_update,
     onboarding_plan_update,
-    onboarding_start,
-    onboarding_start_by_staff,
-    onboarding_step_complete_manually,
 )
 from partners.services.onboarding_reminders import (  # noqa: F401
     onboarding_reminders_run,
-    onboarding_settings_update,
 )
 from partners.services.organization import (  # noqa: F401
     EDITABLE_FIELDS,
@@ -55,14 +78,9 @@ from partners.services.organization import (  # noqa: F401
 )
 from partners.services.profile import (  # noqa: F401
     _WRITTEN_FIELDS,
-    COUNTRY_PATTERN,
-    DOMAIN_PATTERN,
     IGNORED_EXPORT_COLUMNS,
     IMPORT_COLUMNS,
     MAX_IMPORT_ROWS,
-    MAX_LIST_ITEMS,
-    PHONE_PATTERN,
-    PROFILE_CLEANERS,
     PROFILE_COMPLETE_FIELDS,
     PROFILE_FIELDS,
     REQUIRED_IMPORT_COLUMNS,
@@ -70,28 +88,13 @@ from partners.services.profile import (  # noqa: F401
     ImportRejected,
     ImportResult,
     ImportRowError,
-    clean_text,
     partner_profile_update,
     partners_import,
     partners_import_check,
     profile_is_complete,
     profile_missing_fields,
 )
-from partners.services.recruitment import (  # noqa: F401
-    DuplicateApplication,
-    application_approve,
-    application_by_token,
-    application_check_confirmable,
-    application_confirm,
-    application_create,
-    application_decline,
-    application_submit,
-    application_update,
-    applications_rescore,
-    apply_attempt_allowed,
-    criterion_create,
-    criterion_delete,
-    criterion_update,
-    recruitment_settings,
+from partners.services.program_settings import (  # noqa: F401
+    onboarding_settings_update,
     recruitment_settings_update,
 )

@@ -10,7 +10,6 @@ text never changes; only the current (latest published) version can be accepted,
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -19,14 +18,17 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from partners import selectors_agreements as selectors
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerOrganization
-from partners.services.organization import partner_type_is_known
+from partners.selectors import agreements as selectors
+from partners.selectors.program_settings import program_settings_get
+from partners.services.cleaning import clean_agreement_body, clean_ip_address, clean_partner_type
 from prm import policy
+from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.models import Membership
 from prm.notifications import notify
+from prm.policy import Actor
 from prm.roles import Role
 from prm.tenancy import current_tenant
 
@@ -34,8 +36,6 @@ from prm.tenancy import current_tenant
 # their channel managers (AgreementVersion.reminders_sent keeps which went out).
 REMINDER_DAYS = (7, 1)
 OVERDUE_NOTICE = 0
-# Re-acceptance deadline when the publisher names none (a tenant may set `agreement_reaccept_days`).
-DEFAULT_REACCEPT_DAYS = 30
 NAME_MAX_LENGTH = Agreement._meta.get_field("name").max_length
 BODY_MAX_LENGTH = 100_000
 # The overdue notice names this many partners, then says how many more.
@@ -43,7 +43,7 @@ OVERDUE_NAMES_SHOWN = 20
 
 
 def default_reaccept_by(*, today: date | None = None) -> date:
-    days = current_tenant().settings.get("agreement_reaccept_days", DEFAULT_REACCEPT_DAYS)
+    days = program_settings_get().agreement_reaccept_days
     return (today or timezone.localdate()) + timedelta(days=int(days))
 
 
@@ -55,45 +55,25 @@ def _day(value: date) -> str:
     return formats.date_format(value, "j F Y")
 
 
-def _require_manage(actor, obj=None) -> None:
-    if not policy.can(actor, "agreements.manage", obj):
-        raise PermissionDenied("You may not manage program agreements.")
-
-
-def _clean_body(body: str) -> str:
-    body = (body or "").replace("\r\n", "\n").replace("\x00", "").strip()
-    if not body:
-        raise ValidationFailed("Write the agreement's text.", field="body")
-    if len(body) > BODY_MAX_LENGTH:
-        raise ValidationFailed(f"Keep the text under {BODY_MAX_LENGTH:,} characters.", field="body")
-    return body
-
-
 # Staff: agreements and versions ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def agreement_create(*, actor, name: str, partner_type: str = "") -> Agreement:
+def agreement_create(*, actor: Actor, name: str, partner_type: str = "") -> Agreement:
     """Tenant admins add an agreement for every partner (no type) or for one partner type."""
-    _require_manage(actor)
-    name = (name or "").strip()
-    partner_type = (partner_type or "").strip()
-    if not name:
-        raise ValidationFailed("Name the agreement.", field="name")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationFailed(f"Keep the name under {NAME_MAX_LENGTH} characters.", field="name")
-    if partner_type and not partner_type_is_known(partner_type):
-        raise ValidationFailed(f"Unknown partner type '{partner_type}'.", field="partner_type")
+    policy.require(actor, "agreements.manage")
+    name = clean_text(name, field="name", max_length=NAME_MAX_LENGTH, required="Name the agreement.")
+    partner_type = clean_partner_type(partner_type)
     if Agreement.objects.filter(name__iexact=name).exists():
         raise ValidationFailed("An agreement with this name exists already.", field="name")
     return Agreement.objects.create(name=name, partner_type=partner_type)
 
 
 @transaction.atomic
-def agreement_version_create(*, actor, agreement: Agreement, body: str) -> AgreementVersion:
+def agreement_version_create(*, actor: Actor, agreement: Agreement, body: str) -> AgreementVersion:
     """Start the agreement's next version as a draft. There is one draft at a time: it takes the next number."""
-    _require_manage(actor, agreement)
-    body = _clean_body(body)
+    policy.require(actor, "agreements.manage", agreement)
+    body = clean_agreement_body(body, max_length=BODY_MAX_LENGTH)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     draft = selectors.draft_of(agreement)
     if draft is not None:
@@ -103,10 +83,10 @@ def agreement_version_create(*, actor, agreement: Agreement, body: str) -> Agree
 
 
 @transaction.atomic
-def agreement_version_update(*, actor, version: AgreementVersion, body: str) -> AgreementVersion:
+def agreement_version_update(*, actor: Actor, version: AgreementVersion, body: str) -> AgreementVersion:
     """Change a draft's text. A published version's text never changes: partners accepted exactly that text."""
-    _require_manage(actor, version)
-    body = _clean_body(body)
+    policy.require(actor, "agreements.manage", version)
+    body = clean_agreement_body(body, max_length=BODY_MAX_LENGTH)
     version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
     if version.published_at is not None:
         raise InvalidTransition(
@@ -121,10 +101,12 @@ def agreement_version_update(*, actor, version: AgreementVersion, body: str) -> 
 
 
 @transaction.atomic
-def agreement_version_publish(*, actor, version: AgreementVersion, reaccept_by: date | None = None) -> AgreementVersion:
+def agreement_version_publish(
+    *, actor: Actor, version: AgreementVersion, reaccept_by: date | None = None
+) -> AgreementVersion:
     """Publish a draft with a re-acceptance deadline (default: 30 days; it must be in the future). Every bound
     partner that has not accepted it is asked to, by notification and email to its partner admins."""
-    _require_manage(actor, version)
+    policy.require(actor, "agreements.manage", version)
     agreement = Agreement.objects.select_for_update().get(pk=version.agreement_id)
     version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
     version.agreement = agreement
@@ -190,24 +172,17 @@ def _ask_partner_admins(version: AgreementVersion, *, kind: str, title: str, bod
 # Partners: click-to-accept ------------------------------------------------------------------------------------
 
 
-def clean_ip_address(value: str | None) -> str | None:
-    """A valid IPv4/IPv6 address as text, or None (the evidence keeps no malformed address)."""
-    try:
-        return str(ipaddress.ip_address((value or "").strip()))
-    except ValueError:
-        return None
-
-
 @transaction.atomic
 def agreement_accept(
-    *, actor, version: AgreementVersion, ip_address: str | None = None
+    *, actor: Actor, version: AgreementVersion, ip_address: str | None = None
 ) -> tuple[AgreementAcceptance, bool]:
     """A partner admin accepts the current version on behalf of the organization. Records the user, the time,
     the address, the exact text and its SHA-256, and the `agreement.accepted` event. Accepting again (a double
     click, two admins at once) returns the first acceptance: (acceptance, created)."""
     partner = getattr(actor, "partner_organization", None)
-    if partner is None or not policy.can(actor, "agreements.accept", partner):
+    if partner is None:
         raise PermissionDenied("Only a partner admin accepts agreements for the organization.")
+    policy.require(actor, "agreements.accept", partner)
     # The agreement's row lock orders accepting against publishing a newer version and against a second accept.
     agreement = Agreement.objects.select_for_update().filter(pk=version.agreement_id).first()
     version = AgreementVersion.objects.filter(pk=version.pk, published_at__isnull=False).first()

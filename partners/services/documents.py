@@ -13,8 +13,10 @@ from django.db import transaction
 
 from partners.models import PartnerDocument, PartnerOrganization
 from prm import policy
-from prm.errors import PermissionDenied, ValidationFailed
+from prm.cleaning import clean_text
+from prm.errors import ValidationFailed
 from prm.events import record_event
+from prm.policy import Actor
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_TITLE = PartnerDocument._meta.get_field("title").max_length
@@ -76,16 +78,13 @@ def validate_document(upload) -> str:
 
 
 @transaction.atomic
-def partner_document_upload(*, actor, partner: PartnerOrganization, title: str, upload) -> PartnerDocument:
+def partner_document_upload(*, actor: Actor, partner: PartnerOrganization, title: str, upload) -> PartnerDocument:
     """A partner admin (or staff who manage partners) adds a document to the partner's file. Records
     `partner.document_uploaded`, which completes the partner's "upload a document" onboarding steps."""
-    if not policy.can(actor, "documents.upload", partner):
-        raise PermissionDenied("You may not upload documents for this partner.")
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed("Give the document a title, such as “W-9 tax form”.", field="title")
-    if len(title) > MAX_TITLE:
-        raise ValidationFailed(f"At most {MAX_TITLE} characters.", field="title")
+    policy.require(actor, "documents.upload", partner)
+    title = clean_text(
+        title, field="title", max_length=MAX_TITLE, required="Give the document a title, such as “W-9 tax form”."
+    )
     extension = validate_document(upload)
     document = PartnerDocument(
         partner_organization=partner,

@@ -12,8 +12,9 @@ from partners.models import (
 from partners.services.organization import partner_payload
 from prm import policy
 from prm.access import partner_access_revoke
-from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
+from prm.policy import Actor
 
 # Lifecycle ----------------------------------------------------------------------------------------------------
 
@@ -36,10 +37,9 @@ def _refuse(partner: PartnerOrganization, to: str) -> InvalidTransition:
     )
 
 
-def _checked(*, actor, partner: PartnerOrganization, to: str, reason: str) -> tuple[PartnerOrganization, str]:
+def _checked(*, actor: Actor, partner: PartnerOrganization, to: str, reason: str) -> tuple[PartnerOrganization, str]:
     """Permission, row lock, transition table and reason: the partner (locked, fresh) and the cleaned reason."""
-    if not policy.can(actor, "partners.change_status", partner):
-        raise PermissionDenied("You may not change this partner's status.")
+    policy.require(actor, "partners.change_status", partner)
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if not partner.can_transition_to(to):
         raise _refuse(partner, to)
@@ -53,7 +53,7 @@ def _checked(*, actor, partner: PartnerOrganization, to: str, reason: str) -> tu
 
 def _apply(
     *,
-    actor,
+    actor: Actor,
     partner: PartnerOrganization,
     to: str,
     reason: str,
@@ -76,14 +76,14 @@ def _apply(
 
 
 def _change_status(
-    *, actor, partner: PartnerOrganization, to: str, reason: str, event_type: str, stamp: str | None = None
+    *, actor: Actor, partner: PartnerOrganization, to: str, reason: str, event_type: str, stamp: str | None = None
 ) -> PartnerOrganization:
     partner, reason = _checked(actor=actor, partner=partner, to=to, reason=reason)
     return _apply(actor=actor, partner=partner, to=to, reason=reason, event_type=event_type, stamp=stamp)
 
 
 @transaction.atomic
-def partner_apply(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+def partner_apply(*, actor: Actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
     """A prospect (or a rejected partner trying again) has applied to the program."""
     return _change_status(
         actor=actor,
@@ -96,7 +96,7 @@ def partner_apply(*, actor, partner: PartnerOrganization, reason: str = "") -> P
 
 
 @transaction.atomic
-def partner_approve(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+def partner_approve(*, actor: Actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
     """A prospect or an applicant is accepted into the program and starts onboarding."""
     partner_now = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if partner_now.status not in (PartnerStatus.PROSPECT, PartnerStatus.APPLIED):
@@ -112,7 +112,7 @@ def partner_approve(*, actor, partner: PartnerOrganization, reason: str = "") ->
 
 
 @transaction.atomic
-def partner_activate(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+def partner_activate(*, actor: Actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
     """An onboarding partner goes live. `activated_at` keeps the first activation (time to value)."""
     partner_now = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if partner_now.status != PartnerStatus.ONBOARDING:
@@ -128,7 +128,7 @@ def partner_activate(*, actor, partner: PartnerOrganization, reason: str = "") -
 
 
 @transaction.atomic
-def partner_suspend(*, actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
+def partner_suspend(*, actor: Actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
     """Put an onboarding or active partner on hold, with a reason.
 
     Suspension takes no access away: the partner's people still sign in, see the portal and their records, and
@@ -140,7 +140,7 @@ def partner_suspend(*, actor, partner: PartnerOrganization, reason: str) -> Part
 
 
 @transaction.atomic
-def partner_reject(*, actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
+def partner_reject(*, actor: Actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
     """Turn down a prospect or an applicant, with a reason (they may apply again later)."""
     return _change_status(
         actor=actor, partner=partner, to=PartnerStatus.REJECTED, reason=reason, event_type="partner.rejected"
@@ -148,7 +148,7 @@ def partner_reject(*, actor, partner: PartnerOrganization, reason: str) -> Partn
 
 
 @transaction.atomic
-def partner_offboard(*, actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
+def partner_offboard(*, actor: Actor, partner: PartnerOrganization, reason: str) -> PartnerOrganization:
     """End the partnership, with a reason, and cut the partner's access at once, in this one transaction
     (memberships, partner-bound API keys, open invitations, sessions: prm.access.partner_access_revoke).
 
@@ -167,7 +167,7 @@ def partner_offboard(*, actor, partner: PartnerOrganization, reason: str) -> Par
 
 
 @transaction.atomic
-def partner_reactivate(*, actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
+def partner_reactivate(*, actor: Actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
     """Bring a partner back: suspended → active, offboarded → onboarding (agreement and profile again).
 
     Only the status changes. Offboarding's other effects are not undone: memberships stay inactive until a
@@ -190,10 +190,11 @@ def partner_reactivate(*, actor, partner: PartnerOrganization, reason: str = "")
 
 
 @transaction.atomic
-def partner_change_status(*, actor, partner: PartnerOrganization, status: str, reason: str = "") -> PartnerOrganization:
+def partner_change_status(
+    *, actor: Actor, partner: PartnerOrganization, status: str, reason: str = ""
+) -> PartnerOrganization:
     """Move a partner to `status` through the use case that leads there (the lifecycle card posts a target)."""
-    if not policy.can(actor, "partners.change_status", partner):
-        raise PermissionDenied("You may not change this partner's status.")
+    policy.require(actor, "partners.change_status", partner)
     if status not in PartnerStatus.values:
         raise ValidationFailed("Choose a status.", field="status")
     current = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)

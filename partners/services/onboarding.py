@@ -1,5 +1,5 @@
-"""Automated onboarding: plans (templates of ordered steps per partner type), the onboarding a partner runs through
-(a copy of its plan), and steps that complete themselves from domain events.
+"""Automated onboarding: the onboarding a partner runs through (a copy of its plan: partners.services.onboarding_plans),
+and steps that complete themselves from domain events.
 
 The rules (docs/onboarding.md tells them to people):
 - A partner's plan is the tenant's active plan for its type, else the active default plan (no type). A tenant that
@@ -14,11 +14,9 @@ The rules (docs/onboarding.md tells them to people):
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from partners.models import (
@@ -32,84 +30,22 @@ from partners.models import (
     PartnerOrganization,
     PartnerStatus,
 )
+from partners.services.cleaning import OWN_EVENT_PREFIX
 from partners.services.lifecycle import partner_activate
-from partners.services.organization import partner_type_is_known
+from partners.services.onboarding_plans import plan_for_partner
 from partners.services.profile import PROFILE_COMPLETED_EVENT, profile_is_complete
 from prm import policy
-from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
 from prm.models import Event, Membership
 from prm.notifications import notify
+from prm.policy import Actor
 from prm.roles import PARTNER_ROLES
 from prm.tenancy import current_tenant
-from prm.webhooks.services import EVENT_TYPE_PATTERN
 
-# The plan a tenant gets when it has none: what every partner does before selling. Only the first three are required,
-# so a partner becomes active once it has accepted the agreement, completed its profile and invited a colleague.
-DEFAULT_PLAN_NAME = "Partner onboarding"
-DEFAULT_PLAN_STEPS = (
-    {
-        "title": "Accept the program agreement",
-        "description": "Read the partner program agreement and accept it for your organization.",
-        "kind": OnboardingStepKind.ACCEPT_AGREEMENT,
-        "required": True,
-        "due_offset_days": 7,
-    },
-    {
-        "title": "Complete your company profile",
-        "description": "Legal name, website, email domains, country, the regions and industries you sell into and "
-        "your company size: your channel manager matches opportunities and benefits on them.",
-        "kind": OnboardingStepKind.COMPLETE_PROFILE,
-        "required": True,
-        "due_offset_days": 7,
-    },
-    {
-        "title": "Invite your colleagues",
-        "description": "Invite the people who will register deals and run marketing with us.",
-        "kind": OnboardingStepKind.INVITE_COLLEAGUES,
-        "required": True,
-        "due_offset_days": 14,
-    },
-    {
-        "title": "Kick-off call with your channel manager",
-        "description": "A first call to agree on target accounts and a joint plan. Your channel manager ticks it off.",
-        "kind": OnboardingStepKind.MANUAL,
-        "required": False,
-        "due_offset_days": 14,
-    },
-    {
-        "title": "Complete a first enablement course",
-        "description": "Any course of the partner academy.",
-        "kind": OnboardingStepKind.COMPLETE_COURSE,
-        "required": False,
-        "due_offset_days": 30,
-    },
-    {
-        "title": "Register a first deal",
-        "description": "Register an opportunity to protect it: the first step to your first won deal.",
-        "kind": OnboardingStepKind.REGISTER_DEAL,
-        "required": False,
-        "due_offset_days": 45,
-    },
-)
-
-MAX_TITLE = OnboardingStepTemplate._meta.get_field("title").max_length
-MAX_PLAN_NAME = OnboardingPlan._meta.get_field("name").max_length
-MAX_DESCRIPTION = 2000
-MAX_DUE_OFFSET_DAYS = 365
-MAX_CONDITION_KEYS = 10
-MAX_CONDITION_KEY_LENGTH = 64
-MAX_CONDITION_VALUE_LENGTH = 200
-# Onboarding's own events never complete a step: a step completing would otherwise complete the next (a loop).
-OWN_EVENT_PREFIX = "onboarding."
 # Partners in these statuses run their onboarding; a suspended one is paused (no reminders, no escalation).
 RUNNING_PARTNER_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE)
 ACTIVATION_REASON = "All required onboarding steps are done."
-
-
-def _require(actor, action: str, obj=None) -> None:
-    if not policy.can(actor, action, obj):
-        raise PermissionDenied("You may not do this.")
 
 
 def step_completion_event(*, kind: str, completion_event: str = "") -> str:
@@ -123,311 +59,6 @@ def condition_matches(condition: dict, payload: dict) -> bool:
     if not isinstance(payload, dict):
         return not condition
     return all(key in payload and payload[key] == value for key, value in (condition or {}).items())
-
-
-# Plans ---------------------------------------------------------------------------------------------------------
-
-
-def _clean_plan_name(name) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed("Name the plan.", field="name")
-    if len(name) > MAX_PLAN_NAME:
-        raise ValidationFailed(f"At most {MAX_PLAN_NAME} characters.", field="name")
-    return name
-
-
-def _clean_partner_type(partner_type) -> str:
-    partner_type = (partner_type or "").strip()
-    if partner_type and not partner_type_is_known(partner_type):
-        raise ValidationFailed(f"Unknown partner type '{partner_type}'.", field="partner_type")
-    return partner_type
-
-
-def _check_one_active_plan(*, partner_type: str, is_active: bool, exclude_pk=None) -> None:
-    if not is_active:
-        return
-    others = OnboardingPlan.objects.filter(partner_type=partner_type, is_active=True).exclude(pk=exclude_pk)
-    other = others.first()
-    if other is not None:
-        which = "partners of this type" if partner_type else "partners whose type has no plan"
-        raise ValidationFailed(
-            f"“{other.name}” is already the active plan for {which}: deactivate it first, or choose another type.",
-            field="partner_type",
-        )
-
-
-def _save_plan(plan: OnboardingPlan) -> OnboardingPlan:
-    try:
-        with transaction.atomic():
-            plan.save()
-    except IntegrityError as exc:  # another request activated a plan for this type at the same moment
-        raise ValidationFailed(
-            "Another active plan for this type was saved a moment ago.", field="partner_type"
-        ) from exc
-    return plan
-
-
-@transaction.atomic
-def onboarding_plan_create(*, actor, name: str, partner_type: str = "", with_default_steps: bool = False):
-    """Staff who manage plans add one for a partner type (empty: the default plan). It starts active, with no
-    steps unless `with_default_steps` copies DEFAULT_PLAN_STEPS into it."""
-    _require(actor, "onboarding.manage_plans")
-    name, partner_type = _clean_plan_name(name), _clean_partner_type(partner_type)
-    _check_one_active_plan(partner_type=partner_type, is_active=True)
-    plan = _save_plan(OnboardingPlan(name=name, partner_type=partner_type, is_active=True))
-    if with_default_steps:
-        _add_default_steps(plan)
-    return plan
-
-
-@transaction.atomic
-def onboarding_plan_update(*, actor, plan: OnboardingPlan, name: str, partner_type: str, is_active: bool):
-    """Rename a plan, move it to another partner type, or (de)activate it. Running onboardings keep their copy."""
-    _require(actor, "onboarding.manage_plans")
-    plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
-    name, partner_type = _clean_plan_name(name), _clean_partner_type(partner_type)
-    _check_one_active_plan(partner_type=partner_type, is_active=is_active, exclude_pk=plan.pk)
-    plan.name, plan.partner_type, plan.is_active = name, partner_type, bool(is_active)
-    return _save_plan(plan)
-
-
-def _add_default_steps(plan: OnboardingPlan) -> None:
-    OnboardingStepTemplate.objects.bulk_create(
-        [OnboardingStepTemplate(plan=plan, position=i, **step) for i, step in enumerate(DEFAULT_PLAN_STEPS)]
-    )
-
-
-def onboarding_plan_ensure_default() -> OnboardingPlan | None:
-    """The default plan, created with DEFAULT_PLAN_STEPS when the tenant has no plan at all (so there is one to
-    edit). A tenant that has plans but no active default keeps it that way: None."""
-    plan = OnboardingPlan.objects.filter(partner_type="", is_active=True).first()
-    if plan is not None or OnboardingPlan.objects.exists():
-        return plan
-    try:
-        with transaction.atomic():
-            plan = OnboardingPlan.objects.create(name=DEFAULT_PLAN_NAME, partner_type="", is_active=True)
-            _add_default_steps(plan)
-    except IntegrityError:  # created by a concurrent request: use theirs
-        plan = OnboardingPlan.objects.filter(partner_type="", is_active=True).first()
-    return plan
-
-
-def plan_for_partner(partner: PartnerOrganization) -> OnboardingPlan | None:
-    """The active plan of the partner's type, else the active default plan (created if the tenant has none)."""
-    plans = {
-        p.partner_type: p
-        for p in OnboardingPlan.objects.filter(is_active=True, partner_type__in=[partner.partner_type, ""])
-    }
-    return plans.get(partner.partner_type) or plans.get("") or onboarding_plan_ensure_default()
-
-
-# Plan steps ----------------------------------------------------------------------------------------------------
-
-
-def _clean_title(title) -> str:
-    title = (title or "").strip()
-    if not title:
-        raise ValidationFailed("Give the step a title.", field="title")
-    if len(title) > MAX_TITLE:
-        raise ValidationFailed(f"At most {MAX_TITLE} characters.", field="title")
-    return title
-
-
-def _clean_description(description) -> str:
-    description = (description or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        raise ValidationFailed(f"At most {MAX_DESCRIPTION} characters.", field="description")
-    return description
-
-
-def _clean_kind(kind) -> str:
-    if kind not in OnboardingStepKind.values:
-        raise ValidationFailed("Choose what kind of step this is.", field="kind")
-    return kind
-
-
-def clean_condition(condition) -> dict:
-    """A condition is a JSON object of payload keys and the values they must have; JSON text or a dict."""
-    if condition is None:
-        return {}
-    if isinstance(condition, str):
-        text = condition.strip()
-        if not text:
-            return {}
-        try:
-            condition = json.loads(text)
-        except ValueError as exc:
-            raise ValidationFailed(
-                'Write the condition as a JSON object, such as {"course_id": 12}.', field="condition"
-            ) from exc
-    if not isinstance(condition, dict):
-        raise ValidationFailed('The condition must be a JSON object, such as {"course_id": 12}.', field="condition")
-    if len(condition) > MAX_CONDITION_KEYS:
-        raise ValidationFailed(f"At most {MAX_CONDITION_KEYS} keys in a condition.", field="condition")
-    for key, value in condition.items():
-        if not key.strip() or len(key) > MAX_CONDITION_KEY_LENGTH:
-            raise ValidationFailed(
-                f"Condition keys are payload field names of 1 to {MAX_CONDITION_KEY_LENGTH} characters.",
-                field="condition",
-            )
-        if isinstance(value, (dict, list)):
-            raise ValidationFailed(
-                f"The condition's value for “{key}” must be a string, a number, true, false or null.",
-                field="condition",
-            )
-        if isinstance(value, str) and len(value) > MAX_CONDITION_VALUE_LENGTH:
-            raise ValidationFailed(f"The value for “{key}” is too long.", field="condition")
-    return condition
-
-
-def clean_completion_event(*, kind: str, completion_event) -> str:
-    event = (completion_event or "").strip().lower()
-    if kind == OnboardingStepKind.MANUAL:
-        if event:
-            raise ValidationFailed(
-                "A manual step is ticked off by the channel manager: it has no completion event.",
-                field="completion_event",
-            )
-        return ""
-    if not event:
-        if kind == OnboardingStepKind.EVENT:
-            raise ValidationFailed(
-                "Name the event that completes this step, such as webinar.attended.", field="completion_event"
-            )
-        return ""
-    if len(event) > 64 or not EVENT_TYPE_PATTERN.match(event):
-        raise ValidationFailed(
-            "Not an event type: event types look like course.completed (lowercase words joined by dots).",
-            field="completion_event",
-        )
-    if event.startswith(OWN_EVENT_PREFIX):
-        raise ValidationFailed(
-            "Onboarding's own events cannot complete a step (it would complete steps in a loop).",
-            field="completion_event",
-        )
-    return event
-
-
-def _clean_due_offset(days) -> int:
-    try:
-        days = int(days)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed("Enter a number of days.", field="due_offset_days") from exc
-    if days < 0 or days > MAX_DUE_OFFSET_DAYS:
-        raise ValidationFailed(f"Between 0 and {MAX_DUE_OFFSET_DAYS} days after the start.", field="due_offset_days")
-    return days
-
-
-def _clean_step(*, title, description, kind, completion_event, condition, required, due_offset_days) -> dict:
-    kind = _clean_kind(kind)
-    cleaned = {
-        "title": _clean_title(title),
-        "description": _clean_description(description),
-        "kind": kind,
-        "completion_event": clean_completion_event(kind=kind, completion_event=completion_event),
-        "condition": clean_condition(condition),
-        "required": bool(required),
-        "due_offset_days": _clean_due_offset(due_offset_days),
-    }
-    if kind == OnboardingStepKind.MANUAL and cleaned["condition"]:
-        raise ValidationFailed("A manual step has no condition: the channel manager ticks it off.", field="condition")
-    return cleaned
-
-
-def _renumber(plan: OnboardingPlan) -> None:
-    steps = list(OnboardingStepTemplate.objects.filter(plan=plan).order_by("position", "id"))
-    changed = [step for index, step in enumerate(steps) if step.position != index]
-    for step in changed:
-        step.position = steps.index(step)
-    if changed:
-        OnboardingStepTemplate.objects.bulk_update(changed, ["position"])
-
-
-@transaction.atomic
-def onboarding_plan_step_add(
-    *,
-    actor,
-    plan: OnboardingPlan,
-    title: str,
-    kind: str,
-    description: str = "",
-    completion_event: str = "",
-    condition=None,
-    required: bool = True,
-    due_offset_days: int = 14,
-) -> OnboardingStepTemplate:
-    """Add a step at the end of a plan. Field-named refusals: a title, a known kind, a well-formed completion event
-    (required for the "event" kind, none for manual steps), a condition that is a JSON object of simple values."""
-    _require(actor, "onboarding.manage_plans")
-    plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
-    cleaned = _clean_step(
-        title=title,
-        description=description,
-        kind=kind,
-        completion_event=completion_event,
-        condition=condition,
-        required=required,
-        due_offset_days=due_offset_days,
-    )
-    last = OnboardingStepTemplate.objects.filter(plan=plan).aggregate(last=Max("position"))["last"]
-    return OnboardingStepTemplate.objects.create(plan=plan, position=0 if last is None else last + 1, **cleaned)
-
-
-@transaction.atomic
-def onboarding_plan_step_update(
-    *,
-    actor,
-    step: OnboardingStepTemplate,
-    title: str,
-    kind: str,
-    description: str = "",
-    completion_event: str = "",
-    condition=None,
-    required: bool = True,
-    due_offset_days: int = 14,
-) -> OnboardingStepTemplate:
-    _require(actor, "onboarding.manage_plans")
-    step = OnboardingStepTemplate.objects.select_for_update().get(pk=step.pk)
-    cleaned = _clean_step(
-        title=title,
-        description=description,
-        kind=kind,
-        completion_event=completion_event,
-        condition=condition,
-        required=required,
-        due_offset_days=due_offset_days,
-    )
-    for field, value in cleaned.items():
-        setattr(step, field, value)
-    step.save()
-    return step
-
-
-@transaction.atomic
-def onboarding_plan_step_remove(*, actor, step: OnboardingStepTemplate) -> None:
-    """Remove a step from a plan (running onboardings keep theirs); the others close up."""
-    _require(actor, "onboarding.manage_plans")
-    plan = OnboardingPlan.objects.select_for_update().get(pk=step.plan_id)
-    OnboardingStepTemplate.objects.filter(pk=step.pk).delete()
-    _renumber(plan)
-
-
-@transaction.atomic
-def onboarding_plan_step_move(*, actor, step: OnboardingStepTemplate, direction: str) -> OnboardingStepTemplate:
-    """Move a step one place up or down in its plan (the first cannot go up, nor the last down: nothing changes)."""
-    _require(actor, "onboarding.manage_plans")
-    if direction not in ("up", "down"):
-        raise ValidationFailed("Move a step up or down.", field="direction")
-    plan = OnboardingPlan.objects.select_for_update().get(pk=step.plan_id)
-    _renumber(plan)
-    steps = list(OnboardingStepTemplate.objects.filter(plan=plan).order_by("position", "id"))
-    index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(steps):
-        steps[index].position, steps[other].position = steps[other].position, steps[index].position
-        OnboardingStepTemplate.objects.bulk_update([steps[index], steps[other]], ["position"])
-    return steps[index]
 
 
 # Starting ------------------------------------------------------------------------------------------------------
@@ -466,7 +97,7 @@ def running_onboarding(partner_id: int) -> PartnerOnboarding | None:
 
 @transaction.atomic
 def onboarding_start(
-    *, partner: PartnerOrganization, actor=None, plan: OnboardingPlan | None = None
+    *, partner: PartnerOrganization, actor: Actor | None = None, plan: OnboardingPlan | None = None
 ) -> PartnerOnboarding | None:
     """Start the partner's plan (its type's, else the default): the steps are copied, each due its offset after
     now, and `onboarding.started` is recorded. Idempotent: with an onboarding running already, that one is returned
@@ -529,9 +160,9 @@ def onboarding_start(
 
 
 @transaction.atomic
-def onboarding_start_by_staff(*, actor, partner: PartnerOrganization) -> PartnerOnboarding:
+def onboarding_start_by_staff(*, actor: Actor, partner: PartnerOrganization) -> PartnerOnboarding:
     """A channel manager starts the plan for a partner that has none running (onboarding or active partners)."""
-    _require(actor, "onboarding.manage_plans", partner)
+    policy.require(actor, "onboarding.manage_plans", partner)
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if partner.status not in RUNNING_PARTNER_STATUSES:
         raise InvalidTransition(
@@ -663,7 +294,7 @@ def onboarding_steps_complete_from_event(event: Event) -> list[OnboardingStep]:
     return steps
 
 
-def _complete(steps, *, onboarding_by_id, now: datetime, actor, user, event: Event | None) -> None:
+def _complete(steps, *, onboarding_by_id, now: datetime, actor: Actor | None, user, event: Event | None) -> None:
     """Mark the steps done, record `onboarding.step_completed` for each, move their onboardings' progress time and
     finish the onboardings whose required steps are all done."""
     if not steps:
@@ -709,10 +340,10 @@ def _finish_if_done(onboarding: PartnerOnboarding, *, now: datetime) -> bool:
 
 
 @transaction.atomic
-def onboarding_step_complete_manually(*, actor, step: OnboardingStep) -> OnboardingStep:
+def onboarding_step_complete_manually(*, actor: Actor, step: OnboardingStep) -> OnboardingStep:
     """A channel manager ticks off a manual step (a kick-off call…). Other kinds complete themselves from their
     events; a step done already, or of an onboarding no longer running, is refused with a message."""
-    _require(actor, "onboarding.complete_manual_step", step)
+    policy.require(actor, "onboarding.complete_manual_step", step)
     onboarding = PartnerOnboarding.objects.select_for_update().get(pk=step.onboarding_id)  # onboarding, then step
     step = OnboardingStep.objects.select_for_update().get(pk=step.pk)
     if step.kind != OnboardingStepKind.MANUAL:

@@ -28,48 +28,14 @@ from partners.models import (
     PartnerOnboarding,
     PartnerOrganization,
 )
-from prm import policy
-from prm.errors import PermissionDenied, ValidationFailed
+from partners.selectors.program_settings import onboarding_settings
 from prm.events import record_event
-from prm.models import Membership, Tenant
+from prm.models import Membership
 from prm.notifications import notify
 from prm.roles import Role
 from prm.tenancy import current_tenant
 
-SETTINGS_KEY = "onboarding"
-DEFAULT_SETTINGS = {"reminder_days_before": 3, "stalled_after_days": 14}
-SETTING_LIMITS = {"reminder_days_before": (0, 60), "stalled_after_days": (1, 365)}
 RUNNING_PARTNER_STATUSES = ("onboarding", "active")
-
-
-def onboarding_settings(tenant: Tenant | None = None) -> dict[str, int]:
-    """The tenant's reminder and escalation timing (Tenant.settings["onboarding"]), with the defaults filled in."""
-    tenant = tenant or current_tenant()
-    chosen = (tenant.settings or {}).get(SETTINGS_KEY) or {}
-    return {key: int(chosen.get(key, default)) for key, default in DEFAULT_SETTINGS.items()}
-
-
-@transaction.atomic
-def onboarding_settings_update(*, actor, reminder_days_before, stalled_after_days) -> dict[str, int]:
-    """Staff who manage plans set when reminders go out and when a plan counts as stalled."""
-    if not policy.can(actor, "onboarding.manage_plans"):
-        raise PermissionDenied("You may not change the onboarding settings.")
-    values = {"reminder_days_before": reminder_days_before, "stalled_after_days": stalled_after_days}
-    cleaned = {}
-    for key, value in values.items():
-        low, high = SETTING_LIMITS[key]
-        try:
-            number = int(value)
-        except (TypeError, ValueError) as exc:
-            raise ValidationFailed("Enter a number of days.", field=key) from exc
-        if not low <= number <= high:
-            raise ValidationFailed(f"Between {low} and {high} days.", field=key)
-        cleaned[key] = number
-    tenant = Tenant.objects.select_for_update().get(pk=current_tenant().pk)
-    tenant.settings = {**(tenant.settings or {}), SETTINGS_KEY: cleaned}
-    tenant.save(update_fields=["settings"])
-    current_tenant().settings = tenant.settings
-    return cleaned
 
 
 def partner_url(partner) -> str:

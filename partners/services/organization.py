@@ -8,8 +8,9 @@ from partners.models import (
     PartnerType,
 )
 from prm import policy
-from prm.errors import PermissionDenied, ValidationFailed
+from prm.errors import ValidationFailed
 from prm.events import record_event
+from prm.policy import Actor
 
 EDITABLE_FIELDS = ("name", "partner_type", "website", "country", "region", "external_id")
 
@@ -38,10 +39,9 @@ def _save(partner: PartnerOrganization) -> None:
 
 
 @transaction.atomic
-def partner_create(*, actor, **fields) -> PartnerOrganization:
+def partner_create(*, actor: Actor, **fields) -> PartnerOrganization:
     """Staff who manage partners (and tenant API keys) add a partner organization."""
-    if not policy.can(actor, "partners.manage"):
-        raise PermissionDenied("You may not add partners.")
+    policy.require(actor, "partners.manage")
     partner = PartnerOrganization(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
     _save(partner)
     record_event("partner.created", subject=partner, payload=partner_payload(partner), actor=actor)
@@ -49,9 +49,8 @@ def partner_create(*, actor, **fields) -> PartnerOrganization:
 
 
 @transaction.atomic
-def partner_update(*, actor, partner: PartnerOrganization, **fields) -> PartnerOrganization:
-    if not policy.can(actor, "partners.manage", partner):
-        raise PermissionDenied("You may not change this partner.")
+def partner_update(*, actor: Actor, partner: PartnerOrganization, **fields) -> PartnerOrganization:
+    policy.require(actor, "partners.manage", partner)
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     changed = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS and getattr(partner, k) != v}
     if not changed:

@@ -1,21 +1,18 @@
 """What a partner says about itself (profile) and bulk import of partners from CSV, with a dry run."""
 
 import dataclasses
-import re
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partners import selectors
-from partners.models import (
-    CompanySize,
-    PartnerOrganization,
-)
+from partners.models import PartnerOrganization
+from partners.services.cleaning import PROFILE_CLEANERS
 from prm import policy
-from prm.errors import PermissionDenied, ValidationFailed
+from prm.cleaning import clean_text
+from prm.errors import ValidationFailed
 from prm.events import record_event
+from prm.policy import Actor
 from prm.tenancy import current_tenant
 
 # Directory, profile, bulk import and contacts -------------------------------------------------------------------
@@ -45,93 +42,6 @@ PROFILE_COMPLETE_FIELDS = (
     "company_size",
 )
 PROFILE_COMPLETED_EVENT = "partner.profile_completed"
-DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
-PHONE_PATTERN = re.compile(r"^[0-9+()./ x-]{3,40}$")
-MAX_LIST_ITEMS = 50
-_url_validator = URLValidator(schemes=["http", "https"])
-
-
-def clean_text(value, *, field: str, max_length: int, required: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed(required, field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"At most {max_length} characters.", field=field)
-    return value
-
-
-def _clean_website(value) -> str:
-    value = clean_text(value, field="website", max_length=200)
-    if value:
-        try:
-            _url_validator(value)
-        except DjangoValidationError as exc:
-            raise ValidationFailed("Enter a web address starting with http:// or https://.", field="website") from exc
-    return value
-
-
-def _clean_list(values, *, field: str, max_length: int = 64) -> list[str]:
-    """A list of short labels, blanks dropped, duplicates removed (first one kept)."""
-    if isinstance(values, str):
-        values = re.split(r"[;,\n]", values)
-    cleaned = []
-    for value in values or []:
-        value = str(value).strip()
-        if value and value not in cleaned:
-            if len(value) > max_length:
-                raise ValidationFailed(f"'{value[:20]}…' is longer than {max_length} characters.", field=field)
-            cleaned.append(value)
-    if len(cleaned) > MAX_LIST_ITEMS:
-        raise ValidationFailed(f"At most {MAX_LIST_ITEMS} entries.", field=field)
-    return cleaned
-
-
-def _clean_domains(values) -> list[str]:
-    domains = [d.lower().removeprefix("@") for d in _clean_list(values, field="email_domains", max_length=253)]
-    bad = [d for d in domains if not DOMAIN_PATTERN.match(d)]
-    if bad:
-        raise ValidationFailed(f"Not an email domain: {', '.join(bad)} (write acme.com).", field="email_domains")
-    return list(dict.fromkeys(domains))
-
-
-def _clean_country(value) -> str:
-    value = (value or "").strip().upper()
-    if value and not COUNTRY_PATTERN.match(value):
-        raise ValidationFailed("Enter a two-letter ISO country code such as DE or US.", field="country")
-    return value
-
-
-def _clean_company_size(value) -> str:
-    value = (value or "").strip()
-    if value and value not in CompanySize.values:
-        raise ValidationFailed(f"Company size is one of {', '.join(CompanySize.values)}.", field="company_size")
-    return value
-
-
-def _clean_customer_count(value) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError as exc:
-        raise ValidationFailed("Enter a whole number of customers.", field="customer_count") from exc
-    if number < 0 or number > 2_147_483_647:
-        raise ValidationFailed("Enter a number of customers of 0 or more.", field="customer_count")
-    return number
-
-
-PROFILE_CLEANERS = {
-    "legal_name": lambda v: clean_text(v, field="legal_name", max_length=200),
-    "website": _clean_website,
-    "email_domains": _clean_domains,
-    "country": _clean_country,
-    "region": lambda v: clean_text(v, field="region", max_length=32),
-    "regions": lambda v: _clean_list(v, field="regions"),
-    "industries": lambda v: _clean_list(v, field="industries"),
-    "company_size": _clean_company_size,
-    "customer_count": _clean_customer_count,
-}
 
 
 def profile_missing_fields(partner: PartnerOrganization) -> list[str]:
@@ -143,7 +53,7 @@ def profile_is_complete(partner: PartnerOrganization) -> bool:
     return not profile_missing_fields(partner)
 
 
-def _record_profile_completed_once(*, actor, partner: PartnerOrganization) -> None:
+def _record_profile_completed_once(*, actor: Actor, partner: PartnerOrganization) -> None:
     """`partner.profile_completed`, the first time the profile is complete: once per partner, ever (an event
     already recorded for it means a later edit that keeps the profile complete, or completes it again after a
     field was emptied, records nothing)."""
@@ -165,11 +75,10 @@ def _record_profile_completed_once(*, actor, partner: PartnerOrganization) -> No
 
 
 @transaction.atomic
-def partner_profile_update(*, actor, partner: PartnerOrganization, **fields) -> PartnerOrganization:
+def partner_profile_update(*, actor: Actor, partner: PartnerOrganization, **fields) -> PartnerOrganization:
     """A partner admin edits its own organization's profile; staff who manage partners edit any. Only the profile
     fields: status, owner, tier, score and type have their own use cases. Records `partner.profile_updated`."""
-    if not policy.can(actor, "partners.edit_profile", partner):
-        raise PermissionDenied("You may not change this partner's profile.")
+    policy.require(actor, "partners.edit_profile", partner)
     for field in fields:
         if field not in PROFILE_FIELDS:
             raise ValidationFailed("This is not a profile field.", field=field)
@@ -297,14 +206,13 @@ class ImportResult:
 
 
 @transaction.atomic
-def partners_import(*, actor, rows: list[dict[str, str]]) -> ImportResult:
+def partners_import(*, actor: Actor, rows: list[dict[str, str]]) -> ImportResult:
     """Import partners from CSV rows, all or nothing: the rows are validated again inside the transaction (the
     dry run may be stale), and any bad row means nothing is written (ImportRejected lists every one).
 
     Set-based: one bulk insert and one bulk update. One `partners.imported` event names the created and updated
     ids (an event per row would enqueue a relay per row); the history records every row."""
-    if not policy.can(actor, "partners.import"):
-        raise PermissionDenied("You may not import partners.")
+    policy.require(actor, "partners.import")
     plan = partners_import_check(rows=rows)
     if not plan.is_clean:
         raise ImportRejected(plan.errors)

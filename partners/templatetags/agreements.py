@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from partners import selectors_agreements as selectors
+from partners.selectors import agreements as selectors
 
 register = template.Library()
 

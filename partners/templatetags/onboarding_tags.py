@@ -3,7 +3,7 @@ shown on pages whose views belong to other modules, rendered from the same selec
 
 from django import template
 
-from partners.views_onboarding import checklist_context
+from partners.views.onboarding import checklist_context
 
 register = template.Library()
 

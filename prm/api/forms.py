@@ -3,9 +3,9 @@ from datetime import UTC, datetime, time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import PartnerOrganization
 from prm.api.keys import ALL_SCOPES, RESOURCES
 from prm.forms import BootstrapForm
+from prm.models import partner_organization_model
 
 SCOPE_LABELS = {
     "partners": _("Partner organizations"),
@@ -32,7 +32,7 @@ class ApiKeyForm(BootstrapForm, forms.Form):
         error_messages={"required": _("Choose at least one scope.")},
     )
     partner_organization = forms.ModelChoiceField(
-        queryset=PartnerOrganization.unscoped.none(),
+        queryset=partner_organization_model().unscoped.none(),
         required=False,
         label=_("Bind to a partner organization (optional)"),
         help_text=_("A bound key sees and does only what that partner's admin could."),
@@ -48,7 +48,7 @@ class ApiKeyForm(BootstrapForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["scopes"].widget.attrs["class"] = "form-check-input"
         field = self.fields["partner_organization"]
-        field.queryset = PartnerOrganization.objects.order_by("name")
+        field.queryset = partner_organization_model().objects.order_by("name")
         # A program may have thousands of partners: the select holds only the chosen one, and the page's search
         # box (htmx, partners/options/) fills it with matches. Validation still uses the queryset.
         chosen_id = self.data.get("partner_organization") or None

@@ -30,20 +30,11 @@ PREFIX_SECRET_CHARS = 8
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 KEY_CACHE_SECONDS = 60
 
-# Resources an API key can be granted, each as `<resource>:read` or `<resource>:write` (write implies read).
-RESOURCES = (
-    "partners",
-    "applications",
-    "onboarding",
-    "agreements",
-    "deals",
-    "crm",
-    "members",
-    "invitations",
-    "events",
-    "webhooks",
-)
-ALL_SCOPES = tuple(f"{resource}:{access}" for resource in RESOURCES for access in ("read", "write"))
+# Resources an API key can be granted, each as `<resource>:read` or `<resource>:write` (write implies read): the
+# core's own here; each app adds its own in its `declarations.py` (collected by prm.registry at start-up, which also
+# fills ALL_SCOPES).
+RESOURCES: list[str] = ["members", "invitations", "events", "webhooks"]
+ALL_SCOPES: list[str] = []
 
 
 def _base36(number: int) -> str:

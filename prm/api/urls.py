@@ -2,11 +2,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from dealreg import api as dealreg_api
-from dealreg import api_crm as dealreg_crm_api
-from partners import api_agreements, api_onboarding, api_recruitment
-from partners.api import PartnerContactViewSet, PartnerViewSet
+from prm import registry
 from prm.api.views import EventViewSet, InvitationViewSet, MemberViewSet
+from prm.events.api import EventHandlerFailureViewSet
 from prm.webhooks.api import WebhookDeliveryViewSet, WebhookViewSet
 
 
@@ -35,17 +33,16 @@ class PublicRedocView(SpectacularRedocView):
 
 
 router = SimpleRouter(trailing_slash=True)
-router.register("partners", PartnerViewSet, basename="partner")
-router.register("contacts", PartnerContactViewSet, basename="contact")
 router.register("members", MemberViewSet, basename="member")
 router.register("invitations", InvitationViewSet, basename="invitation")
+# Before "events": its detail route would otherwise take "failed" for an event id.
+router.register("events/failed", EventHandlerFailureViewSet, basename="event-failure")
 router.register("events", EventViewSet, basename="event")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
-# Each domain area lists its own routes.
-for _area in (api_recruitment, api_onboarding, api_agreements, dealreg_api, dealreg_crm_api):
-    for _prefix, _viewset, _basename in _area.ROUTES:
-        router.register(_prefix, _viewset, basename=_basename)
+# Each app lists its own routes (API_ROUTE_MODULES in its declarations.py).
+for _prefix, _viewset, _basename in registry.api_routes():
+    router.register(_prefix, _viewset, basename=_basename)
 
 app_name = "api"
 urlpatterns = [

@@ -11,7 +11,7 @@ from prm.api.viewsets import (
     TenantViewSetMixin,
     UpdatedSinceFilterSet,
 )
-from prm.models import Event, Invitation, Membership
+from prm.models import Event, Invitation, Membership, partner_organization_model
 from prm.roles import Role
 from prm.tenancy import current_tenant_or_none
 
@@ -132,7 +132,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the tenant's own organizations can be named (another tenant's id is a 400, not a leak).
-        from partners.models import PartnerOrganization
+        PartnerOrganization = partner_organization_model()  # noqa: N806 - a model class
 
         scoped = current_tenant_or_none() is not None
         self.fields["partner_organization"].queryset = (

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("partners", "0001_initial"),
+        migrations.swappable_dependency(settings.PRM_PARTNER_ORGANIZATION_MODEL),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 
@@ -198,7 +198,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="invitations",
-                        to="partners.partnerorganization",
+                        to=settings.PRM_PARTNER_ORGANIZATION_MODEL,
                     ),
                 ),
                 (
@@ -241,7 +241,7 @@ class Migration(migrations.Migration):
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="memberships",
-                        to="partners.partnerorganization",
+                        to=settings.PRM_PARTNER_ORGANIZATION_MODEL,
                     ),
                 ),
                 (
@@ -297,7 +297,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         related_query_name="+",
-                        to="partners.partnerorganization",
+                        to=settings.PRM_PARTNER_ORGANIZATION_MODEL,
                     ),
                 ),
                 (
@@ -405,7 +405,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         related_query_name="+",
-                        to="partners.partnerorganization",
+                        to=settings.PRM_PARTNER_ORGANIZATION_MODEL,
                     ),
                 ),
                 (

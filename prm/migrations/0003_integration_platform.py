@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0003_partner_external_id_updated_at"),
+        migrations.swappable_dependency(settings.PRM_PARTNER_ORGANIZATION_MODEL),
         ("prm", "0002_invitation_from_platform"),
     ]
 
@@ -261,7 +261,7 @@ class Migration(migrations.Migration):
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="api_keys",
-                to="partners.partnerorganization",
+                to=settings.PRM_PARTNER_ORGANIZATION_MODEL,
             ),
         ),
         migrations.AddField(

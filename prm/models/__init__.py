@@ -8,8 +8,9 @@ from prm.models.core import (
     UserManager,
     hash_token,
     invitation_ttl_hours,
+    partner_organization_model,
 )
-from prm.models.events import Event
+from prm.models.events import Event, EventHandlerFailure
 from prm.models.notifications import Notification, NotificationPreference
 from prm.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -17,6 +18,7 @@ __all__ = [
     "HEX_COLOUR",
     "ApiKey",
     "Event",
+    "EventHandlerFailure",
     "IdempotencyRecord",
     "Invitation",
     "Membership",
@@ -28,6 +30,7 @@ __all__ = [
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "partner_organization_model",
     "hash_token",
     "invitation_ttl_hours",
 ]

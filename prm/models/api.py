@@ -15,7 +15,11 @@ class ApiKey(TenantOwnedModel):
     key_hash = models.CharField(max_length=64)
     scopes = models.JSONField(default=list, blank=True)
     partner_organization = models.ForeignKey(
-        "partners.PartnerOrganization", on_delete=models.PROTECT, null=True, blank=True, related_name="api_keys"
+        settings.PRM_PARTNER_ORGANIZATION_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_keys",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -84,7 +84,11 @@ class Membership(TenantOwnedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
     partner_organization = models.ForeignKey(
-        "partners.PartnerOrganization", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+        settings.PRM_PARTNER_ORGANIZATION_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,7 +134,11 @@ class Invitation(TenantOwnedModel):
     email = models.EmailField()
     role = models.CharField(max_length=32, choices=Role.choices)
     partner_organization = models.ForeignKey(
-        "partners.PartnerOrganization", on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+        settings.PRM_PARTNER_ORGANIZATION_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
     )
     token_hash = models.CharField(max_length=64)
     # Empty for the first tenant admin of a new program, invited by the platform operator.
@@ -171,3 +179,10 @@ class Invitation(TenantOwnedModel):
 
     def is_open(self) -> bool:
         return self.status == "pending"
+
+
+def partner_organization_model():
+    """The partner organization model (settings.PRM_PARTNER_ORGANIZATION_MODEL), as get_user_model() is the user's."""
+    from django.apps import apps
+
+    return apps.get_model(settings.PRM_PARTNER_ORGANIZATION_MODEL, require_ready=False)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy import TenantOwnedModel
 
@@ -32,3 +33,62 @@ class Event(TenantOwnedModel):
 
     def __str__(self):
         return f"{self.type} {self.subject_type}:{self.subject_id}"
+
+
+class FailureStatus(models.TextChoices):
+    RETRYING = "retrying", _("Retrying")
+    DEAD_LETTERED = "dead_lettered", _("Dead-lettered")
+    DISMISSED = "dismissed", _("Dismissed")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class EventHandlerFailure(TenantOwnedModel):
+    """One subscriber that raised on one event: retried with backoff until it succeeds, is set aside in the
+    dead-letter list after too many attempts, or a person dismisses it. The other subscribers of the event, and
+    the tenant's later events, went on without it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="handler_failures")
+    # The subscriber's stable name (module + qualified name), as prm.events registers it.
+    subscriber = models.CharField(max_length=200)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=1000, blank=True)
+    first_failed_at = models.DateTimeField(default=timezone.now)
+    last_failed_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    dead_lettered_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_failed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "event", "subscriber"], name="event_handler_failure_once"),
+        ]
+        indexes = [
+            # The retry sweep: failures still retried automatically, by due time.
+            models.Index(
+                fields=["tenant", "next_attempt_at"],
+                name="event_handler_failure_due",
+                condition=models.Q(resolved_at__isnull=True, dismissed_at__isnull=True, dead_lettered_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} on {self.event_id}"
+
+    @property
+    def status(self) -> str:
+        if self.resolved_at is not None:
+            return FailureStatus.RESOLVED
+        if self.dismissed_at is not None:
+            return FailureStatus.DISMISSED
+        if self.dead_lettered_at is not None:
+            return FailureStatus.DEAD_LETTERED
+        return FailureStatus.RETRYING
+
+    def is_open(self) -> bool:
+        """Still wants attention: retried automatically, or set aside for a person to retry or dismiss."""
+        return self.resolved_at is None and self.dismissed_at is None

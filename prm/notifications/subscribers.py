@@ -1,7 +1,8 @@
 """Event subscribers of prm.notifications (imported at start-up by prm.apps): domain events become notifications.
 
-Handlers run inside the relay's transaction, which also marks the event relayed: a relay that fails rolls the
-notifications back with it, and its rows and emails (sent on commit) exist once or not at all.
+Each handler runs in its own savepoint of the event's relay transaction, which also marks the event relayed: a
+handler that fails rolls its notifications back (and the emails they would send on commit) and is retried on its
+own, so its rows and emails exist once or not at all.
 """
 
 from __future__ import annotations

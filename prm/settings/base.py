@@ -98,6 +98,9 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "prm.User"
+# The partner organization a member, an invitation or an API key may belong to: the one model of a domain app the
+# core's models point at, named here the way Django names the user model (docs/architecture.md).
+PRM_PARTNER_ORGANIZATION_MODEL = "partners.PartnerOrganization"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -233,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "WebhookDeliveryStatusEnum": "prm.models.webhooks.DeliveryStatus",
+        "EventHandlerFailureStatusEnum": "prm.models.events.FailureStatus",
         "PartnerStatusEnum": "partners.models.PartnerStatus",
         "DealStatusEnum": "dealreg.models.DealStatus",
         "DealRejectionReasonEnum": "dealreg.models.RejectionReason",
@@ -244,6 +248,8 @@ SPECTACULAR_SETTINGS = {
 # Webhooks may not target private, loopback or link-local addresses unless this is set (a lab, a test receiver).
 PRM_WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("PRM_WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 PRM_WEBHOOK_DISABLE_AFTER = env.int("PRM_WEBHOOK_DISABLE_AFTER", default=20)
+# An event subscriber that has raised this many times on one event is set aside in the dead-letter list.
+PRM_EVENT_HANDLER_MAX_ATTEMPTS = env.int("PRM_EVENT_HANDLER_MAX_ATTEMPTS", default=5)
 
 PRM_INVITATION_TTL = timedelta(hours=env.int("PRM_INVITATION_TTL_HOURS", default=72))
 PRM_LOGO_MAX_BYTES = 512 * 1024

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from prm import registry
 from prm.forms import BootstrapForm
-from prm.webhooks.services import KNOWN_EVENT_TYPES
 
 
 class EndpointForm(BootstrapForm, forms.Form):
@@ -31,8 +31,13 @@ class EndpointForm(BootstrapForm, forms.Form):
 
     def __init__(self, *args, current_event_types=(), **kwargs):
         super().__init__(*args, **kwargs)
-        known = sorted(set(KNOWN_EVENT_TYPES) | set(current_event_types))
-        self.fields["event_types"].choices = [(t, t) for t in known]
+        # Every event type the installed apps declare, with what it means; endpoints may also name others (an app
+        # that records them later), as long as they are well formed.
+        declared = registry.event_types()
+        known = sorted(set(declared) | set(current_event_types))
+        self.fields["event_types"].choices = [
+            (name, f"{name} — {declared[name].description}" if name in declared else name) for name in known
+        ]
 
     def chosen_event_types(self) -> list[str]:
         """The selected and the typed event types together (the service validates and deduplicates them)."""

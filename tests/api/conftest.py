@@ -1,12 +1,9 @@
-"""Helpers of the API convention tests: clients that send a key, and a tenant with a full-access key."""
+"""Helpers of the API tests: clients that send a key, problem+json checks. (The `admin_key`, `api` and `scoped`
+fixtures are in tests/conftest.py: every app's API tests use them.)"""
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
-
-from prm.api.keys import ALL_SCOPES
-from prm.tenancy import tenant_context
-from tests.factories import make_api_key
 
 PROBLEM = "application/problem+json"
 
@@ -36,20 +33,3 @@ def fresh_throttle_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def admin_key(tenant):
-    """(ApiKey, raw key) of `tenant` with every scope, acting as the program."""
-    return make_api_key(tenant, scopes=ALL_SCOPES, name="Full access")
-
-
-@pytest.fixture
-def api(admin_key):
-    return key_client(admin_key[1])
-
-
-@pytest.fixture
-def scoped(tenant):
-    """Run a block as `tenant` (to arrange or inspect rows): `with scoped(): ...`."""
-    return lambda: tenant_context(tenant)

@@ -10,10 +10,12 @@ import pytest
 from dealreg import services
 from dealreg.matching import match_keys
 from dealreg.models import CrmAccount, CrmOpportunity, EngagementRules, Product
+from prm.api.keys import ALL_SCOPES
 from prm.roles import Role
 from prm.tenancy import tenant_context
+from tests.api.conftest import key_client
 from tests.dealreg.helpers import deal_fields
-from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory
+from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, make_api_key
 
 
 @pytest.fixture
@@ -117,3 +119,15 @@ def product(tenant):
         return Product.objects.create(
             sku="FW-500", name="Firewall 500", family="Firewalls", list_price=Decimal("12000.00"), currency="USD"
         )
+
+
+@pytest.fixture
+def admin_key(tenant):
+    """(ApiKey, raw key) of `tenant` with every scope, acting as the program."""
+    return make_api_key(tenant, scopes=ALL_SCOPES, name="Full access")
+
+
+@pytest.fixture
+def api(admin_key):
+    """An API client sending the full-access key."""
+    return key_client(admin_key[1])

@@ -6,17 +6,10 @@ Pure functions, no database. The tables are the specification in docs/deal-confl
 import pytest
 
 from dealreg import matching
-from dealreg.matching import (
-    Match,
-    blocking_keys,
-    domain_key,
-    is_valid_domain,
-    is_webmail_domain,
-    name_tokens,
-    normalize_name,
-    registrable_domain,
-    similarity,
-)
+from dealreg.matching import Match, blocking_keys, similarity
+from prm import names
+from prm.domains import domain_key, is_valid_domain, is_webmail_domain, registrable_domain
+from prm.names import name_tokens, normalize_name
 
 # -- Domains ---------------------------------------------------------------------------------------------------
 
@@ -194,7 +187,7 @@ def test_name_tokens(name, tokens):
 
 def test_word_lists_are_already_normalized():
     """The stop and generic word lists are compared with normalized words, so they must be written normalized."""
-    for word in matching.STOP_WORDS | matching.GENERIC_WORDS | set(matching.ABBREVIATIONS.values()):
+    for word in names.STOP_WORDS | names.GENERIC_WORDS | set(names.ABBREVIATIONS.values()):
         assert normalize_name(word) in (word, "")  # "the" alone normalizes to itself, never to something else
 
 
@@ -395,3 +388,11 @@ def test_blocking_keys_are_deterministic_and_do_not_share_state():
         "name_key": "acmewidgets",
         "token_keys": ["acme", "widgets", "^acme"],
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("https://www.northwind.example/", "northwind.example"), ("jane@sales.acme.test", "acme.test")],
+)
+def test_documentation_domains_count_like_real_ones_so_the_demo_matches(value, expected):
+    assert registrable_domain(value) == expected

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from dealreg import services
-from dealreg.models import ConflictPolicy, DealStatus, EngagementRules, RejectionReason
+from dealreg.models import ConflictPolicy, DealActivity, DealActivityKind, DealStatus, EngagementRules, RejectionReason
 from partners.models import PartnerOrganization, PartnerStatus
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.tenancy import tenant_context
@@ -27,6 +27,11 @@ def test_a_clean_registration_is_approved_at_once_when_the_rules_say_so(tenant, 
     assert registration.protected_until == timezone.localdate() + datetime.timedelta(days=120)
     [event] = events_of(tenant, "deal.approved")
     assert event.payload["auto_approved"] is True
+    # The program decided: the event and the timeline name nobody (not the partner who submitted).
+    assert (event.actor_user_id, event.actor_api_key_id) == (None, None)
+    with tenant_context(tenant):
+        [approval] = DealActivity.objects.filter(registration=registration, kind=DealActivityKind.APPROVED)
+    assert approval.actor_id is None
     [notification] = notifications_of(tenant, partner_admin.user, "deal.approved")
     assert notification.title == f"Initech GmbH is approved: protected until {registration.protected_until}"
 

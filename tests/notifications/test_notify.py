@@ -38,7 +38,7 @@ def test_notify_skips_people_who_are_not_active_members_of_the_tenant(tenant, ot
 
 
 def test_notify_refuses_an_unregistered_kind(tenant, tenant_admin):
-    with pytest.raises(ValueError, match="kinds.py"):
+    with pytest.raises(ValueError, match="declarations.py"):
         send(tenant, [tenant_admin.user], kind="webhook.mystery")
 
 

@@ -12,7 +12,7 @@ from prm.roles import Role
 from prm.services import invitation_create
 from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
-from tests.security import world_agreements, world_dealreg, world_onboarding, world_recruitment
+from tests.security import world_agreements, world_dealreg, world_events, world_onboarding, world_recruitment
 
 # Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
 # (never shown to another tenant's users).
@@ -54,7 +54,7 @@ OBJECT_KWARGS = {
 
 # Each domain area adds its own objects of organization X to the world, and its URL parameters and router
 # basenames, in tests/security/world_<area>.py (`extend(world)`, `OBJECT_KWARGS`, `API_OBJECTS`).
-WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg]
+WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg, world_events]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
 

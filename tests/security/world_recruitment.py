@@ -1,8 +1,8 @@
 """The isolation world's applications and ideal-partner-profile criteria:
 objects of tenant A (organization X's where they belong to a partner)."""
 
+from partners import services
 from partners.models import IppAttribute, IppOperator
-from partners.services import recruitment
 from prm.tenancy import current_tenant
 
 # URL parameter -> the object's id (or token), for page routes.
@@ -43,9 +43,9 @@ def extend(world) -> None:
         value=["DE"],
         weight=10,
     )
-    world.application = recruitment.application_create(
-        actor=world.admin_a, **_application("Xylophone Secure Labs", "xylophone-labs.example")
+    world.application = services.application_create(
+        actor=world.admin_a, **_application("Xylophone Secure Labs", "xylophone-labs.com")
     )
-    _pending, world.confirmation_token = recruitment.application_submit(
-        data=_application("Xylophone Secure Pending", "xylophone-pending.example")
+    _pending, world.confirmation_token = services.application_submit(
+        data=_application("Xylophone Secure Pending", "xylophone-pending.com")
     )

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dealreg.conflicts import keyed_row_counts, match_keys_rebuild
 from dealreg.matching import MATCHING_VERSION
+from dealreg.services.match_keys import keyed_row_counts, match_keys_rebuild
 from prm.models import Tenant
 from prm.progress import Progress
 from prm.tenancy import tenant_context

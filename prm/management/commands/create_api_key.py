@@ -2,11 +2,10 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partners.models import PartnerOrganization
 from prm.api.forms import expiry_from_date
 from prm.api.keys import ALL_SCOPES, api_key_create
 from prm.errors import DomainError
-from prm.models import Tenant
+from prm.models import Tenant, partner_organization_model
 from prm.roles import Role
 from prm.tenancy import tenant_context
 
@@ -55,7 +54,7 @@ class Command(BaseCommand):
         with tenant_context(tenant):
             organization = None
             if partner is not None:
-                organization = PartnerOrganization.objects.filter(pk=partner).first()
+                organization = partner_organization_model().objects.filter(pk=partner).first()
                 if organization is None:
                     raise CommandError(f"--partner: program '{tenant.slug}' has no partner organization {partner}.")
             try:

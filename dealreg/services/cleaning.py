@@ -1,0 +1,281 @@
+"""Cleaning what partners, staff and the vendor's CRM send to deal registration, one rule per kind of value.
+
+Every cleaner takes the raw value and the name of the field it came from, returns the clean value, and refuses a bad
+one with `ValidationFailed` naming that field — so a page, the API and a CRM sync give the same answer. Text goes
+through `prm.cleaning.clean_text` (stripped, no NUL, at most so long). Services call these before they write;
+forms and serializers only shape the input.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from dealreg.models import DealStage, DealType, Product
+from partners.selectors import CompanySize
+from prm.cleaning import clean_text
+from prm.domains import registrable_domain
+from prm.errors import ValidationFailed
+from prm.money import clean_amount, clean_currency
+
+# Values of any kind --------------------------------------------------------------------------------------------
+
+
+def clean_strict_text(value, *, field: str, max_length: int, required: str = "") -> str:
+    """Text from an integration: as `clean_text`, but a value that is not text at all (a number, a list) is refused
+    rather than written as its string (a CRM sending `42` for a name has a mapping bug worth hearing about)."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationFailed("Enter text.", field=field)
+    return clean_text(value, field=field, max_length=max_length, required=required)
+
+
+def clean_boolean(value, *, field: str) -> bool:
+    """true or false, nothing that merely looks like one ("yes", 1)."""
+    if not isinstance(value, bool):
+        raise ValidationFailed("Must be true or false.", field=field)
+    return value
+
+
+def clean_choice(value, choices, *, field: str, message: str) -> str:
+    """One of `choices`; anything else is refused with `message`."""
+    if value not in choices:
+        raise ValidationFailed(message, field=field)
+    return value
+
+
+def clean_whole_number(value, *, field: str, low: int, high: int, message: str = "") -> int:
+    """A whole number from `low` to `high` (a number, or text of one). `message`, when given, is the one answer to
+    every bad value; otherwise the answer says what is wrong."""
+    number = None
+    if not isinstance(value, bool):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = None
+        if isinstance(value, float) and value != number:
+            number = None
+    if number is None:
+        raise ValidationFailed(message or "Enter a whole number.", field=field)
+    if not low <= number <= high:
+        raise ValidationFailed(message or f"Enter a number from {low} to {high}.", field=field)
+    return number
+
+
+def clean_country(value, *, field: str) -> str:
+    """An ISO 3166-1 alpha-2 code, upper-cased ("" when none is given)."""
+    value = clean_text(value, field=field, max_length=100).upper()
+    if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
+        raise ValidationFailed("Use the two-letter ISO country code, such as DE or US.", field=field)
+    return value
+
+
+def clean_email(value, *, field: str) -> str:
+    """An email address ("" when none is given)."""
+    value = clean_text(value, field=field, max_length=254)
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValidationFailed("Enter a valid email address.", field=field) from None
+    return value
+
+
+def clean_website(value, *, field: str) -> tuple[str, str]:
+    """(what was typed, its registrable domain): a web address, a bare domain or an email address; text that names
+    no domain is refused. ("", "") when none is given."""
+    value = clean_strict_text(value, field=field, max_length=255)
+    domain = registrable_domain(value) if value else ""
+    if value and not domain:
+        raise ValidationFailed("Enter a website or domain, such as acme.com or https://www.acme.co.uk.", field=field)
+    return value, domain
+
+
+def clean_date(value, *, field: str) -> date:
+    """A date, or text of one as YYYY-MM-DD."""
+    if isinstance(value, str):
+        try:
+            parsed = parse_date(value.strip())
+        except ValueError:
+            parsed = None
+        value = parsed
+    if not isinstance(value, date):
+        raise ValidationFailed("Enter a date as YYYY-MM-DD.", field=field)
+    return value
+
+
+def clean_close_date(value, *, field: str = "expected_close_date") -> date:
+    """The date a deal is expected to close: today or later."""
+    value = clean_date(value, field=field)
+    if value < timezone.localdate():
+        raise ValidationFailed("The expected close date is in the past: enter today or a later date.", field=field)
+    return value
+
+
+def clean_closed_date(value, *, field: str = "closed_date") -> date:
+    """The date a deal closed: today when not given, never in the future."""
+    if value in (None, ""):
+        return timezone.localdate()
+    closed = clean_date(value, field=field)
+    if closed > timezone.localdate():
+        raise ValidationFailed("The close date cannot be in the future.", field=field)
+    return closed
+
+
+def clean_share(value, *, field: str) -> Decimal:
+    """A partner's share of a deal: a percentage from 0 to 100 with at most two decimal places."""
+    try:
+        share = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed("Enter the share as a percentage, such as 60 or 12.5.", field=field) from None
+    if isinstance(value, bool) or not share.is_finite() or not Decimal("0") <= share <= Decimal("100"):
+        raise ValidationFailed("A share is a percentage from 0 to 100.", field=field)
+    if share != share.quantize(Decimal("0.01")):
+        raise ValidationFailed("A share has at most two decimal places.", field=field)
+    return share.quantize(Decimal("0.01"))
+
+
+# A registration's fields ---------------------------------------------------------------------------------------
+
+MAX_LINE_ITEMS = 50
+MAX_QUANTITY = 1_000_000
+
+# field -> max length of the plain text fields.
+TEXT_FIELDS = {
+    "customer_name": 255,
+    "customer_region": 32,
+    "customer_industry": 64,
+    "contact_name": 200,
+    "contact_phone": 40,
+    "contact_title": 100,
+    "title": 255,
+    "description": 5000,
+    "external_id": 100,
+}
+WRITABLE_FIELDS = frozenset(
+    {
+        *TEXT_FIELDS,
+        "customer_website",
+        "customer_country",
+        "customer_size",
+        "contact_email",
+        "amount",
+        "currency",
+        "expected_close_date",
+        "stage",
+        "deal_type",
+        "crm_opportunity",
+    }
+)
+REQUIRED_MESSAGES = {
+    "customer_name": "Name the customer company.",
+    "amount": "Enter the deal's amount.",
+    "currency": "Choose a currency (ISO 4217 code, such as USD or EUR).",
+    "expected_close_date": "Enter the date the deal is expected to close.",
+}
+
+
+def _clean_registration_field(field: str, value):
+    if field in TEXT_FIELDS:
+        return clean_text(value, field=field, max_length=TEXT_FIELDS[field])
+    if field == "customer_website":
+        return clean_text(value, field=field, max_length=255)
+    if field == "customer_country":
+        return clean_country(value, field=field)
+    if field == "customer_size":
+        message = "Choose a company size from the list."
+        return clean_choice(value or "", {"", *CompanySize.values}, field=field, message=message)
+    if field == "contact_email":
+        return clean_email(value, field=field)
+    if field == "amount":
+        return clean_amount(value, field="amount")
+    if field == "currency":
+        return clean_currency(value)
+    if field == "expected_close_date":
+        return clean_close_date(value)
+    if field == "stage":
+        return clean_choice(value, DealStage.values, field=field, message="Choose a stage from the list.")
+    if field == "deal_type":
+        return clean_choice(value, DealType.values, field=field, message="Choose new business, renewal or upsell.")
+    raise AssertionError(field)  # pragma: no cover - WRITABLE_FIELDS lists every field handled here
+
+
+def clean_registration_fields(changes: dict, *, creating: bool, has_line_items: bool) -> dict:
+    """A registration's fields as sent (WRITABLE_FIELDS; an unknown one is refused), each cleaned; a new one needs
+    the REQUIRED_MESSAGES fields. With line items the amount is theirs, so a sent amount is left out. A CRM
+    opportunity stays as sent (the service resolves it, knowing who asks)."""
+    unknown = sorted(set(changes) - WRITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(f"Unknown field {unknown[0]}.", field=unknown[0])
+    if creating:
+        for field, message in REQUIRED_MESSAGES.items():
+            if field == "amount" and has_line_items:
+                continue
+            if changes.get(field) in (None, ""):
+                raise ValidationFailed(message, field=field)
+    elif "customer_name" in changes and not (changes["customer_name"] or "").strip():
+        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+    cleaned = {}
+    for field, value in changes.items():
+        if field == "crm_opportunity":
+            cleaned[field] = value
+        elif field == "amount" and has_line_items:
+            continue  # the line items' total is the amount
+        else:
+            cleaned[field] = _clean_registration_field(field, value)
+    if "customer_name" in cleaned and not cleaned["customer_name"]:
+        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+    return cleaned
+
+
+def clean_line_items(line_items) -> list[tuple[Product, int, Decimal]]:
+    """[(product, quantity, unit price)] from [{"product": Product or id, "quantity", "unit_price"?}]: active
+    products of the tenant's catalogue (one query); the unit price defaults to the product's list price."""
+    if not isinstance(line_items, list | tuple):
+        raise ValidationFailed("List the products as line items.", field="line_items")
+    if len(line_items) > MAX_LINE_ITEMS:
+        raise ValidationFailed(f"At most {MAX_LINE_ITEMS} line items.", field="line_items")
+    wanted = []
+    for index, item in enumerate(line_items):
+        if not isinstance(item, dict):
+            raise ValidationFailed("Each line item names a product and a quantity.", field=f"line_items[{index}]")
+        product = item.get("product")
+        product_id = product.pk if isinstance(product, Product) else product
+        if isinstance(product_id, bool) or not isinstance(product_id, int):
+            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
+        wanted.append(product_id)
+    products = {p.pk: p for p in Product.objects.filter(pk__in=wanted, is_active=True)}
+    cleaned = []
+    for index, item in enumerate(line_items):
+        product = products.get(wanted[index])
+        if product is None:
+            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
+        quantity = item.get("quantity", 1)
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+            raise ValidationFailed(
+                f"Enter a whole quantity from 1 to {MAX_QUANTITY:,}.", field=f"line_items[{index}].quantity"
+            )
+        price = item.get("unit_price")
+        if price in (None, ""):
+            if product.list_price is None:
+                raise ValidationFailed(
+                    f"{product.name} has no list price: enter the unit price.", field=f"line_items[{index}].unit_price"
+                )
+            price = product.list_price
+        price = clean_amount(price, field=f"line_items[{index}].unit_price", positive=False, label="The unit price")
+        cleaned.append((product, quantity, price))
+    return cleaned
+
+
+def line_items_total(items) -> Decimal:
+    """The amount of a deal made of line items: their total, which must be more than nothing."""
+    total = sum((price * quantity for _product, quantity, price in items), Decimal("0"))
+    if total <= 0:
+        raise ValidationFailed(
+            "The line items add up to nothing: the deal's amount must be greater than zero.", field="line_items"
+        )
+    return clean_amount(total, field="line_items", label="The line items' total")

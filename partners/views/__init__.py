@@ -1,0 +1,2 @@
+"""Pages of the partners app, one module per area: the partner directory and profile, recruitment, onboarding,
+agreements."""
