@@ -6,40 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0010_program_settings_from_tenant'),
+        ("partners", "0010_program_settings_from_tenant"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='partnerprogramsettings',
-            options={'verbose_name': 'partner program settings', 'verbose_name_plural': 'partner program settings'},
+            name="partnerprogramsettings",
+            options={"verbose_name": "partner program settings", "verbose_name_plural": "partner program settings"},
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='partnerapplication',
-            name='insert_insert',
+            model_name="partnerapplication",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='partnerapplication',
-            name='update_update',
+            model_name="partnerapplication",
+            name="update_update",
         ),
         migrations.AddField(
-            model_name='partnerapplication',
-            name='language',
+            model_name="partnerapplication",
+            name="language",
             field=models.CharField(blank=True, max_length=8),
         ),
         migrations.AddField(
-            model_name='partnerapplicationevent',
-            name='language',
+            model_name="partnerapplicationevent",
+            name="language",
             field=models.CharField(blank=True, max_length=8),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='partnerapplication',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "partners_partnerapplicationevent" ("annual_revenue_band", "auto_decided", "certifications", "company_name", "company_size", "confirmation_token_hash", "confirmed_at", "contact_email", "contact_first_name", "contact_job_title", "contact_last_name", "contact_phone", "country", "created_at", "customer_count", "decided_at", "decided_by_id", "decision_reason", "email_domain", "external_id", "id", "industries", "ipp_explanation", "ipp_score", "language", "legal_name", "message", "partner_organization_id", "partner_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "regions", "source", "status", "submitted_ip", "tenant_id", "updated_at", "website") VALUES (NEW."annual_revenue_band", NEW."auto_decided", NEW."certifications", NEW."company_name", NEW."company_size", NEW."confirmation_token_hash", NEW."confirmed_at", NEW."contact_email", NEW."contact_first_name", NEW."contact_job_title", NEW."contact_last_name", NEW."contact_phone", NEW."country", NEW."created_at", NEW."customer_count", NEW."decided_at", NEW."decided_by_id", NEW."decision_reason", NEW."email_domain", NEW."external_id", NEW."id", NEW."industries", NEW."ipp_explanation", NEW."ipp_score", NEW."language", NEW."legal_name", NEW."message", NEW."partner_organization_id", NEW."partner_type", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."regions", NEW."source", NEW."status", NEW."submitted_ip", NEW."tenant_id", NEW."updated_at", NEW."website"); RETURN NULL;', hash='7b3425c6b785030cfde52b2751ae9258fcc6b321', operation='INSERT', pgid='pgtrigger_insert_insert_9c002', table='partners_partnerapplication', when='AFTER')),
+            model_name="partnerapplication",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "partners_partnerapplicationevent" ("annual_revenue_band", "auto_decided", "certifications", "company_name", "company_size", "confirmation_token_hash", "confirmed_at", "contact_email", "contact_first_name", "contact_job_title", "contact_last_name", "contact_phone", "country", "created_at", "customer_count", "decided_at", "decided_by_id", "decision_reason", "email_domain", "external_id", "id", "industries", "ipp_explanation", "ipp_score", "language", "legal_name", "message", "partner_organization_id", "partner_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "regions", "source", "status", "submitted_ip", "tenant_id", "updated_at", "website") VALUES (NEW."annual_revenue_band", NEW."auto_decided", NEW."certifications", NEW."company_name", NEW."company_size", NEW."confirmation_token_hash", NEW."confirmed_at", NEW."contact_email", NEW."contact_first_name", NEW."contact_job_title", NEW."contact_last_name", NEW."contact_phone", NEW."country", NEW."created_at", NEW."customer_count", NEW."decided_at", NEW."decided_by_id", NEW."decision_reason", NEW."email_domain", NEW."external_id", NEW."id", NEW."industries", NEW."ipp_explanation", NEW."ipp_score", NEW."language", NEW."legal_name", NEW."message", NEW."partner_organization_id", NEW."partner_type", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."regions", NEW."source", NEW."status", NEW."submitted_ip", NEW."tenant_id", NEW."updated_at", NEW."website"); RETURN NULL;',
+                    hash="7b3425c6b785030cfde52b2751ae9258fcc6b321",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_9c002",
+                    table="partners_partnerapplication",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='partnerapplication',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "partners_partnerapplicationevent" ("annual_revenue_band", "auto_decided", "certifications", "company_name", "company_size", "confirmation_token_hash", "confirmed_at", "contact_email", "contact_first_name", "contact_job_title", "contact_last_name", "contact_phone", "country", "created_at", "customer_count", "decided_at", "decided_by_id", "decision_reason", "email_domain", "external_id", "id", "industries", "ipp_explanation", "ipp_score", "language", "legal_name", "message", "partner_organization_id", "partner_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "regions", "source", "status", "submitted_ip", "tenant_id", "updated_at", "website") VALUES (NEW."annual_revenue_band", NEW."auto_decided", NEW."certifications", NEW."company_name", NEW."company_size", NEW."confirmation_token_hash", NEW."confirmed_at", NEW."contact_email", NEW."contact_first_name", NEW."contact_job_title", NEW."contact_last_name", NEW."contact_phone", NEW."country", NEW."created_at", NEW."customer_count", NEW."decided_at", NEW."decided_by_id", NEW."decision_reason", NEW."email_domain", NEW."external_id", NEW."id", NEW."industries", NEW."ipp_explanation", NEW."ipp_score", NEW."language", NEW."legal_name", NEW."message", NEW."partner_organization_id", NEW."partner_type", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."regions", NEW."source", NEW."status", NEW."submitted_ip", NEW."tenant_id", NEW."updated_at", NEW."website"); RETURN NULL;', hash='30a5704bd323dd7c1cd0d9674b8ed8a327422e48', operation='UPDATE', pgid='pgtrigger_update_update_672c5', table='partners_partnerapplication', when='AFTER')),
+            model_name="partnerapplication",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "partners_partnerapplicationevent" ("annual_revenue_band", "auto_decided", "certifications", "company_name", "company_size", "confirmation_token_hash", "confirmed_at", "contact_email", "contact_first_name", "contact_job_title", "contact_last_name", "contact_phone", "country", "created_at", "customer_count", "decided_at", "decided_by_id", "decision_reason", "email_domain", "external_id", "id", "industries", "ipp_explanation", "ipp_score", "language", "legal_name", "message", "partner_organization_id", "partner_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "regions", "source", "status", "submitted_ip", "tenant_id", "updated_at", "website") VALUES (NEW."annual_revenue_band", NEW."auto_decided", NEW."certifications", NEW."company_name", NEW."company_size", NEW."confirmation_token_hash", NEW."confirmed_at", NEW."contact_email", NEW."contact_first_name", NEW."contact_job_title", NEW."contact_last_name", NEW."contact_phone", NEW."country", NEW."created_at", NEW."customer_count", NEW."decided_at", NEW."decided_by_id", NEW."decision_reason", NEW."email_domain", NEW."external_id", NEW."id", NEW."industries", NEW."ipp_explanation", NEW."ipp_score", NEW."language", NEW."legal_name", NEW."message", NEW."partner_organization_id", NEW."partner_type", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."regions", NEW."source", NEW."status", NEW."submitted_ip", NEW."tenant_id", NEW."updated_at", NEW."website"); RETURN NULL;',
+                    hash="30a5704bd323dd7c1cd0d9674b8ed8a327422e48",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_672c5",
+                    table="partners_partnerapplication",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -213,8 +213,7 @@ def test_an_outdated_version_is_refused(tenant, tenant_admin, partner_admin):
             services.agreement_accept(actor=partner_admin, version=v1)
         assert not AgreementAcceptance.objects.exists()
     assert refused.value.message == (
-        "Version 1 of Partner program agreement was replaced by version 2 on 10 Mar 2025: read version 2 and "
-        "accept it."
+        "Version 1 of Partner program agreement was replaced by version 2 on 10 Mar 2025: read version 2 and accept it."
     )
     assert events(tenant, "agreement.accepted") == []
 
