@@ -3,6 +3,7 @@ syncs. Scope `agreements`; partner-bound keys see only the agreements that apply
 acceptance state) and only their own acceptances."""
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, serializers
 
@@ -110,7 +111,7 @@ class AgreementViewSet(TenantReadOnlyViewSet):
         # The policy ties partner actors to objects of their own organization; an agreement has none, and the
         # queryset already holds only those that apply to the actor's organization.
         if not policy.can(self.actor, self.policy_action(request)):
-            raise exceptions.NotFound("Not found.")
+            raise exceptions.NotFound(_("Not found."))
 
 
 class AgreementAcceptanceSerializer(serializers.ModelSerializer):

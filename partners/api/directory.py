@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -222,7 +223,7 @@ class PartnerContactViewSet(ExternalIdUpsertMixin, TenantModelViewSet):
         data = dict(serializer.validated_data)
         partner = data.pop("partner_organization", None)
         if partner is not None and partner.pk != serializer.instance.partner_organization_id:
-            message = "A contact stays with its partner: add it to the other one."
+            message = _("A contact stays with its partner: add it to the other one.")
             raise ValidationFailed(message, field="partner_organization")
         return services.contact_update(actor=self.actor, contact=serializer.instance, **data)
 

@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import (
     OnboardingPlan,
@@ -34,9 +35,9 @@ from partners.selectors.program_settings import onboarding_settings
 
 # Filters of the progress page (and their labels): an onboarding's state besides its status.
 PROGRESS_STATES = {
-    "overdue": "Overdue",
-    "stalled": "Stalled",
-    "on_track": "On track",
+    "overdue": _("Overdue"),
+    "stalled": _("Stalled"),
+    "on_track": _("On track"),
 }
 
 

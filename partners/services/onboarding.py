@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import (
     STEP_KIND_EVENTS,
@@ -30,6 +32,7 @@ from partners.models import (
     PartnerOrganization,
     PartnerStatus,
 )
+from partners.selectors.program_settings import program_language
 from partners.services.cleaning import OWN_EVENT_PREFIX
 from partners.services.lifecycle import partner_activate
 from partners.services.onboarding_plans import plan_for_partner
@@ -37,6 +40,7 @@ from partners.services.profile import PROFILE_COMPLETED_EVENT, profile_is_comple
 from prm import policy
 from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
+from prm.i18n import lazy_format
 from prm.models import Event, Membership
 from prm.notifications import notify
 from prm.policy import Actor
@@ -45,7 +49,7 @@ from prm.tenancy import current_tenant
 
 # Partners in these statuses run their onboarding; a suspended one is paused (no reminders, no escalation).
 RUNNING_PARTNER_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE)
-ACTIVATION_REASON = "All required onboarding steps are done."
+ACTIVATION_REASON = gettext_lazy("All required onboarding steps are done.")
 
 
 def step_completion_event(*, kind: str, completion_event: str = "") -> str:
@@ -166,17 +170,19 @@ def onboarding_start_by_staff(*, actor: Actor, partner: PartnerOrganization) -> 
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if partner.status not in RUNNING_PARTNER_STATUSES:
         raise InvalidTransition(
-            f"{partner.name} is {partner.get_status_display().lower()}: only onboarding or active partners go through "
-            "an onboarding plan.",
+            _("%(partner)s is %(status)s: only onboarding or active partners go through an onboarding plan.")
+            % {"partner": partner.name, "status": str(partner.get_status_display()).lower()},
             field="status",
         )
     if running_onboarding(partner.pk) is not None:
-        raise InvalidTransition(f"{partner.name} is going through its onboarding already.", field="status")
+        raise InvalidTransition(
+            _("%(partner)s is going through its onboarding already.") % {"partner": partner.name}, field="status"
+        )
     onboarding = onboarding_start(partner=partner, actor=actor)
     if onboarding is None:
         raise ValidationFailed(
-            f"There is no active onboarding plan for {partner.partner_type_label} partners, nor a default plan: "
-            "add or activate one.",
+            _("There is no active onboarding plan for %(type)s partners, nor a default plan: add or activate one.")
+            % {"type": partner.partner_type_label},
             field="plan",
         )
     return onboarding
@@ -324,16 +330,22 @@ def _finish_if_done(onboarding: PartnerOnboarding, *, now: datetime) -> bool:
     partner = PartnerOrganization.objects.select_for_update().get(pk=onboarding.partner_organization_id)
     if partner.status == PartnerStatus.ONBOARDING:
         program = policy.ProgramActor(current_tenant().pk)
-        partner = partner_activate(actor=program, partner=partner, reason=ACTIVATION_REASON)
+        # The status reason is the program's record, read by the whole team: in the program's language.
+        with program_language():
+            reason = str(ACTIVATION_REASON)
+        partner = partner_activate(actor=program, partner=partner, reason=reason)
     if partner.owner_id:
         from partners.services.onboarding_reminders import partner_url
 
-        became = " and is now active" if partner.status == PartnerStatus.ACTIVE else ""
+        if partner.status == PartnerStatus.ACTIVE:
+            title = gettext_lazy("%(partner)s completed its onboarding and is now active")
+        else:
+            title = gettext_lazy("%(partner)s completed its onboarding")
         notify(
             users=[partner.owner],
             kind="onboarding.completed",
-            title=f"{partner.name} completed its onboarding{became}",
-            body=f"Every required step of “{onboarding.plan_name}” is done.",
+            title=lazy_format(title, partner=partner.name),
+            body=lazy_format(gettext_lazy("Every required step of “%(plan)s” is done."), plan=onboarding.plan_name),
             url=partner_url(partner),
         )
     return True
@@ -348,13 +360,17 @@ def onboarding_step_complete_manually(*, actor: Actor, step: OnboardingStep) -> 
     step = OnboardingStep.objects.select_for_update().get(pk=step.pk)
     if step.kind != OnboardingStepKind.MANUAL:
         raise InvalidTransition(
-            f"“{step.title}” completes itself when {step.completion_event or 'its event'} happens for the partner.",
+            _("“%(step)s” completes itself when %(event)s happens for the partner.")
+            % {"step": step.title, "event": step.completion_event or _("its event")},
             field="step",
         )
     if step.completed_at is not None:
-        raise InvalidTransition(f"“{step.title}” is done already.", field="step")
+        raise InvalidTransition(_("“%(step)s” is done already.") % {"step": step.title}, field="step")
     if onboarding.status != OnboardingStatus.IN_PROGRESS:
-        raise InvalidTransition(f"This onboarding is {onboarding.get_status_display().lower()}.", field="step")
+        raise InvalidTransition(
+            _("This onboarding is %(status)s.") % {"status": str(onboarding.get_status_display()).lower()},
+            field="step",
+        )
     _complete(
         [step],
         onboarding_by_id={onboarding.pk: onboarding},
