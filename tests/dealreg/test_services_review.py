@@ -50,7 +50,7 @@ def test_approval_protects_the_deal_until_a_date_and_tells_the_partner(
     assert event.payload["protected_until"] == "2030-09-01"
     assert event.actor_user_id == channel_manager.user_id
     [notification] = notifications_of(tenant, partner_admin.user, "deal.approved")
-    assert "protected until 2030-09-01" in notification.title
+    assert "protected until 1 Sep 2030" in notification.title
     assert notification.body == "Go get it"
 
 
@@ -156,7 +156,7 @@ def test_a_second_decision_names_who_decided_first(tenant, channel_manager, seco
             services.deal_approve(actor=channel_manager, registration=registration)
     with tenant_context(tenant), pytest.raises(InvalidTransition) as refused:
         services.deal_reject(actor=second_manager, registration=registration, reason=RejectionReason.DUPLICATE)
-    assert refused.value.message.startswith("Already approved by Casey Manager at 2030-01-07 10:15 UTC.")
+    assert refused.value.message.startswith("Already approved by Casey Manager at 7 Jan 2030, 10:15 UTC.")
     assert "from Approved to Rejected" in refused.value.message
 
 
