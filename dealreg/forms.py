@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealreg.models import AttributionRole, DealStage, DealType, RejectionReason
+from dealreg.models import AttributionRole, DealStage, DealStatus, DealType, RejectionReason
 from dealreg.services.rules import EXTENSION_APPROVERS
 from partners.selectors import CompanySize
 from prm.forms import BootstrapForm
@@ -210,7 +210,9 @@ class ExtensionDecisionForm(BootstrapForm, forms.Form):
 
 
 class CloseForm(BootstrapForm, forms.Form):
-    outcome = forms.ChoiceField(choices=[("won", _("Won")), ("lost", _("Lost"))], label=_("Outcome"))
+    outcome = forms.ChoiceField(
+        choices=[(DealStatus.WON, DealStatus.WON.label), (DealStatus.LOST, DealStatus.LOST.label)], label=_("Outcome")
+    )
     closed_amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label=_("Closed amount"))
     closed_date = forms.DateField(
         required=False, label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

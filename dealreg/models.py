@@ -15,6 +15,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.tenancy import TenantOwnedModel
 
@@ -22,16 +23,16 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class DealStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
-    UNDER_REVIEW = "under_review", _("Under review")
-    INFO_REQUESTED = "info_requested", _("Information requested")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WON = "won", _("Won")
-    LOST = "lost", _("Lost")
-    EXPIRED = "expired", _("Expired")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("deal status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("deal status", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("deal status", "Under review")
+    INFO_REQUESTED = "info_requested", pgettext_lazy("deal status", "Information requested")
+    APPROVED = "approved", pgettext_lazy("deal status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("deal status", "Rejected")
+    WON = "won", pgettext_lazy("deal status", "Won")
+    LOST = "lost", pgettext_lazy("deal status", "Lost")
+    EXPIRED = "expired", pgettext_lazy("deal status", "Expired")
+    WITHDRAWN = "withdrawn", pgettext_lazy("deal status", "Withdrawn")
 
 
 # Which status may follow which; dealreg.services refuses anything else with a message.
@@ -348,8 +349,8 @@ class DealActivityKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
     EXTENDED = "extended", _("Protection extended")
     EXTENSION_DECLINED = "extension_declined", _("Extension declined")
-    WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    WON = "won", pgettext_lazy("deal status", "Won")
+    LOST = "lost", pgettext_lazy("deal status", "Lost")
     EXPIRED = "expired", _("Expired")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPIRY_WARNING = "expiry_warning", _("Expiry warning sent")

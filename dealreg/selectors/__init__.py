@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from dealreg import matching
 from dealreg.models import (
@@ -188,7 +188,7 @@ def conflict_records(registration: DealRegistration) -> list[ConflictRecord]:
         elif kind == "crm_opportunity" and (opportunity := opportunities.get(record_id)):
             record.name = f"{opportunity.customer_name}: {opportunity.name}"
             record.status = (
-                _("Won")
+                pgettext("deal status", "Won")
                 if opportunity.is_won
                 else (_("Closed") if opportunity.is_closed else opportunity.stage or _("Open"))
             )
