@@ -15,9 +15,12 @@ docs/deal-conflicts.md explains the choices with examples.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
@@ -78,6 +81,28 @@ class Match:
     reason: str  # for people: "same domain", "same name", "name 93% similar", "…, different country"
 
 
+# Reasons are stored in English (a registration's conflicts, webhook payloads); people read them in their language.
+REASONS = {
+    "same domain": gettext_lazy("same domain"),
+    "same name": gettext_lazy("same name"),
+    "same name words in another order": gettext_lazy("same name words in another order"),
+}
+DIFFERENT_COUNTRY = ", different country"
+_SIMILAR = re.compile(r"^name (\d+)% similar$")
+
+
+def reason_text(reason: str) -> str:
+    """A stored reason ("name 93% similar, different country") in the active language."""
+    base = reason.removesuffix(DIFFERENT_COUNTRY)
+    if similar := _SIMILAR.match(base):
+        text = _("name %(percent)s%% similar") % {"percent": similar[1]}
+    else:
+        text = str(REASONS.get(base, base))
+    if base != reason:
+        return _("%(reason)s, different country") % {"reason": text}
+    return text
+
+
 def _name_similarity(a_name: str, b_name: str) -> tuple[float, str, float] | None:
     """(score, reason, threshold the score must reach) of two names, or None when they cannot match."""
     a_key, b_key = name_key(a_name), name_key(b_name)
@@ -122,7 +147,7 @@ def similarity(
     score, reason, threshold = found
     if a_country and b_country and a_country.strip().upper() != b_country.strip().upper():
         score *= COUNTRY_MISMATCH_FACTOR
-        reason += ", different country"
+        reason += DIFFERENT_COUNTRY
     if score < threshold:
         return None
     return Match(round(score, 4), reason)

@@ -4,6 +4,7 @@ lost, extend, check-conflicts) by partners who register deals and by staff keys;
 approve, reject, request-info, decide-extension, participants) by reviewers. Every step calls a service; an
 illegal transition is a 409 naming the two states."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -98,7 +99,7 @@ class CrmOpportunityField(serializers.Field):
         if data is None:
             return None
         if not isinstance(data, str) or len(data) > 100 or "\x00" in data:
-            raise serializers.ValidationError("Name the CRM opportunity by its external id (text, 100 at most).")
+            raise serializers.ValidationError(_("Name the CRM opportunity by its external id (text, 100 at most)."))
         return data.strip() or None
 
 

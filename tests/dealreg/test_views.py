@@ -278,7 +278,7 @@ def test_bulk_approve_from_the_queue(client, tenant, channel_manager, other_part
     response = client.post(
         "/t/acme/deals/review/bulk/", {"registrations": [first.pk, second.pk], "decision": "approve"}, follow=True
     )
-    assert b"2 registration(s) approved." in response.content
+    assert b"2 registrations approved." in response.content
     assert refreshed(tenant, first).status == refreshed(tenant, second).status == DealStatus.APPROVED
 
 
