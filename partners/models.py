@@ -512,6 +512,11 @@ class OnboardingStep(TenantOwnedModel):
     def is_done(self) -> bool:
         return self.completed_at is not None
 
+    @property
+    def done_before_start(self) -> bool:
+        """Done by something the partner did before its plan started (dated then, or the start itself)."""
+        return self.completed_at is not None and self.completed_at <= self.onboarding.started_at
+
 
 class PartnerDocument(TenantOwnedModel):
     """A file a partner uploads (tax form, insurance certificate, signed NDA…), e.g. for an onboarding step."""

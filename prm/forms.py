@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from prm.i18n import language_choices, time_zone_choices
 from prm.models import Tenant, partner_organization_model
-from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role, least_privileged_role
 
 
 class BootstrapForm:
@@ -94,6 +94,7 @@ class InvitationForm(BootstrapForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fixed_organization = fixed_organization
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        self.fields["role"].initial = least_privileged_role(roles)
         if partner_organizations is None:
             del self.fields["partner_organization"]
         else:
@@ -115,6 +116,14 @@ class InvitationForm(BootstrapForm, forms.Form):
         if self.fixed_organization is not None and named not in ("", str(self.fixed_organization.pk)):
             raise forms.ValidationError(
                 _("You can invite people only into %(organization)s.") % {"organization": self.fixed_organization}
+            )
+        # A staff role with a partner organization chosen: the role was most likely left as preselected (the
+        # analyst), which would give the partner's person a staff login reading every partner's data.
+        if cleaned.get("role") in STAFF_ROLES and cleaned.get("partner_organization") is not None:
+            self.add_error(
+                "role",
+                _("%(role)s is a staff role: choose a partner role to invite someone of %(organization)s.")
+                % {"role": Role(cleaned["role"]).label, "organization": cleaned["partner_organization"]},
             )
         return cleaned
 
