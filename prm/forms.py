@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy
 
 from prm.models import Tenant, partner_organization_model
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
@@ -35,13 +36,19 @@ class TenantSettingsForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Tenant
-        fields = ["program_name", "primary_colour", "require_mfa_for_staff"]
+        fields = ["program_name", "primary_colour", "require_mfa_for_staff", "require_mfa_for_partners"]
         labels = {
             "program_name": "Program name",
             "primary_colour": "Primary colour",
             "require_mfa_for_staff": "Require two-factor authentication for staff",
+            "require_mfa_for_partners": gettext_lazy("Require two-factor authentication for partner users"),
         }
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page) leaves the partners' policy as it is.
+        self.fields["require_mfa_for_partners"].required = False
 
 
 class InvitationForm(BootstrapForm, forms.Form):

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from prm.api.keys import ApiKeyActor, find_key, tenant_of_key
 from prm.api.problems import problem_response
@@ -44,6 +45,12 @@ def _run_view(request, view_func, view_args, view_kwargs):
     if hasattr(response, "render") and not getattr(response, "is_rendered", True):
         response.render()
     return response
+
+
+def _mfa_message(membership) -> str:
+    if membership.is_staff_role:
+        return _("%(program)s requires two-factor authentication for staff.")
+    return _("%(program)s requires two-factor authentication for partner users.")
 
 
 class TenantMiddleware:
@@ -78,7 +85,7 @@ class TenantMiddleware:
                 raise Http404("There is no partner program at this address.")
             request.tenant, request.membership = tenant, membership
             if self._must_enrol_mfa(request):
-                messages.warning(request, f"{tenant.display_name} requires two-factor authentication for staff.")
+                messages.warning(request, _mfa_message(membership) % {"program": tenant.display_name})
                 return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
             return _run_view(request, view_func, view_args, view_kwargs)
 
@@ -86,7 +93,7 @@ class TenantMiddleware:
         """/api/v1/: the tenant comes from the API key, or from `X-Tenant` for the portal's signed-in users."""
         authorization = request.headers.get("Authorization", "")
         if authorization:
-            scheme, _, raw = authorization.partition(" ")
+            scheme, _space, raw = authorization.partition(" ")
             raw = raw.strip()
             tenant = tenant_of_key(raw) if scheme.lower() == "bearer" else None
             refused = problem_response(
@@ -118,11 +125,18 @@ class TenantMiddleware:
             if membership is None:
                 return problem_response(404, "There is no partner program at this address.")
             request.tenant, request.membership = tenant, membership
+            # The session is the same sign-in as the pages': the program's two-factor policy holds here too.
+            if self._must_enrol_mfa(request):
+                detail = _(
+                    "Two-factor set-up required: %(program)s asks you to sign in with an authenticator app. "
+                    "Set it up at %(url)s, then try again."
+                ) % {"program": tenant.display_name, "url": reverse("mfa_activate_totp")}
+                return problem_response(403, detail, kind="mfa-setup-required")
             return _run_view(request, view_func, view_args, view_kwargs)
 
     @staticmethod
     def _must_enrol_mfa(request) -> bool:
         membership = request.membership
-        if membership is None or not membership.is_staff_role or not request.tenant.require_mfa_for_staff:
+        if membership is None or not request.tenant.requires_mfa_of(membership):
             return False
         return not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()

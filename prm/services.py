@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -27,7 +28,7 @@ User = get_user_model()
 
 
 # The settings a tenant admin edits (besides the logo), as they appear in `tenant.settings_updated` events.
-TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff")
+TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff", "require_mfa_for_partners")
 
 
 @transaction.atomic
@@ -37,21 +38,29 @@ def tenant_settings_update(
     program_name: str,
     primary_colour: str,
     require_mfa_for_staff: bool,
+    require_mfa_for_partners: str | None = None,
     logo=None,
     remove_logo: bool = False,
 ) -> Tenant:
-    """Branding and security policy of a program; tenant admins only."""
+    """Branding and security policy of a program; tenant admins only. Two-factor sign-in can be required of staff
+    and of partner users (`Tenant.PartnerMfa`: none, partner admins, all; None leaves it as it is)."""
     policy.require(actor, "tenant.manage_settings")
     try:
         HEX_COLOUR(primary_colour)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0], field="primary_colour") from exc
+    if require_mfa_for_partners is not None and require_mfa_for_partners not in Tenant.PartnerMfa.values:
+        raise ValidationFailed(
+            _("Choose which partner users must use two-factor authentication."), field="require_mfa_for_partners"
+        )
     tenant = Tenant.objects.select_for_update().get(pk=actor.tenant_id)
     before = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
     logo_before = tenant.logo.name
     tenant.program_name = program_name.strip()
     tenant.primary_colour = primary_colour.lower()
     tenant.require_mfa_for_staff = require_mfa_for_staff
+    if require_mfa_for_partners is not None:
+        tenant.require_mfa_for_partners = require_mfa_for_partners
     if logo is not None:
         extension = validate_logo(logo)
         tenant.logo.save(f"{tenant.slug}/logo-{secrets.token_hex(8)}.{extension}", logo, save=False)

@@ -97,6 +97,7 @@ class SettingsView(TenantView):
                     program_name=form.cleaned_data["program_name"],
                     primary_colour=form.cleaned_data["primary_colour"],
                     require_mfa_for_staff=form.cleaned_data["require_mfa_for_staff"],
+                    require_mfa_for_partners=form.cleaned_data["require_mfa_for_partners"] or None,
                     logo=form.cleaned_data.get("logo"),
                     remove_logo=form.cleaned_data.get("remove_logo", False),
                 )

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 from prm.tenancy import TenantOwnedModel
@@ -47,6 +48,11 @@ class User(AbstractUser):
 class Tenant(models.Model):
     """A vendor running a partner program: our customer. Global table; everything it owns carries tenant_id."""
 
+    class PartnerMfa(models.TextChoices):
+        NONE = "none", _("No partner user")
+        ADMINS = "admins", _("Partner admins")
+        ALL = "all", _("Every partner user")
+
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
     program_name = models.CharField(max_length=200, blank=True)
@@ -54,6 +60,7 @@ class Tenant(models.Model):
     primary_colour = models.CharField(max_length=7, default="#0d6efd", validators=[HEX_COLOUR])
     base_currency = models.CharField(max_length=3, default="USD")
     require_mfa_for_staff = models.BooleanField(default=False)
+    require_mfa_for_partners = models.CharField(max_length=8, choices=PartnerMfa.choices, default=PartnerMfa.NONE)
     settings = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,6 +74,14 @@ class Tenant(models.Model):
     @property
     def display_name(self):
         return self.program_name or self.name
+
+    def requires_mfa_of(self, membership: "Membership") -> bool:
+        """Whether this program asks the member to sign in with two factors (staff, partner admins, partners)."""
+        if membership.is_staff_role:
+            return self.require_mfa_for_staff
+        if self.require_mfa_for_partners == self.PartnerMfa.ALL:
+            return True
+        return self.require_mfa_for_partners == self.PartnerMfa.ADMINS and membership.role == Role.PARTNER_ADMIN
 
 
 @pghistory.track()
