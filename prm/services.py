@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
-from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token
+from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token, invitation_link_token
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
-from prm.tenancy import tenant_context
+from prm.tenancy import current_tenant, tenant_context
 from prm.uploads import validate_logo
 
 User = get_user_model()
@@ -138,17 +138,19 @@ def _issue_invitation(*, email: str, role: str, partner_organization, invited_by
     """Store the invitation (hashed token) and email its link once the transaction commits."""
     from prm.tasks import send_invitation_email
 
-    token = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + settings.PRM_INVITATION_TTL
+    token = invitation_link_token(tenant_id=current_tenant().pk, email=email, expires_at=expires_at)
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         partner_organization=partner_organization,
         token_hash=hash_token(token),
         invited_by=invited_by,
-        expires_at=timezone.now() + settings.PRM_INVITATION_TTL,
+        expires_at=expires_at,
     )
+    # Ids only: the task rebuilds the link from the invitation, so the token never sits in the broker.
     transaction.on_commit(
-        lambda: send_invitation_email.delay(tenant_id=invitation.tenant_id, invitation_id=invitation.pk, token=token)
+        lambda: send_invitation_email.delay(tenant_id=invitation.tenant_id, invitation_id=invitation.pk)
     )
     return invitation, token
 

@@ -1,5 +1,7 @@
+import base64
 import hashlib
 import re
+from datetime import UTC, datetime, timedelta
 
 import pghistory
 from django.conf import settings
@@ -7,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
@@ -134,6 +137,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def invitation_link_token(*, tenant_id: int, email: str, expires_at: datetime) -> str:
+    """The secret in an invitation's link: an HMAC of the invitation (program, address, expiry to the microsecond)
+    under SECRET_KEY, as Django's password-reset tokens are. The email task rebuilds it from the invitation's id,
+    so no secret passes through the broker; the database keeps only its hash, and cannot produce it alone."""
+    stamp = (expires_at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    digest = salted_hmac("prm.invitation.link", f"{tenant_id}:{email}:{stamp}", algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 @pghistory.track()
 class Invitation(TenantOwnedModel):
     """An emailed, expiring invitation to join a tenant in a role. Only the token's hash is stored."""
@@ -186,6 +198,9 @@ class Invitation(TenantOwnedModel):
 
     def is_open(self) -> bool:
         return self.status == "pending"
+
+    def link_token(self) -> str:
+        return invitation_link_token(tenant_id=self.tenant_id, email=self.email, expires_at=self.expires_at)
 
 
 def partner_organization_model():
