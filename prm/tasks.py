@@ -24,7 +24,8 @@ logger = logging.getLogger("prm.tasks")
 
 
 class TenantTask(Task):
-    """Runs the task body under the tenant named by the required `tenant_id` keyword argument.
+    """Runs the task body under the tenant named by the required `tenant_id` keyword argument; a deactivated tenant's
+    tasks are skipped (logged as a warning, result None): its program is closed, as its pages and keys are.
 
     Transient database errors are retried with exponential backoff and jitter, five times at most; the bodies
     are idempotent (they check state first and rely on unique constraints), so a retry or a redelivered
@@ -41,6 +42,9 @@ class TenantTask(Task):
         if tenant_id is None:
             raise TypeError(f"{self.name} must be called with tenant_id=")
         tenant = Tenant.objects.get(pk=tenant_id)
+        if not tenant.is_active:
+            logger.warning("Task %s skipped for inactive tenant %s (%s).", self.name, tenant.pk, tenant.slug)
+            return None
         with tenant_context(tenant):
             return super().__call__(*args, **kwargs)
 
