@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from prm.api.keys import ApiKeyActor, find_key, tenant_of_key
 from prm.api.problems import problem_response
+from prm.i18n import activate_for_request
 from prm.models import Tenant
 from prm.selectors import membership_for
 from prm.tenancy import tenant_context
@@ -74,7 +75,7 @@ class TenantMiddleware:
         slug = view_kwargs.pop(TENANT_KWARG)
         tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
         if tenant is None:
-            raise Http404("There is no partner program at this address.")
+            raise Http404(_("There is no partner program at this address."))
         is_public = _flag(view_func, "tenant_public")
         with tenant_context(tenant):
             membership = membership_for(user=request.user, tenant=tenant)
@@ -82,8 +83,9 @@ class TenantMiddleware:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 # Same answer as an unknown address, and no branding: a non-member learns nothing.
-                raise Http404("There is no partner program at this address.")
+                raise Http404(_("There is no partner program at this address."))
             request.tenant, request.membership = tenant, membership
+            activate_for_request(request, tenant)  # the program's default language and zone apply from here
             if self._must_enrol_mfa(request):
                 messages.warning(request, _mfa_message(membership) % {"program": tenant.display_name})
                 return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
@@ -98,7 +100,7 @@ class TenantMiddleware:
             tenant = tenant_of_key(raw) if scheme.lower() == "bearer" else None
             refused = problem_response(
                 401,
-                "The API key is missing, malformed, unknown, revoked or expired.",
+                _("The API key is missing, malformed, unknown, revoked or expired."),
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
             if tenant is None:
@@ -109,22 +111,24 @@ class TenantMiddleware:
                 if api_key is None:
                     return refused
                 request.tenant, request.api_key, request.membership = tenant, api_key, ApiKeyActor(api_key)
+                activate_for_request(request, tenant)
                 return _run_view(request, view_func, view_args, view_kwargs)
         if not request.user.is_authenticated:
             return problem_response(
                 401,
-                "Send an API key as 'Authorization: Bearer <key>', or sign in.",
+                _("Send an API key as 'Authorization: Bearer <key>', or sign in."),
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
         slug = request.headers.get("X-Tenant", "")
         tenant = Tenant.objects.filter(slug=slug, is_active=True).first() if slug else None
         if tenant is None:
-            return problem_response(404, "Name your program in the X-Tenant header (its slug).")
+            return problem_response(404, _("Name your program in the X-Tenant header (its slug)."))
         with tenant_context(tenant):
             membership = membership_for(user=request.user, tenant=tenant)
             if membership is None:
-                return problem_response(404, "There is no partner program at this address.")
+                return problem_response(404, _("There is no partner program at this address."))
             request.tenant, request.membership = tenant, membership
+            activate_for_request(request, tenant)
             # The session is the same sign-in as the pages': the program's two-factor policy holds here too.
             if self._must_enrol_mfa(request):
                 detail = _(
