@@ -72,13 +72,26 @@ class TenantSettingsForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Tenant
-        fields = ["program_name", "primary_colour", "require_mfa_for_staff", "default_language", "default_time_zone"]
+        fields = [
+            "program_name",
+            "primary_colour",
+            "require_mfa_for_staff",
+            "require_mfa_for_partners",
+            "default_language",
+            "default_time_zone",
+        ]
         labels = {
             "program_name": gettext_lazy("Program name"),
             "primary_colour": gettext_lazy("Primary colour"),
             "require_mfa_for_staff": gettext_lazy("Require two-factor authentication for staff"),
+            "require_mfa_for_partners": gettext_lazy("Require two-factor authentication for partner users"),
         }
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page) leaves the partners' policy as it is.
+        self.fields["require_mfa_for_partners"].required = False
 
 
 class InvitationForm(BootstrapForm, forms.Form):

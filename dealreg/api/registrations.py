@@ -6,7 +6,7 @@ illegal transition is a 409 naming the two states."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -22,6 +22,7 @@ from dealreg.models import (
 )
 from dealreg.services import screening
 from partners.selectors import partner_queryset
+from prm.api import serializers
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 
 CONFLICT_KINDS = ["registration", "crm_account", "crm_opportunity"]

@@ -5,12 +5,13 @@ acceptance state) and only their own acceptances."""
 import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion
 from partners.selectors import agreements as selectors
 from partners.services.agreements import text_sha256
 from prm import policy
+from prm.api import serializers
 from prm.api.viewsets import TenantReadOnlyViewSet, UpdatedSinceFilterSet
 
 

@@ -1,12 +1,12 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners import selectors, services
 from partners.filters.directory import PartnerContactFilterSet, PartnerFilterSet
 from partners.models import PartnerContact, PartnerOrganization
+from prm.api import serializers
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 from prm.errors import ValidationFailed
 
