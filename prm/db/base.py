@@ -74,6 +74,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 params["password"] = self.settings_dict["APP_PASSWORD"]
         return params
 
+    def init_connection_state(self):
+        super().init_connection_state()
+        if _owner_mode:
+            # Migrations that run before post_migrate re-applies the policies meet those of the previous release,
+            # which let the owner through on this setting (the current ones have a policy for it).
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('app.all_tenants', 'on', false)")
+            if not self.get_autocommit():
+                self.connection.commit()
+
     def get_new_connection(self, conn_params):
         self._all_tenants_proof = None
         return super().get_new_connection(conn_params)
