@@ -1,8 +1,6 @@
 """Agreement pages: the staff console (write, publish, see who accepted) and the partner portal (read, accept)."""
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,18 +14,10 @@ from partners.services.agreements import default_reaccept_by
 from prm import policy
 from prm.errors import DomainError
 from prm.errors import PermissionDenied as DomainPermissionDenied
+from prm.http import client_ip
 from prm.views import TenantView, add_domain_error
 
 PAGE_SIZE = 50
-
-
-def client_ip(request) -> str | None:
-    """The client's address as allauth sees it for its login rate limits (REMOTE_ADDR, or the trusted proxy
-    header when ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER are set); None when unknown."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except DjangoPermissionDenied:
-        return None
 
 
 # Staff ----------------------------------------------------------------------------------------------------------

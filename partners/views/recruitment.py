@@ -1,9 +1,7 @@
 """Pages of recruitment: the public application page and its confirmation link (no login), the staff review
 queue with each application's score and decision, and the ideal partner profile with the auto rule."""
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as NoClientAddress
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -26,17 +24,10 @@ from partners.selectors import recruitment as queue_selectors
 from prm import policy
 from prm import selectors as core_selectors
 from prm.errors import DomainError, InvalidTransition
+from prm.http import client_ip
 from prm.views import TenantView, add_domain_error
 
 # The public pages -----------------------------------------------------------------------------------------------
-
-
-def client_ip(request) -> str | None:
-    """The visitor's address as allauth sees it (its trusted-proxy settings apply to the login limits too)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except NoClientAddress:
-        return None
 
 
 class _PublicPage(View):
