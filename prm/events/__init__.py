@@ -94,20 +94,41 @@ def _actor_fields(actor) -> dict:
     return {"actor_user": user if getattr(user, "pk", None) else None}
 
 
-def record_event(event_type: str, *, subject, payload: dict | None = None, actor=None) -> Event:
-    """Write the event to the outbox in the current transaction; relay it once the transaction commits."""
-    event = Event.objects.create(
+def _event(event_type: str, *, subject, payload: dict | None, actor) -> Event:
+    return Event(
         type=event_type,
         subject_type=subject._meta.model_name,
         subject_id=str(subject.pk),
         payload=payload or {},
         **_actor_fields(actor),
     )
+
+
+def _relay_after_commit() -> None:
     tenant_id = current_tenant().pk
     from prm.tasks import relay_events
 
     transaction.on_commit(lambda: relay_events.delay(tenant_id=tenant_id))
+
+
+def record_event(event_type: str, *, subject, payload: dict | None = None, actor=None) -> Event:
+    """Write the event to the outbox in the current transaction; relay it once the transaction commits."""
+    event = _event(event_type, subject=subject, payload=payload, actor=actor)
+    event.save(force_insert=True)
+    _relay_after_commit()
     return event
+
+
+def record_events(events: list[tuple[str, object, dict | None]], *, actor=None) -> list[Event]:
+    """Several events of one use case, as (type, subject, payload), written in this order with one INSERT (a use
+    case that takes two steps at once, such as registering and submitting a deal); relayed once after commit."""
+    if not events:
+        return []
+    written = Event.objects.bulk_create(
+        [_event(event_type, subject=subject, payload=payload, actor=actor) for event_type, subject, payload in events]
+    )
+    _relay_after_commit()
+    return written
 
 
 def relay_pending_events(*, tenant=None, limit: int | None = None) -> int:
@@ -121,6 +142,7 @@ __all__ = [
     "Subscriber",
     "get_subscriber",
     "record_event",
+    "record_events",
     "relay_pending_events",
     "subscribe",
     "subscriber_name",

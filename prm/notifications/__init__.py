@@ -6,6 +6,7 @@ Call `notify()` from services and event subscribers, inside the tenant's transac
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
@@ -35,18 +36,20 @@ def notify(*, users, kind: str, title: str, body: str = "", url: str = "") -> li
     user_ids = {user.pk for user in users if user is not None}
     if not user_ids:
         return []
-    members = Membership.objects.filter(user_id__in=user_ids, is_active=True).values_list("user_id", flat=True)
+    # Who is still a member, and which of them turned this kind's email off, in one query.
+    members = dict(
+        Membership.objects.filter(user_id__in=user_ids, is_active=True)
+        .annotate(
+            opted_out=Exists(NotificationPreference.objects.filter(user_id=OuterRef("user_id"), kind=kind, email=False))
+        )
+        .values_list("user_id", "opted_out")
+    )
     notifications = Notification.objects.bulk_create(
         [Notification(user_id=user_id, kind=kind, title=title, body=body, url=url) for user_id in sorted(members)]
     )
     if not notifications:
         return []
-    opted_out = set(
-        NotificationPreference.objects.filter(
-            user_id__in=[n.user_id for n in notifications], kind=kind, email=False
-        ).values_list("user_id", flat=True)
-    )
-    to_email = [n.pk for n in notifications if n.user_id not in opted_out]
+    to_email = [n.pk for n in notifications if not members[n.user_id]]
     if to_email:
         tenant_id = current_tenant().pk
         from prm.notifications.tasks import email_notification
