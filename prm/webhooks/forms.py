@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from prm import registry
 from prm.forms import BootstrapForm
@@ -23,6 +24,15 @@ class EndpointForm(BootstrapForm, forms.Form):
         required=False,
         label="Other event types",
         help_text="Comma-separated, such as deal.approved, for event types not listed above.",
+    )
+
+    deliver_in_order = forms.BooleanField(
+        required=False,
+        label=_("Deliver in order"),
+        help_text=_(
+            "One at a time, in the order the events happened: a delivery waiting for a retry holds back the later "
+            "ones. Leave off unless the receiver needs the order: deliveries are faster without it."
+        ),
     )
 
     def __init__(self, *args, current_event_types=(), **kwargs):
