@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prm', '0004_event_handler_failures'),
+        ("prm", "0004_event_handler_failures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='webhookendpoint',
-            name='deliver_in_order',
-            field=models.BooleanField(default=False, help_text='Deliveries are sent one at a time, in the order the events happened; one waiting for a retry holds back the later ones. Off: several are sent at once, and a retried one may arrive after later events.', verbose_name='deliver in order'),
+            model_name="webhookendpoint",
+            name="deliver_in_order",
+            field=models.BooleanField(
+                default=False,
+                help_text="Deliveries are sent one at a time, in the order the events happened; one waiting for a retry holds back the later ones. Off: several are sent at once, and a retried one may arrive after later events.",
+                verbose_name="deliver in order",
+            ),
         ),
     ]
