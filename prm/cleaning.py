@@ -3,6 +3,8 @@ raise `ValidationFailed` naming the field, so a page and the API give the same a
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from prm.errors import ValidationFailed
 
 
@@ -15,9 +17,9 @@ def clean_text(value, *, field: str, max_length: int, required: str = "") -> str
         value = str(value)
     value = value.strip()
     if "\x00" in value:
-        raise ValidationFailed("Remove the null character from this text.", field=field)
+        raise ValidationFailed(_("Remove the null character from this text."), field=field)
     if required and not value:
         raise ValidationFailed(required, field=field)
     if len(value) > max_length:
-        raise ValidationFailed(f"At most {max_length} characters.", field=field)
+        raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": max_length}, field=field)
     return value

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from prm.i18n import language_choices, time_zone_choices
 from prm.models import Tenant, partner_organization_model
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
@@ -29,25 +32,63 @@ class BootstrapForm:
                 attrs["aria-describedby"] = f"id_{name}-error"
 
 
+NOT_A_TIME_ZONE = gettext_lazy("“%(value)s” is not a time zone. Choose one from the list, such as Europe/Berlin.")
+NOT_A_LANGUAGE = gettext_lazy("Choose one of the offered languages.")
+
+
+def language_field(*, label, blank_label, help_text=""):
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        choices=lambda: [("", blank_label), *language_choices()],
+        error_messages={"invalid_choice": NOT_A_LANGUAGE},
+    )
+
+
+def time_zone_field(*, label, blank_label, help_text=""):
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        choices=lambda: [("", blank_label), *time_zone_choices()],
+        error_messages={"invalid_choice": NOT_A_TIME_ZONE},
+    )
+
+
 class TenantSettingsForm(BootstrapForm, forms.ModelForm):
-    logo = forms.FileField(required=False, help_text="PNG or JPEG, at most 512 KB.")
-    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    logo = forms.FileField(required=False, help_text=gettext_lazy("PNG or JPEG, at most 512 KB."))
+    remove_logo = forms.BooleanField(required=False, label=gettext_lazy("Remove the current logo"))
+    default_language = language_field(
+        label=gettext_lazy("Default language"),
+        blank_label=gettext_lazy("English"),
+        help_text=gettext_lazy("For members who have not chosen a language and whose browser names none we offer."),
+    )
+    default_time_zone = time_zone_field(
+        label=gettext_lazy("Default time zone"),
+        blank_label="UTC",
+        help_text=gettext_lazy("Dates and times are shown in it to members who have not chosen their own."),
+    )
 
     class Meta:
         model = Tenant
-        fields = ["program_name", "primary_colour", "require_mfa_for_staff"]
+        fields = ["program_name", "primary_colour", "require_mfa_for_staff", "default_language", "default_time_zone"]
         labels = {
-            "program_name": "Program name",
-            "primary_colour": "Primary colour",
-            "require_mfa_for_staff": "Require two-factor authentication for staff",
+            "program_name": gettext_lazy("Program name"),
+            "primary_colour": gettext_lazy("Primary colour"),
+            "require_mfa_for_staff": gettext_lazy("Require two-factor authentication for staff"),
         }
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})}
 
 
 class InvitationForm(BootstrapForm, forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices)
-    partner_organization = forms.ModelChoiceField(queryset=partner_organization_model().unscoped.none(), required=False)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    partner_organization = forms.ModelChoiceField(
+        label=gettext_lazy("Partner organization"),
+        queryset=partner_organization_model().unscoped.none(),
+        required=False,
+    )
 
     def __init__(self, *args, roles, partner_organizations, fixed_organization=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +103,7 @@ class InvitationForm(BootstrapForm, forms.Form):
             # search box (htmx, partners/options/) fills it with matches. Validation still uses the queryset.
             chosen = partner_organizations.filter(pk=self.data.get("partner_organization") or None).first()
             field.widget = forms.Select(
-                choices=[("", "Search above, then choose")] + ([(chosen.pk, chosen.name)] if chosen else []),
+                choices=[("", _("Search above, then choose"))] + ([(chosen.pk, chosen.name)] if chosen else []),
                 attrs={"class": "form-select"},
             )
 
@@ -72,13 +113,15 @@ class InvitationForm(BootstrapForm, forms.Form):
         # than silently inviting into the fixed organization.
         named = self.data.get("partner_organization", "")
         if self.fixed_organization is not None and named not in ("", str(self.fixed_organization.pk)):
-            raise forms.ValidationError(f"You can invite people only into {self.fixed_organization}.")
+            raise forms.ValidationError(
+                _("You can invite people only into %(organization)s.") % {"organization": self.fixed_organization}
+            )
         return cleaned
 
 
 class MembershipForm(BootstrapForm, forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
-    is_active = forms.BooleanField(required=False, label="Active")
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    is_active = forms.BooleanField(required=False, label=gettext_lazy("Active"))
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,19 +130,26 @@ class MembershipForm(BootstrapForm, forms.Form):
 
 
 class AcceptInvitationForm(BootstrapForm, forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150, required=False)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, min_length=10)
-    password2 = forms.CharField(label="Password (again)", widget=forms.PasswordInput)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, min_length=10)
+    password2 = forms.CharField(label=gettext_lazy("Password (again)"), widget=forms.PasswordInput)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         return cleaned
 
 
 class ProfileForm(BootstrapForm, forms.ModelForm):
+    language = language_field(label=gettext_lazy("Language"), blank_label=gettext_lazy("Your browser's language"))
+    time_zone = time_zone_field(
+        label=gettext_lazy("Time zone"),
+        blank_label=gettext_lazy("The program's time zone"),
+        help_text=gettext_lazy("Dates and times are shown in this zone, with its name."),
+    )
+
     class Meta:
         model = get_user_model()
-        fields = ["first_name", "last_name"]
+        fields = ["first_name", "last_name", "language", "time_zone"]

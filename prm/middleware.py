@@ -13,9 +13,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from prm.api.keys import ApiKeyActor, find_key, tenant_of_key
 from prm.api.problems import problem_response
+from prm.i18n import activate_for_request
 from prm.models import Tenant
 from prm.selectors import membership_for
 from prm.tenancy import tenant_context
@@ -67,7 +69,7 @@ class TenantMiddleware:
         slug = view_kwargs.pop(TENANT_KWARG)
         tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
         if tenant is None:
-            raise Http404("There is no partner program at this address.")
+            raise Http404(_("There is no partner program at this address."))
         is_public = _flag(view_func, "tenant_public")
         with tenant_context(tenant):
             membership = membership_for(user=request.user, tenant=tenant)
@@ -75,10 +77,14 @@ class TenantMiddleware:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 # Same answer as an unknown address, and no branding: a non-member learns nothing.
-                raise Http404("There is no partner program at this address.")
+                raise Http404(_("There is no partner program at this address."))
             request.tenant, request.membership = tenant, membership
+            activate_for_request(request, tenant)  # the program's default language and zone apply from here
             if self._must_enrol_mfa(request):
-                messages.warning(request, f"{tenant.display_name} requires two-factor authentication for staff.")
+                messages.warning(
+                    request,
+                    _("%(program)s requires two-factor authentication for staff.") % {"program": tenant.display_name},
+                )
                 return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
             return _run_view(request, view_func, view_args, view_kwargs)
 
@@ -86,12 +92,12 @@ class TenantMiddleware:
         """/api/v1/: the tenant comes from the API key, or from `X-Tenant` for the portal's signed-in users."""
         authorization = request.headers.get("Authorization", "")
         if authorization:
-            scheme, _, raw = authorization.partition(" ")
+            scheme, _space, raw = authorization.partition(" ")
             raw = raw.strip()
             tenant = tenant_of_key(raw) if scheme.lower() == "bearer" else None
             refused = problem_response(
                 401,
-                "The API key is missing, malformed, unknown, revoked or expired.",
+                _("The API key is missing, malformed, unknown, revoked or expired."),
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
             if tenant is None:
@@ -102,22 +108,24 @@ class TenantMiddleware:
                 if api_key is None:
                     return refused
                 request.tenant, request.api_key, request.membership = tenant, api_key, ApiKeyActor(api_key)
+                activate_for_request(request, tenant)
                 return _run_view(request, view_func, view_args, view_kwargs)
         if not request.user.is_authenticated:
             return problem_response(
                 401,
-                "Send an API key as 'Authorization: Bearer <key>', or sign in.",
+                _("Send an API key as 'Authorization: Bearer <key>', or sign in."),
                 headers={"WWW-Authenticate": 'Bearer realm="api"'},
             )
         slug = request.headers.get("X-Tenant", "")
         tenant = Tenant.objects.filter(slug=slug, is_active=True).first() if slug else None
         if tenant is None:
-            return problem_response(404, "Name your program in the X-Tenant header (its slug).")
+            return problem_response(404, _("Name your program in the X-Tenant header (its slug)."))
         with tenant_context(tenant):
             membership = membership_for(user=request.user, tenant=tenant)
             if membership is None:
-                return problem_response(404, "There is no partner program at this address.")
+                return problem_response(404, _("There is no partner program at this address."))
             request.tenant, request.membership = tenant, membership
+            activate_for_request(request, tenant)
             return _run_view(request, view_func, view_args, view_kwargs)
 
     @staticmethod

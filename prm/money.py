@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from prm.errors import ValidationFailed
 
 # Active ISO 4217 codes (list one, 2024), without funds codes, precious metals and testing codes.
@@ -35,9 +37,11 @@ def clean_currency(value, *, field: str = "currency") -> str:
     """An ISO 4217 code in upper case; anything else is refused naming `field`."""
     code = (value or "").strip().upper() if isinstance(value, str) else ""
     if not code:
-        raise ValidationFailed("Choose a currency (ISO 4217 code, such as USD or EUR).", field=field)
+        raise ValidationFailed(_("Choose a currency (ISO 4217 code, such as USD or EUR)."), field=field)
     if code not in ISO_4217_CODES:
-        raise ValidationFailed(f"“{code[:10]}” is not an ISO 4217 currency code (such as USD or EUR).", field=field)
+        raise ValidationFailed(
+            _("“%(code)s” is not an ISO 4217 currency code (such as USD or EUR).") % {"code": code[:10]}, field=field
+        )
     return code
 
 
@@ -49,17 +53,21 @@ def clean_amount(value, *, field: str = "amount", positive: bool = True, label: 
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(f"{label} must be a number, such as 25000 or 25000.50.", field=field) from None
+        raise ValidationFailed(
+            _("%(label)s must be a number, such as 25000 or 25000.50.") % {"label": label}, field=field
+        ) from None
     if value is None or value == "" or not amount.is_finite():
-        raise ValidationFailed(f"{label} must be a number, such as 25000 or 25000.50.", field=field)
+        raise ValidationFailed(
+            _("%(label)s must be a number, such as 25000 or 25000.50.") % {"label": label}, field=field
+        )
     if positive and amount <= 0:
-        raise ValidationFailed(f"{label} must be greater than zero.", field=field)
+        raise ValidationFailed(_("%(label)s must be greater than zero.") % {"label": label}, field=field)
     if not positive and amount < 0:
-        raise ValidationFailed(f"{label} cannot be negative.", field=field)
+        raise ValidationFailed(_("%(label)s cannot be negative.") % {"label": label}, field=field)
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise ValidationFailed(f"{label} has at most two decimal places.", field=field)
+        raise ValidationFailed(_("%(label)s has at most two decimal places.") % {"label": label}, field=field)
     if amount > MAX_AMOUNT:
-        raise ValidationFailed(f"{label} is too large.", field=field)
+        raise ValidationFailed(_("%(label)s is too large.") % {"label": label}, field=field)
     return amount.quantize(CENT)
 
 

@@ -1,15 +1,16 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    TENANT_ADMIN = "tenant_admin", "Tenant admin"
-    CHANNEL_MANAGER = "channel_manager", "Channel manager"
-    MARKETING = "marketing", "Marketing (MDF)"
-    FINANCE = "finance", "Finance"
-    ANALYST = "analyst", "Analyst (read-only)"
-    PARTNER_ADMIN = "partner_admin", "Partner admin"
-    PARTNER_SALES = "partner_sales", "Partner sales"
-    PARTNER_MARKETING = "partner_marketing", "Partner marketing"
+    TENANT_ADMIN = "tenant_admin", _("Tenant admin")
+    CHANNEL_MANAGER = "channel_manager", _("Channel manager")
+    MARKETING = "marketing", _("Marketing (MDF)")
+    FINANCE = "finance", _("Finance")
+    ANALYST = "analyst", _("Analyst (read-only)")
+    PARTNER_ADMIN = "partner_admin", _("Partner admin")
+    PARTNER_SALES = "partner_sales", _("Partner sales")
+    PARTNER_MARKETING = "partner_marketing", _("Partner marketing")
 
 
 STAFF_ROLES = frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER, Role.MARKETING, Role.FINANCE, Role.ANALYST})

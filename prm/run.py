@@ -17,8 +17,12 @@ PORT = os.environ.get("PRM_PORT", "8000")
 def _banner():
     from prm.demo import DEMO_PASSWORD, PARTNER_USERS, STAFF
 
-    logins = [(email, role.label) for email, _first, _last, role in STAFF[:2]]
-    logins += [(email, f"{role.label}, {org}") for email, _f, _l, role, org in PARTNER_USERS[:2]]
+    # Role labels are translatable (lazy) and Django is not set up in this process yet: name roles plainly.
+    def plain(role):
+        return role.value.replace("_", " ").capitalize()
+
+    logins = [(email, plain(role)) for email, _first, _last, role in STAFF[:2]]
+    logins += [(email, f"{plain(role)}, {org}") for email, _f, _l, role, org in PARTNER_USERS[:2]]
     lines = [
         "",
         "=" * 72,

@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
+from prm.i18n import clean_language, clean_time_zone
 from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 from prm.tenancy import tenant_context
@@ -27,7 +29,7 @@ User = get_user_model()
 
 
 # The settings a tenant admin edits (besides the logo), as they appear in `tenant.settings_updated` events.
-TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff")
+TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff", "default_language", "default_time_zone")
 
 
 @transaction.atomic
@@ -37,21 +39,27 @@ def tenant_settings_update(
     program_name: str,
     primary_colour: str,
     require_mfa_for_staff: bool,
+    default_language: str = "",
+    default_time_zone: str = "",
     logo=None,
     remove_logo: bool = False,
 ) -> Tenant:
-    """Branding and security policy of a program; tenant admins only."""
+    """Branding, security policy and the language and time zone members see until they choose their own; tenant
+    admins only."""
     policy.require(actor, "tenant.manage_settings")
     try:
         HEX_COLOUR(primary_colour)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0], field="primary_colour") from exc
+    default_language = clean_language(default_language, field="default_language")
+    default_time_zone = clean_time_zone(default_time_zone, field="default_time_zone")
     tenant = Tenant.objects.select_for_update().get(pk=actor.tenant_id)
     before = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
     logo_before = tenant.logo.name
     tenant.program_name = program_name.strip()
     tenant.primary_colour = primary_colour.lower()
     tenant.require_mfa_for_staff = require_mfa_for_staff
+    tenant.default_language, tenant.default_time_zone = default_language, default_time_zone
     if logo is not None:
         extension = validate_logo(logo)
         tenant.logo.save(f"{tenant.slug}/logo-{secrets.token_hex(8)}.{extension}", logo, save=False)
@@ -85,18 +93,18 @@ def invitation_create(*, actor: Membership, email: str, role: str, partner_organ
     admins invite colleagues of their own organization only. The token is returned once and stored hashed."""
     email = email.strip().lower()
     if role not in Role.values:
-        raise ValidationFailed("Choose a role.", field="role")
+        raise ValidationFailed(_("Choose a role."), field="role")
     if role in PARTNER_ROLES and partner_organization is None:
-        raise ValidationFailed("A partner role needs a partner organization.", field="partner_organization")
+        raise ValidationFailed(_("A partner role needs a partner organization."), field="partner_organization")
     if role in STAFF_ROLES:
         partner_organization = None
     if partner_organization is not None and partner_organization.tenant_id != actor.tenant_id:
-        raise ValidationFailed("Unknown partner organization.", field="partner_organization")
+        raise ValidationFailed(_("Unknown partner organization."), field="partner_organization")
     org_id = partner_organization.pk if partner_organization else None
     if not policy.may_invite(actor, role=role, partner_organization_id=org_id):
-        raise PermissionDenied("You may not invite someone with this role.")
+        raise PermissionDenied(_("You may not invite someone with this role."))
     if Membership.objects.filter(user__email__iexact=email).exists():
-        raise ValidationFailed(f"{email} is already a member of this program.", field="email")
+        raise ValidationFailed(_("%(email)s is already a member of this program.") % {"email": email}, field="email")
 
     now = timezone.now()
     # Re-inviting replaces the earlier invitation, so only the newest link works; but only an inviter who may
@@ -108,7 +116,9 @@ def invitation_create(*, actor: Membership, email: str, role: str, partner_organ
         if previous.is_open() and not policy.may_invite(
             actor, role=previous.role, partner_organization_id=previous.partner_organization_id
         ):
-            raise ValidationFailed(f"{email} already has a pending invitation to this program.", field="email")
+            raise ValidationFailed(
+                _("%(email)s already has a pending invitation to this program.") % {"email": email}, field="email"
+            )
     Invitation.objects.filter(pk__in=[previous.pk for previous in earlier]).update(revoked_at=now)
     try:
         with transaction.atomic():
@@ -117,7 +127,9 @@ def invitation_create(*, actor: Membership, email: str, role: str, partner_organ
             )
     except IntegrityError as exc:
         # Someone else invited this address at the same moment (one open invitation per address is a constraint).
-        raise ValidationFailed(f"{email} was invited by someone else a moment ago.", field="email") from exc
+        raise ValidationFailed(
+            _("%(email)s was invited by someone else a moment ago.") % {"email": email}, field="email"
+        ) from exc
     record_event("invitation.created", subject=invitation, payload=_invitation_payload(invitation), actor=actor)
     for previous in earlier:
         payload = {**_invitation_payload(previous), "reason": "replaced", "replaced_by_id": invitation.pk}
@@ -154,17 +166,19 @@ def tenant_create(
     try:
         validate_slug(slug)
     except ValidationError as exc:
-        raise ValidationFailed("Use lowercase letters, digits and hyphens for the slug.", field="slug") from exc
+        raise ValidationFailed(_("Use lowercase letters, digits and hyphens for the slug."), field="slug") from exc
     if not name:
-        raise ValidationFailed("Enter the vendor's name.", field="name")
+        raise ValidationFailed(_("Enter the vendor's name."), field="name")
     try:
         validate_email(admin_email)
     except ValidationError as exc:
-        raise ValidationFailed("Enter a valid email address for the first tenant admin.", field="admin_email") from exc
+        raise ValidationFailed(
+            _("Enter a valid email address for the first tenant admin."), field="admin_email"
+        ) from exc
     if not re.fullmatch(r"[A-Z]{3}", base_currency):
-        raise ValidationFailed("Use a three-letter ISO 4217 currency code, such as USD.", field="base_currency")
+        raise ValidationFailed(_("Use a three-letter ISO 4217 currency code, such as USD."), field="base_currency")
     if Tenant.objects.filter(slug=slug).exists():
-        raise ValidationFailed(f"A program with the slug '{slug}' exists already.", field="slug")
+        raise ValidationFailed(_("A program with the slug '%(slug)s' exists already.") % {"slug": slug}, field="slug")
     tenant = Tenant.objects.create(slug=slug, name=name, program_name=program_name.strip(), base_currency=base_currency)
     with tenant_context(tenant):
         invitation, token = _issue_invitation(
@@ -185,11 +199,11 @@ def invitation_by_token(*, token: str) -> Invitation | None:
 def invitation_check_usable(invitation: Invitation) -> None:
     status = invitation.status
     if status == "expired":
-        raise InvalidTransition("This invitation has expired. Ask the person who invited you for a new one.")
+        raise InvalidTransition(_("This invitation has expired. Ask the person who invited you for a new one."))
     if status == "accepted":
-        raise InvalidTransition("This invitation has already been used. Sign in to continue.")
+        raise InvalidTransition(_("This invitation has already been used. Sign in to continue."))
     if status == "revoked":
-        raise InvalidTransition("This invitation was withdrawn. Ask the person who invited you for a new one.")
+        raise InvalidTransition(_("This invitation was withdrawn. Ask the person who invited you for a new one."))
 
 
 @transaction.atomic
@@ -199,10 +213,12 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     invitation_check_usable(invitation)
     if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
         raise ValidationFailed(
-            f"This invitation is for {invitation.email}. Sign in with that address to accept it.", field="email"
+            _("This invitation is for %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email},
+            field="email",
         )
     if Membership.objects.filter(user=user).exists():
-        raise ValidationFailed("You are already a member of this program.", field="email")
+        raise ValidationFailed(_("You are already a member of this program."), field="email")
     membership = Membership.objects.create(
         user=user, role=invitation.role, partner_organization=invitation.partner_organization
     )
@@ -223,9 +239,9 @@ def invitation_accept_as_new_user(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     invitation_check_usable(invitation)
     if not first_name.strip():
-        raise ValidationFailed("Enter your first name.", field="first_name")
+        raise ValidationFailed(_("Enter your first name."), field="first_name")
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise ValidationFailed("An account with this email exists: sign in to accept.", field="email")
+        raise ValidationFailed(_("An account with this email exists: sign in to accept."), field="email")
     user = User(email=invitation.email, first_name=first_name.strip(), last_name=last_name.strip())
     try:
         validate_password(password, user)
@@ -242,9 +258,11 @@ def invitation_accept_as_new_user(
 def invitation_revoke(*, actor: Membership, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not policy.may_invite(actor, role=invitation.role, partner_organization_id=invitation.partner_organization_id):
-        raise PermissionDenied("You may not withdraw this invitation.")
+        raise PermissionDenied(_("You may not withdraw this invitation."))
     if invitation.status != "pending":
-        raise InvalidTransition(f"This invitation is {invitation.status} and can no longer be withdrawn.")
+        raise InvalidTransition(
+            _("This invitation is %(status)s and can no longer be withdrawn.") % {"status": invitation.status}
+        )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     payload = {**_invitation_payload(invitation), "reason": "withdrawn"}
@@ -269,14 +287,14 @@ def membership_update(*, actor: Membership, membership: Membership, role: str, i
         )
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role not in Role.values:
-        raise ValidationFailed("Choose a role.", field="role")
+        raise ValidationFailed(_("Choose a role."), field="role")
     if (role in STAFF_ROLES) != (membership.role in STAFF_ROLES):
-        raise ValidationFailed("A staff member cannot take a partner role, nor the reverse.", field="role")
+        raise ValidationFailed(_("A staff member cannot take a partner role, nor the reverse."), field="role")
     losing_admin = membership.role == Role.TENANT_ADMIN and (role != Role.TENANT_ADMIN or not is_active)
     if losing_admin and membership.is_active:
         if not [pk for pk in active_admin_ids if pk != membership.pk]:
             field = "role" if role != Role.TENANT_ADMIN else "is_active"
-            raise ValidationFailed("A program needs at least one active tenant admin.", field=field)
+            raise ValidationFailed(_("A program needs at least one active tenant admin."), field=field)
     previous = {"role": membership.role, "is_active": membership.is_active}
     membership.role = role
     membership.is_active = is_active

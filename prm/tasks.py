@@ -9,13 +9,16 @@ from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from prm.i18n import recipient_locale
 from prm.models import Event, EventHandlerFailure, IdempotencyRecord, Invitation, Tenant
 from prm.tenancy import all_tenants, tenant_context
 
@@ -52,12 +55,15 @@ def send_invitation_email(*, tenant_id: int, invitation_id: int, token: str) -> 
         return False  # withdrawn or used meanwhile: nothing to send
     link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation.tenant.slug, token])
     context = {"invitation": invitation, "tenant": invitation.tenant, "link": link}
-    send_mail(
-        subject=f"You are invited to {invitation.tenant.display_name}",
-        message=render_to_string("emails/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
-    )
+    # Someone who already has an account reads it in their language; a newcomer in the program's.
+    invitee = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    with recipient_locale(invitee, invitation.tenant):
+        send_mail(
+            subject=_("You are invited to %(program)s") % {"program": invitation.tenant.display_name},
+            message=render_to_string("emails/invitation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.email],
+        )
     return True
 
 

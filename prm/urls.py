@@ -26,6 +26,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    # A visitor without an account picks a language here (a cookie); members choose theirs on the profile.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("prm.api.urls")),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
 ]

@@ -5,12 +5,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import View
 
 from prm import policy, registry, selectors, services
 from prm.errors import DomainError, InvalidTransition
 from prm.events import selectors as event_selectors
 from prm.forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm, TenantSettingsForm
+from prm.i18n import activate_for_request
 from prm.models import Invitation, invitation_ttl_hours, partner_organization_model
 from prm.policy import INVITABLE_ROLES
 from prm.roles import PARTNER_ROLES
@@ -28,7 +30,7 @@ class TenantView(View):
 
     def dispatch(self, request, *args, **kwargs):
         if not policy.can(request.membership, self.permission):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         return super().dispatch(request, *args, **kwargs)
 
     def url(self, name, *args):
@@ -36,7 +38,7 @@ class TenantView(View):
 
     def check_object(self, obj, action=None):
         if obj is None or not policy.can(self.request.membership, action or self.permission, obj):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         return obj
 
 
@@ -97,13 +99,15 @@ class SettingsView(TenantView):
                     program_name=form.cleaned_data["program_name"],
                     primary_colour=form.cleaned_data["primary_colour"],
                     require_mfa_for_staff=form.cleaned_data["require_mfa_for_staff"],
+                    default_language=form.cleaned_data["default_language"],
+                    default_time_zone=form.cleaned_data["default_time_zone"],
                     logo=form.cleaned_data.get("logo"),
                     remove_logo=form.cleaned_data.get("remove_logo", False),
                 )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Program settings saved.")
+                messages.success(request, _("Program settings saved."))
                 return redirect("tenant_settings", request.tenant.slug)
         request.tenant.refresh_from_db()
         return self.render_page(form, status=400)
@@ -120,7 +124,7 @@ class LogoView(TenantView):
 
     def get(self, request):
         if not request.tenant.logo:
-            raise Http404("No logo.")
+            raise Http404(_("No logo."))
         content_type = "image/png" if request.tenant.logo.name.endswith(".png") else "image/jpeg"
         response = FileResponse(request.tenant.logo.open("rb"), content_type=content_type)
         response["X-Content-Type-Options"] = "nosniff"
@@ -149,7 +153,7 @@ class InvitationFormMixin:
 
     def post(self, request, **kwargs):
         if not policy.can(request.membership, "partner_team.invite"):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         form = _invitation_form(request, request.POST, fixed_organization=self.invitation_organization(**kwargs))
         if form.is_valid():
             organization = self.invitation_organization(**kwargs) or form.cleaned_data.get("partner_organization")
@@ -164,7 +168,11 @@ class InvitationFormMixin:
                 add_domain_error(form, error)
             else:
                 hours = invitation_ttl_hours()
-                messages.success(request, f"Invitation sent to {invitation.email}. It expires in {hours} hours.")
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s. It expires in %(hours)s hours.")
+                    % {"email": invitation.email, "hours": hours},
+                )
                 return redirect(request.path)
         return self.render_page(form, status=400, **kwargs)
 
@@ -209,13 +217,13 @@ class InvitationRevokeView(TenantView):
         if invitation is None or not policy.may_invite(
             request.membership, role=invitation.role, partner_organization_id=invitation.partner_organization_id
         ):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         try:
             services.invitation_revoke(actor=request.membership, invitation=invitation)
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+            messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = reverse("tenant_home", args=[request.tenant.slug])
@@ -250,7 +258,7 @@ class MembershipDetailView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"{membership.user} updated.")
+                messages.success(request, _("%(member)s updated.") % {"member": membership.user})
                 return redirect("membership_detail", request.tenant.slug, membership.pk)
         return self.render_page(membership, form, status=400)
 
@@ -267,13 +275,13 @@ class AcceptInvitationView(View):
     def dispatch(self, request, token):
         self.invitation = services.invitation_by_token(token=token)
         if self.invitation is None:
-            return self.refuse("This invitation link is not valid. Check that you copied the whole link.", 404)
+            return self.refuse(_("This invitation link is not valid. Check that you copied the whole link."), 404)
         try:
             services.invitation_check_usable(self.invitation)
         except InvalidTransition as error:
             return self.refuse(error.message, 410)
         if request.membership is not None:
-            return self.refuse("You are already a member of this program.", 409, signed_in=True)
+            return self.refuse(_("You are already a member of this program."), 409, signed_in=True)
         return super().dispatch(request, token)
 
     def refuse(self, message, status, signed_in=False):
@@ -315,7 +323,7 @@ class AcceptInvitationView(View):
         return get_user_model().objects.filter(email__iexact=self.invitation.email).exists()
 
     def welcome(self):
-        messages.success(self.request, f"Welcome to {self.request.tenant.display_name}.")
+        messages.success(self.request, _("Welcome to %(program)s.") % {"program": self.request.tenant.display_name})
         return redirect("tenant_home", self.request.tenant.slug)
 
     def render_page(self, form, status=200):
@@ -332,7 +340,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        activate_for_request(request)  # the confirmation already speaks the language just chosen
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     from allauth.mfa.models import Authenticator
 

@@ -1,5 +1,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -11,19 +13,23 @@ from prm.errors import DomainError, InvalidTransition, PermissionDenied, Validat
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource changed since you read it (If-Match does not match its ETag). Read it again."
+    default_detail = gettext_lazy(
+        "The resource changed since you read it (If-Match does not match its ETag). Read it again."
+    )
     default_code = "precondition_failed"
 
 
 class IdempotencyConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "A request with this Idempotency-Key is still being processed. Retry later."
+    default_detail = gettext_lazy("A request with this Idempotency-Key is still being processed. Retry later.")
     default_code = "idempotency_in_flight"
 
 
 class IdempotencyMismatch(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "This Idempotency-Key was used with a different request. Use a new key for a new request."
+    default_detail = gettext_lazy(
+        "This Idempotency-Key was used with a different request. Use a new key for a new request."
+    )
     default_code = "idempotency_key_reused"
 
 
@@ -47,7 +53,7 @@ def _field_errors(detail, prefix="") -> list[dict]:
 
 def _from_domain_error(error: DomainError) -> exceptions.APIException:
     if isinstance(error, PermissionDenied):
-        return exceptions.NotFound("Not found.")
+        return exceptions.NotFound(_("Not found."))
     if isinstance(error, InvalidTransition):
         conflict = exceptions.APIException(error.message)
         conflict.status_code = status.HTTP_409_CONFLICT
@@ -62,7 +68,7 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         exc = _from_domain_error(exc)
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
+        exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
@@ -84,5 +90,5 @@ def handler404(request, exception=None):
     """The site's 404 handler (`handler404` in prm/urls.py): an address under /api/ that no route matches is a
     problem+json 404 like every other API error; anywhere else, Django's usual page."""
     if request.path_info.startswith("/api/"):
-        return problem_response(404, "There is no such endpoint. The API is described at /api/v1/docs/.")
+        return problem_response(404, _("There is no such endpoint. The API is described at /api/v1/docs/."))
     return page_not_found(request, exception)

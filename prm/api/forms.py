@@ -1,17 +1,18 @@
 from datetime import UTC, datetime, time
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from prm.api.keys import ALL_SCOPES, RESOURCES
 from prm.forms import BootstrapForm
 from prm.models import partner_organization_model
 
 SCOPE_LABELS = {
-    "partners": "Partner organizations",
-    "members": "Members",
-    "invitations": "Invitations",
-    "events": "Events",
-    "webhooks": "Webhooks",
+    "partners": _("Partner organizations"),
+    "members": _("Members"),
+    "invitations": _("Invitations"),
+    "events": _("Events"),
+    "webhooks": _("Webhooks"),
 }
 
 
@@ -21,22 +22,25 @@ def expiry_from_date(day) -> datetime | None:
 
 
 class ApiKeyForm(BootstrapForm, forms.Form):
-    name = forms.CharField(max_length=100, help_text="After the integration that will use it, e.g. “Salesforce sync”.")
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("After the integration that will use it, e.g. “Salesforce sync”.")
+    )
     scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
         choices=[(scope, scope) for scope in ALL_SCOPES],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one scope."},
+        error_messages={"required": _("Choose at least one scope.")},
     )
     partner_organization = forms.ModelChoiceField(
         queryset=partner_organization_model().unscoped.none(),
         required=False,
-        label="Bind to a partner organization (optional)",
-        help_text="A bound key sees and does only what that partner's admin could.",
+        label=_("Bind to a partner organization (optional)"),
+        help_text=_("A bound key sees and does only what that partner's admin could."),
     )
     expires_on = forms.DateField(
         required=False,
-        label="Expires on (optional)",
-        help_text="The key stops working at 00:00 UTC on this date.",
+        label=_("Expires on (optional)"),
+        help_text=_("The key stops working at 00:00 UTC on this date."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -50,7 +54,8 @@ class ApiKeyForm(BootstrapForm, forms.Form):
         chosen_id = self.data.get("partner_organization") or None
         chosen = field.queryset.filter(pk=chosen_id).first() if str(chosen_id or "").isdigit() else None
         field.widget = forms.Select(
-            choices=[("", "Not bound: the key acts as the program")] + ([(chosen.pk, chosen.name)] if chosen else []),
+            choices=[("", _("Not bound: the key acts as the program"))]
+            + ([(chosen.pk, chosen.name)] if chosen else []),
             attrs={"class": "form-select"},
         )
 

@@ -12,6 +12,7 @@ import re
 
 from django.db import connection
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from prm.api.exceptions import IdempotencyConflict, IdempotencyMismatch
@@ -28,7 +29,12 @@ IN_FLIGHT = 0  # status_code of a claimed key whose response is not stored yet
 def validate_key(key: str) -> None:
     if len(key) > MAX_KEY_LENGTH or not KEY_PATTERN.match(key):
         raise exceptions.ValidationError(
-            {HEADER: [f"Use at most {MAX_KEY_LENGTH} printable ASCII characters (a UUID, for example)."]}
+            {
+                HEADER: [
+                    _("Use at most %(limit)s printable ASCII characters (a UUID, for example).")
+                    % {"limit": MAX_KEY_LENGTH}
+                ]
+            }
         )
 
 

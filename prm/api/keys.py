@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm import policy
 from prm.errors import PermissionDenied, ValidationFailed
@@ -67,19 +68,19 @@ def api_key_create(
 ) -> tuple[ApiKey, str]:
     """Tenant admins create keys. Returns the key itself once; only its hash is kept."""
     if not policy.can(actor, "api_keys.manage"):
-        raise PermissionDenied("You may not manage API keys.")
+        raise PermissionDenied(_("You may not manage API keys."))
     name = name.strip()
     if not name:
-        raise ValidationFailed("Name the key after the integration that will use it.", field="name")
+        raise ValidationFailed(_("Name the key after the integration that will use it."), field="name")
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown:
-        raise ValidationFailed(f"Unknown scopes: {', '.join(unknown)}.", field="scopes")
+        raise ValidationFailed(_("Unknown scopes: %(scopes)s.") % {"scopes": ", ".join(unknown)}, field="scopes")
     if not scopes:
-        raise ValidationFailed("Choose at least one scope.", field="scopes")
+        raise ValidationFailed(_("Choose at least one scope."), field="scopes")
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed("The expiry date must be in the future.", field="expires_at")
+        raise ValidationFailed(_("The expiry date must be in the future."), field="expires_at")
     if partner_organization is not None and partner_organization.tenant_id != actor.tenant_id:
-        raise ValidationFailed("Unknown partner organization.", field="partner_organization")
+        raise ValidationFailed(_("Unknown partner organization."), field="partner_organization")
     raw = f"prm_{_base36(actor.tenant_id)}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
         name=name,
@@ -102,7 +103,7 @@ def api_key_create(
 @transaction.atomic
 def api_key_revoke(*, actor, api_key: ApiKey) -> ApiKey:
     if not policy.can(actor, "api_keys.manage"):
-        raise PermissionDenied("You may not manage API keys.")
+        raise PermissionDenied(_("You may not manage API keys."))
     api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()

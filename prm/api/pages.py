@@ -4,6 +4,7 @@ revocation. The keys themselves are made and revoked by prm.api.keys (the comman
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from prm.api import selectors
 from prm.api.forms import ApiKeyForm
@@ -58,5 +59,8 @@ class ApiKeyRevokeView(TenantView):
         if request.htmx:
             api_key = selectors.api_key_get(api_key_id=api_key.pk)
             return render(request, "api/partials/api_key_row.html", {"api_key": api_key})
-        messages.success(request, f"The key “{api_key.name}” ({api_key.prefix}…) is revoked.")
+        messages.success(
+            request,
+            _("The key “%(name)s” (%(prefix)s…) is revoked.") % {"name": api_key.name, "prefix": api_key.prefix},
+        )
         return redirect("api_keys", request.tenant.slug)

@@ -1,8 +1,9 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 
-INVALID_CURSOR = "This cursor is not valid here: start again from the first page (without `cursor`)."
+INVALID_CURSOR = _("This cursor is not valid here: start again from the first page (without `cursor`).")
 
 
 class CursorPagination(pagination.CursorPagination):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 
 from prm import policy
@@ -22,17 +23,19 @@ class PolicyPermission(permissions.BasePermission):
         write = request.method not in permissions.SAFE_METHODS
         if api_key is not None and not has_scope(api_key, view.scope, write):
             access = "write" if write else "read"
-            raise exceptions.PermissionDenied(f"This API key lacks the scope {view.scope}:{access}.")
+            raise exceptions.PermissionDenied(
+                _("This API key lacks the scope %(scope)s:%(access)s.") % {"scope": view.scope, "access": access}
+            )
         if not policy.can(actor, view.policy_action(request)):
             on_collection = (view.lookup_url_kwarg or view.lookup_field) not in view.kwargs
             readable = bool(view.read_permission) and policy.can(actor, view.read_permission)
             if write and on_collection and readable:
-                raise exceptions.PermissionDenied("This credential may read these objects but not change them.")
-            raise exceptions.NotFound("Not found.")
+                raise exceptions.PermissionDenied(_("This credential may read these objects but not change them."))
+            raise exceptions.NotFound(_("Not found."))
         return True
 
     def has_object_permission(self, request, view, obj):
         actor = request._request.membership
         if not policy.can(actor, view.policy_action(request), obj):
-            raise exceptions.NotFound("Not found.")
+            raise exceptions.NotFound(_("Not found."))
         return True

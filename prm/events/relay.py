@@ -22,10 +22,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from prm import policy
 from prm.events import Subscriber, get_subscriber, subscribers_for
+from prm.i18n import lazy_format
 from prm.models import Event, EventHandlerFailure, Membership
 from prm.notifications import notify
 from prm.roles import STAFF_ROLES
@@ -113,18 +114,19 @@ def _tell_admins(failure: EventHandlerFailure) -> None:
     notify(
         users=admins,
         kind="event.dead_lettered",
-        title=gettext("An event handler gave up on %(type)s") % {"type": event.type},
-        body=gettext(
-            "%(subscriber)s failed %(attempts)s times on the event %(type)s (%(subject)s) and is no longer retried "
-            "automatically. Last error: %(error)s"
-        )
-        % {
-            "subscriber": failure.subscriber,
-            "attempts": failure.attempts,
-            "type": event.type,
-            "subject": f"{event.subject_type} {event.subject_id}",
-            "error": Truncator(failure.last_error).chars(300),
-        },
+        # Lazy: each admin reads it in their own language (notify() renders it per reader).
+        title=lazy_format(gettext_lazy("An event handler gave up on %(type)s"), type=event.type),
+        body=lazy_format(
+            gettext_lazy(
+                "%(subscriber)s failed %(attempts)s times on the event %(type)s (%(subject)s) and is no longer retried "
+                "automatically. Last error: %(error)s"
+            ),
+            subscriber=failure.subscriber,
+            attempts=failure.attempts,
+            type=event.type,
+            subject=f"{event.subject_type} {event.subject_id}",
+            error=Truncator(failure.last_error).chars(300),
+        ),
         url=reverse("event_failures", args=[current_tenant().slug]),
     )
 

@@ -7,11 +7,12 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 from prm.tenancy import TenantOwnedModel
 
-HEX_COLOUR = RegexValidator(re.compile(r"^#[0-9a-fA-F]{6}$"), "Enter a colour as #RRGGBB, for example #0d6efd.")
+HEX_COLOUR = RegexValidator(re.compile(r"^#[0-9a-fA-F]{6}$"), _("Enter a colour as #RRGGBB, for example #0d6efd."))
 
 
 class UserManager(BaseUserManager):
@@ -37,6 +38,10 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
+    # Blank: not chosen. The language then follows the browser, then the program; the zone follows the program.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
     objects = UserManager()
 
     def __str__(self):
@@ -54,6 +59,9 @@ class Tenant(models.Model):
     primary_colour = models.CharField(max_length=7, default="#0d6efd", validators=[HEX_COLOUR])
     base_currency = models.CharField(max_length=3, default="USD")
     require_mfa_for_staff = models.BooleanField(default=False)
+    # What a member sees until they choose for themselves (and their browser names no language we speak).
+    default_language = models.CharField(_("default language"), max_length=8, blank=True)
+    default_time_zone = models.CharField(_("default time zone"), max_length=64, blank=True)
     settings = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,7 +10,7 @@ class WebhookEndpoint(TenantOwnedModel):
 
     url = models.URLField(max_length=500)
     description = models.CharField(max_length=200, blank=True)
-    event_types = models.JSONField(default=list, blank=True, help_text="Empty: every event type.")
+    event_types = models.JSONField(default=list, blank=True, help_text=_("Empty: every event type."))
     secret = models.CharField(max_length=100)
     previous_secret = models.CharField(max_length=100, blank=True)
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
@@ -38,9 +38,9 @@ class WebhookEndpoint(TenantOwnedModel):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
 
 
 class WebhookDelivery(TenantOwnedModel):
@@ -79,7 +79,7 @@ class WebhookAttempt(TenantOwnedModel):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
-    manual = models.BooleanField(default=False, help_text="A redelivery asked for by a person.")
+    manual = models.BooleanField(default=False, help_text=_("A redelivery asked for by a person."))
 
     class Meta:
         ordering = ["-attempted_at", "-id"]

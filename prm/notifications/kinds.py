@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from prm import policy
 
 
 @dataclass(frozen=True)
 class Kind:
     key: str
-    label: str
+    label: str  # lazy: shown in the reader's language
     description: str
     audience: str
 
@@ -26,39 +28,41 @@ KINDS: dict[str, Kind] = {
     for kind in [
         Kind(
             "invitation.accepted",
-            "Invitation accepted",
-            "Someone you invited has joined the program.",
+            _("Invitation accepted"),
+            _("Someone you invited has joined the program."),
             audience="partner_team.invite",
         ),
         Kind(
             "api_key.created",
-            "API key created",
-            "A new API key can now read or change the program's data.",
+            _("API key created"),
+            _("A new API key can now read or change the program's data."),
             audience="api_keys.manage",
         ),
         Kind(
             "api_key.revoked",
-            "API key revoked",
-            "An API key was revoked; integrations using it stop working.",
+            _("API key revoked"),
+            _("An API key was revoked; integrations using it stop working."),
             audience="api_keys.manage",
         ),
         Kind(
             "webhook.delivery_failed",
-            "Webhook delivery failed",
-            "A webhook endpoint did not accept an event after every retry.",
+            _("Webhook delivery failed"),
+            _("A webhook endpoint did not accept an event after every retry."),
             audience="webhooks.manage",
         ),
         Kind(
             "event.dead_lettered",
-            "Event handler gave up",
-            "A part of the program (webhooks, notifications, onboarding) failed on an event after every retry and "
-            "waits in the dead-letter list.",
+            _("Event handler gave up"),
+            _(
+                "A part of the program (webhooks, notifications, onboarding) failed on an event after every retry and "
+                "waits in the dead-letter list."
+            ),
             audience="events.manage_failures",
         ),
         Kind(
             "webhook.endpoint_disabled",
-            "Webhook endpoint disabled",
-            "A webhook endpoint kept failing and was disabled.",
+            _("Webhook endpoint disabled"),
+            _("A webhook endpoint kept failing and was disabled."),
             audience="webhooks.manage",
         ),
     ]

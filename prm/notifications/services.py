@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.models import Notification, NotificationPreference
@@ -13,7 +14,7 @@ from prm.notifications.kinds import KINDS
 def notification_mark_read(*, user, notification: Notification) -> Notification:
     """Only the addressee marks a notification read; marking it again keeps the first time it was read."""
     if notification.user_id != user.pk:
-        raise PermissionDenied("You do not have access to this.")
+        raise PermissionDenied(_("You do not have access to this."))
     if notification.read_at is None:
         now = timezone.now()
         # Conditional update: two tabs marking it at once both end with the first read time.
@@ -36,7 +37,7 @@ def notification_preferences_set(*, user, email_by_kind: dict[str, bool]) -> Non
     named are left as they were; an unknown kind is refused."""
     unknown = sorted(set(email_by_kind) - set(KINDS))
     if unknown:
-        raise ValidationFailed(f"Unknown kinds of notification: {', '.join(unknown)}.")
+        raise ValidationFailed(_("Unknown kinds of notification: %(kinds)s.") % {"kinds": ", ".join(unknown)})
     if not email_by_kind:
         return
     NotificationPreference.objects.bulk_create(

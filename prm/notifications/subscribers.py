@@ -8,9 +8,11 @@ own, so its rows and emails exist once or not at all.
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from prm import policy
 from prm.events import subscribe
+from prm.i18n import lazy_format
 from prm.models import ApiKey, Event, Invitation, Membership
 from prm.notifications import notify
 from prm.roles import Role
@@ -21,16 +23,17 @@ def _tenant_url(name: str, *args) -> str:
     return reverse(name, args=[current_tenant().slug, *args])
 
 
-def _person(user) -> str:
-    return (user.get_full_name() or user.email) if user is not None else "Someone"
+# Titles and bodies are lazy: notify() writes each in its reader's language.
+def _person(user):
+    return (user.get_full_name() or user.email) if user is not None else _("Someone")
 
 
-def _actor(event: Event) -> str:
+def _actor(event: Event):
     if event.actor_user_id:
         return _person(event.actor_user)
     if event.actor_api_key_id:
-        return "An integration (API key)"
-    return "The platform team"
+        return _("An integration (API key)")
+    return _("The platform team")
 
 
 @subscribe("invitation.accepted")
@@ -45,14 +48,21 @@ def tell_inviter_their_invitation_was_accepted(event: Event) -> None:
     inviter = Membership.objects.filter(user_id=invitation.invited_by_id, is_active=True).first()
     if inviter is None:
         return  # left the program since: nothing to tell them
-    joined = invitation.get_role_display()
+    role = Role(invitation.role).label
     if invitation.partner_organization is not None:
-        joined += f" at {invitation.partner_organization.name}"
+        body = lazy_format(
+            _("%(email)s joined the program as %(role)s at %(organization)s."),
+            email=invitation.email,
+            role=role,
+            organization=invitation.partner_organization.name,
+        )
+    else:
+        body = lazy_format(_("%(email)s joined the program as %(role)s."), email=invitation.email, role=role)
     notify(
         users=[invitation.invited_by],
         kind="invitation.accepted",
-        title=f"{_person(invitation.accepted_by)} accepted your invitation",
-        body=f"{invitation.email} joined the program as {joined}.",
+        title=lazy_format(_("%(person)s accepted your invitation"), person=_person(invitation.accepted_by)),
+        body=body,
         url=_invitee_url(inviter, invitation, event.payload.get("membership_id")),
     )
 
@@ -75,12 +85,21 @@ def tell_tenant_admins_about_api_keys(event: Event) -> None:
     name = api_key.name if api_key else event.payload.get("name", "")
     prefix = event.payload.get("prefix", "")
     if event.type == "api_key.created":
-        title = f"API key “{name}” created"
+        title = lazy_format(_("API key “%(name)s” created"), name=name)
         scopes = ", ".join(event.payload.get("scopes", []))
-        body = f"{_actor(event)} created the API key {prefix}… with access to {scopes}."
+        body = lazy_format(
+            _("%(actor)s created the API key %(prefix)s… with access to %(scopes)s."),
+            actor=_actor(event),
+            prefix=prefix,
+            scopes=scopes,
+        )
     else:
-        title = f"API key “{name}” revoked"
-        body = f"{_actor(event)} revoked the API key {prefix}…: integrations using it can no longer reach the program."
+        title = lazy_format(_("API key “%(name)s” revoked"), name=name)
+        body = lazy_format(
+            _("%(actor)s revoked the API key %(prefix)s…: integrations using it can no longer reach the program."),
+            actor=_actor(event),
+            prefix=prefix,
+        )
     try:
         url = _tenant_url("api_keys")  # the API keys page, once it exists
     except NoReverseMatch:

@@ -7,6 +7,7 @@ from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from prm.i18n import recipient_locale
 from prm.models import Notification
 from prm.tasks import TRANSIENT_MAIL_ERRORS, TenantTask
 from prm.tenancy import current_tenant
@@ -34,12 +35,13 @@ def email_notification(*, tenant_id: int, notification_id: int) -> bool:
         return False  # emailed already, being emailed right now, or gone
     tenant = current_tenant()
     context = {"notification": notification, "tenant": tenant, "site_url": settings.SITE_URL.rstrip("/")}
-    send_mail(
-        subject=f"[{tenant.display_name}] {notification.title}",
-        message=render_to_string("emails/notification.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[notification.user.email],
-    )
+    with recipient_locale(notification.user, tenant):
+        send_mail(
+            subject=f"[{tenant.display_name}] {notification.title}",
+            message=render_to_string("emails/notification.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.user.email],
+        )
     now = timezone.now()
     Notification.objects.filter(pk=notification.pk).update(emailed_at=now, updated_at=now)
     return True

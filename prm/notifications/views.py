@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_htmx.http import trigger_client_event
 
 from prm.errors import DomainError
@@ -26,7 +28,7 @@ class NotificationView(TenantView):
         # Ownership, not the partner-organization rule of policy.can(obj): a notification belongs to one user.
         notification = selectors.notification_get(user=self.request.user, notification_id=notification_id)
         if notification is None:
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         return notification
 
 
@@ -74,7 +76,11 @@ class NotificationReadAllView(NotificationView):
     def post(self, request):
         count = services.notifications_mark_all_read(user=request.user)
         if count:
-            messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+            messages.success(
+                request,
+                ngettext("Marked %(count)s notification read.", "Marked %(count)s notifications read.", count)
+                % {"count": count},
+            )
         return redirect(self.url("notifications"))
 
 
@@ -107,7 +113,7 @@ class NotificationPreferencesView(NotificationView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Your notification preferences are saved.")
+                messages.success(request, _("Your notification preferences are saved."))
                 return redirect(self.url("notification_preferences"))
         return self.render_page(form, status=400)
 

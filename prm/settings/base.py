@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the user's own language and time zone come first (see prm/i18n.py).
+    "prm.i18n.LocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,7 +146,12 @@ if EMAIL_URL:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PRM <no-reply@prm.localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
-LANGUAGE_CODE = "en-us"
+# A user's language: their choice, else the browser's, else the program's default, else English (prm/i18n.py).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date, time and number format per language everywhere (prm/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["prm.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -44,7 +44,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
+from prm.i18n import lazy_format
 from prm.models import Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from prm.models.webhooks import DeliveryStatus
 from prm.tenancy import current_tenant
@@ -350,7 +352,9 @@ def _record_outcome(delivery: WebhookDelivery, outcome: Outcome, *, now: datetim
         if delivery.status == DeliveryStatus.PENDING:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
-        disable_endpoint(delivery.endpoint, reason="The receiver answered 410 Gone: it asked for no more webhooks.")
+        disable_endpoint(
+            delivery.endpoint, reason=gettext("The receiver answered 410 Gone: it asked for no more webhooks.")
+        )
     elif not manual:
         automatic = WebhookAttempt.objects.filter(delivery=delivery, manual=False).count()
         retry_at = next_attempt_time(first_attempt_at=delivery.created_at, now=now, attempts_made=automatic)
@@ -511,7 +515,8 @@ def _record_failed_delivery(delivery: WebhookDelivery, *, now: datetime) -> None
     if endpoint.consecutive_failures >= disable_after():
         disable_endpoint(
             endpoint,
-            reason=f"Disabled after {endpoint.consecutive_failures} deliveries in a row failed for 24 hours.",
+            reason=gettext("Disabled after %(count)s deliveries in a row failed for 24 hours.")
+            % {"count": endpoint.consecutive_failures},
         )
         return
     url = _endpoint_url(endpoint)
@@ -522,11 +527,14 @@ def _record_failed_delivery(delivery: WebhookDelivery, *, now: datetime) -> None
         notify(
             users=_tenant_admins(),
             kind=KIND_DELIVERY_FAILED,
-            title=f"A webhook delivery to {endpoint.url} failed",
-            body=(
-                f"The {delivery.event.type} event could not be delivered for 24 hours "
-                f"(last answer: {delivery.last_status_code or delivery.last_error or 'none'}). "
-                "You can redeliver it from the endpoint's delivery log once the receiver works again."
+            title=lazy_format(gettext_lazy("A webhook delivery to %(url)s failed"), url=endpoint.url),
+            body=lazy_format(
+                gettext_lazy(
+                    "The %(event_type)s event could not be delivered for 24 hours (last answer: %(answer)s). "
+                    "You can redeliver it from the endpoint's delivery log once the receiver works again."
+                ),
+                event_type=delivery.event.type,
+                answer=delivery.last_status_code or delivery.last_error or gettext_lazy("none"),
             ),
             url=url,
         )
@@ -544,7 +552,12 @@ def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str) -> None:
         notify(
             users=_tenant_admins(),
             kind=KIND_ENDPOINT_DISABLED,
-            title=f"Webhook endpoint {endpoint.url} was disabled",
-            body=f"{reason} Fix the receiver, then activate the endpoint again: pending deliveries resume.",
+            title=lazy_format(gettext_lazy("Webhook endpoint %(url)s was disabled"), url=endpoint.url),
+            body=lazy_format(
+                gettext_lazy(
+                    "%(reason)s Fix the receiver, then activate the endpoint again: pending deliveries resume."
+                ),
+                reason=reason,
+            ),
             url=_endpoint_url(endpoint),
         )

@@ -9,21 +9,24 @@ class EndpointForm(BootstrapForm, forms.Form):
     """URL, description and event types of an endpoint. The service checks the URL (http(s), public address)."""
 
     url = forms.CharField(
-        label="URL",
+        label=_("URL"),
         max_length=500,
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/webhooks/prm", "autocomplete": "off"}),
-        help_text="An http:// or https:// address on the public internet. https is strongly advised.",
+        help_text=_("An http:// or https:// address on the public internet. https is strongly advised."),
     )
-    description = forms.CharField(max_length=200, required=False, help_text="What receives these webhooks.")
+    description = forms.CharField(
+        label=_("Description"), max_length=200, required=False, help_text=_("What receives these webhooks.")
+    )
     event_types = forms.MultipleChoiceField(
+        label=_("Event types"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Leave empty to receive every event. Ctrl/⌘-click to choose several.",
+        help_text=_("Leave empty to receive every event. Ctrl/⌘-click to choose several."),
     )
     other_event_types = forms.CharField(
         required=False,
-        label="Other event types",
-        help_text="Comma-separated, such as deal.approved, for event types not listed above.",
+        label=_("Other event types"),
+        help_text=_("Comma-separated, such as deal.approved, for event types not listed above."),
     )
 
     deliver_in_order = forms.BooleanField(

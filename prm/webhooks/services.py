@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from prm import policy
 from prm.errors import InvalidTransition, ValidationFailed
@@ -41,17 +42,20 @@ def clean_event_types(event_types: Iterable[str] | str | None) -> list[str]:
     malformed = [t for t in cleaned if not EVENT_TYPE_PATTERN.match(t) or len(t) > 64]
     if malformed:
         raise ValidationFailed(
-            f"Not an event type: {', '.join(malformed)}. Event types look like partner.created.", field="event_types"
+            _("Not an event type: %(types)s. Event types look like partner.created.") % {"types": ", ".join(malformed)},
+            field="event_types",
         )
     if len(cleaned) > MAX_EVENT_TYPES:
-        raise ValidationFailed(f"Choose at most {MAX_EVENT_TYPES} event types.", field="event_types")
+        raise ValidationFailed(
+            _("Choose at most %(limit)s event types.") % {"limit": MAX_EVENT_TYPES}, field="event_types"
+        )
     return cleaned
 
 
 def _clean_description(description: str | None) -> str:
     description = (description or "").strip()
     if len(description) > MAX_DESCRIPTION:
-        raise ValidationFailed(f"Use at most {MAX_DESCRIPTION} characters.", field="description")
+        raise ValidationFailed(_("Use at most %(limit)s characters.") % {"limit": MAX_DESCRIPTION}, field="description")
     return description
 
 
@@ -81,7 +85,7 @@ def webhook_endpoint_create(
         event_types=clean_event_types(event_types),
         secret=generate_secret(),
         is_active=is_active,
-        disabled_reason="" if is_active else "Created disabled.",
+        disabled_reason="" if is_active else _("Created disabled."),
         deliver_in_order=bool(deliver_in_order),
     )
     return endpoint
@@ -117,7 +121,7 @@ def webhook_endpoint_update(
             endpoint.disabled_reason = ""
         else:
             who = getattr(actor, "user", None) or actor
-            endpoint.disabled_reason = f"Deactivated by {who}."[:200]
+            endpoint.disabled_reason = (_("Deactivated by %(who)s.") % {"who": who})[:200]
     endpoint.save()
     return endpoint
 
@@ -149,7 +153,7 @@ def webhook_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     _require(actor, delivery)
     endpoint = WebhookEndpoint.objects.get(pk=delivery.endpoint_id)
     if not endpoint.is_active:
-        raise InvalidTransition("This endpoint is disabled: activate it before redelivering.")
+        raise InvalidTransition(_("This endpoint is disabled: activate it before redelivering."))
     from prm.webhooks.tasks import deliver_webhook
 
     tenant_id, delivery_id = current_tenant().pk, delivery.pk

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from prm.errors import ValidationFailed
 
@@ -82,21 +83,21 @@ def parse(url: str) -> httpx.URL:
     """The URL, if it is an absolute http(s) URL with a host; TargetRefused otherwise."""
     url = (url or "").strip()
     if not url:
-        raise TargetRefused("Enter the URL that should receive the webhooks.")
+        raise TargetRefused(_("Enter the URL that should receive the webhooks."))
     if len(url) > MAX_URL_LENGTH:
-        raise TargetRefused(f"Use a URL of at most {MAX_URL_LENGTH} characters.")
+        raise TargetRefused(_("Use a URL of at most %(limit)s characters.") % {"limit": MAX_URL_LENGTH})
     if any(char.isspace() for char in url):
-        raise TargetRefused("A URL cannot contain spaces.")
+        raise TargetRefused(_("A URL cannot contain spaces."))
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise TargetRefused("Enter a valid URL, such as https://example.com/webhooks.") from exc
+        raise TargetRefused(_("Enter a valid URL, such as https://example.com/webhooks.")) from exc
     if not parsed.scheme:
-        raise TargetRefused("Enter a full URL, starting with https:// (such as https://example.com/webhooks).")
+        raise TargetRefused(_("Enter a full URL, starting with https:// (such as https://example.com/webhooks)."))
     if parsed.scheme not in ALLOWED_SCHEMES:
-        raise TargetRefused("Webhooks are sent only to http:// or https:// URLs.")
+        raise TargetRefused(_("Webhooks are sent only to http:// or https:// URLs."))
     if not parsed.raw_host:
-        raise TargetRefused("Enter a valid URL, such as https://example.com/webhooks.")
+        raise TargetRefused(_("Enter a valid URL, such as https://example.com/webhooks."))
     return parsed
 
 
@@ -110,14 +111,14 @@ def resolve(url: httpx.URL) -> list[IPAddress]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise TargetRefused(f"The host name {url.host} does not resolve.") from exc
+        raise TargetRefused(_("The host name %(host)s does not resolve.") % {"host": url.host}) from exc
     addresses = []
     for _family, _type, _proto, _canonname, sockaddr in infos:
         address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])  # drop an IPv6 zone index
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise TargetRefused(f"The host name {url.host} does not resolve.")
+        raise TargetRefused(_("The host name %(host)s does not resolve.") % {"host": url.host})
     return addresses
 
 
@@ -133,6 +134,7 @@ def check(url: str) -> Target:
             reason = refusal_reason(address)
             if reason is not None:
                 raise TargetRefused(
-                    f"Webhooks cannot be sent to {reason} addresses ({parsed.host} is {address}). Use a public address."
+                    _("Webhooks cannot be sent to %(kind)s addresses (%(host)s is %(address)s). Use a public address.")
+                    % {"kind": reason, "host": parsed.host, "address": address}
                 )
     return Target(url=parsed, addresses=tuple(addresses))

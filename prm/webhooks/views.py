@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from prm import policy
 from prm.errors import DomainError
@@ -26,7 +27,7 @@ class WebhookPage(TenantView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST" and not policy.can(request.membership, "webhooks.manage"):
-            raise Http404("Page not found.")
+            raise Http404(_("Page not found."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_endpoint(self, endpoint_id):
@@ -57,7 +58,7 @@ class WebhookListView(WebhookPage):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Endpoint added. Copy its signing secret below into your receiver.")
+                messages.success(request, _("Endpoint added. Copy its signing secret below into your receiver."))
                 return redirect(f"{self.url('webhook_detail', endpoint.pk)}?created=1")
         return self.render_page(form, status=400)
 
@@ -101,7 +102,7 @@ class WebhookDetailView(WebhookPage):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Endpoint saved.")
+                messages.success(request, _("Endpoint saved."))
                 return self.back_to(endpoint)
         endpoint.refresh_from_db()
         return self.render_page(endpoint, form, status=400)
@@ -134,7 +135,7 @@ class WebhookRotateSecretView(WebhookPage):
         if request.htmx:
             context = {"endpoint": endpoint, "rotating": True, "just_rotated": True}
             return render(request, "webhooks/partials/secret.html", context)
-        messages.success(request, "New signing secret created. The previous one keeps signing for 24 hours.")
+        messages.success(request, _("New signing secret created. The previous one keeps signing for 24 hours."))
         return self.back_to(endpoint)
 
 
@@ -146,9 +147,9 @@ class WebhookSetActiveView(WebhookPage):
         active = request.POST.get("active") == "1"
         services.webhook_endpoint_update(actor=request.membership, endpoint=endpoint, is_active=active)
         if active:
-            messages.success(request, "Endpoint activated. Pending deliveries resume within a few minutes.")
+            messages.success(request, _("Endpoint activated. Pending deliveries resume within a few minutes."))
         else:
-            messages.success(request, "Endpoint deactivated. Nothing is sent to it until you activate it again.")
+            messages.success(request, _("Endpoint deactivated. Nothing is sent to it until you activate it again."))
         return self.back_to(endpoint)
 
 
@@ -159,7 +160,7 @@ class WebhookDeleteView(WebhookPage):
     def post(self, request, endpoint_id):
         endpoint = self.get_endpoint(endpoint_id)
         services.webhook_endpoint_delete(actor=request.membership, endpoint=endpoint)
-        messages.success(request, f"Endpoint {endpoint.url} deleted with its delivery log.")
+        messages.success(request, _("Endpoint %(url)s deleted with its delivery log.") % {"url": endpoint.url})
         return redirect("webhooks", request.tenant.slug)
 
 
@@ -194,5 +195,5 @@ class WebhookRedeliverView(WebhookPage):
             if request.htmx:
                 context = {"delivery": delivery, "endpoint": delivery.endpoint, "queued": True}
                 return render(request, "webhooks/partials/delivery_row.html", context)
-            messages.success(request, "Redelivery queued: it is sent within seconds and shows in the log.")
+            messages.success(request, _("Redelivery queued: it is sent within seconds and shows in the log."))
         return self.back_to(delivery.endpoint)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from prm.models import ApiKey
 from prm.roles import Role
@@ -153,12 +154,12 @@ def test_list_shows_last_use_expiry_and_status(admin_client, tenant):
     api_key, raw = make_api_key(tenant, scopes=["partners:read"], name="Used", expires_at=expires_at)
     row = re.compile(r'<tr id="api-key-\d+".*?</tr>', re.S)
     (before,) = row.findall(admin_client.get(PAGE).content.decode())
-    assert before.count("never") == 1 and expires_at.strftime("%Y-%m-%d %H:%M") in before and ">active<" in before
+    assert before.count("never") == 1 and date_format(expires_at, "DATETIME_FORMAT") in before and ">active<" in before
     key_client(raw).get("/api/v1/partners/")
     with tenant_context(tenant):
         used_at = ApiKey.objects.get(pk=api_key.pk).last_used_at
     (after,) = row.findall(admin_client.get(PAGE).content.decode())
-    assert "never" not in after and used_at.strftime("%Y-%m-%d %H:%M") in after
+    assert "never" not in after and date_format(used_at, "DATETIME_FORMAT") in after
 
 
 def test_page_query_count_does_not_grow_with_keys(admin_client, tenant, partner_org):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from dealreg import services
@@ -66,8 +67,9 @@ def test_partner_registers_on_a_phone_sees_the_conflict_and_the_approval(
     expect(row).to_contain_text(partner_admin.partner_organization.name)
     row.get_by_role("link", name="Initech", exact=True).click()
     expect(desk.locator("#conflicts")).to_contain_text("Contoso Integrators")
-    protected_until = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
-    expect(desk.locator("#decision")).to_contain_text(f"Protected until {protected_until}")
+    protection_end = timezone.localdate() + datetime.timedelta(days=90)
+    protected_until, shown_until = protection_end.isoformat(), date_format(protection_end)
+    expect(desk.locator("#decision")).to_contain_text(f"Protected until {shown_until}")
     screenshot(desk, "deal-decision")
     desk.get_by_role("button", name="Approve").click()
     expect(desk.get_by_role("alert").first).to_contain_text(f"protected until {protected_until}")
@@ -76,6 +78,6 @@ def test_partner_registers_on_a_phone_sees_the_conflict_and_the_approval(
     # The partner sees the deal protected until that date.
     page.goto(registration_url)
     expect(page.get_by_test_id("deal-status")).to_have_text("Approved")
-    expect(page.get_by_test_id("protection")).to_contain_text(f"Protected until {protected_until}")
+    expect(page.get_by_test_id("protection")).to_contain_text(f"Protected until {shown_until}")
     page.goto(f"/t/{tenant.slug}/deals/")
-    expect(page.locator("#my-registrations")).to_contain_text(re.compile(rf"Protected until\s+{protected_until}"))
+    expect(page.locator("#my-registrations")).to_contain_text(re.compile(rf"Protected until\s+{shown_until}"))

@@ -255,7 +255,8 @@ def test_other_partner_users_see_the_text_and_who_accepted_but_cannot_accept(
     sales = PartnerUserFactory(tenant=tenant, partner_organization=partner_org, role=Role.PARTNER_SALES)
     login(client, sales)
     html = page(client.get(f"/t/acme/portal/agreements/{agreement.pk}/"))
-    assert "Shared terms." in html and f"accepted by {partner_admin.user.get_full_name()} on 2 June 2025" in html
+    accepted_by = f"accepted by {partner_admin.user.get_full_name()} on 2 Jun 2025, 14:05 UTC"
+    assert "Shared terms." in html and accepted_by in html
     _, v2 = make_agreement(tenant, actor=tenant_admin, name="Second agreement")
     html = page(client.get(f"/t/acme/portal/agreements/{v2.agreement_id}/"))
     assert "I accept on behalf of" not in html and "A partner admin of Northwind Secure accepts" in html
@@ -311,7 +312,7 @@ def test_re_acceptance_after_a_new_version_in_the_portal(client, tenant, tenant_
     listing = page(client.get("/t/acme/portal/agreements/"))
     assert "Needs acceptance by 30 Jun 2025" in listing and "You accepted v1 on 2 Jun 2025." in listing
     home = page(client.get("/t/acme/portal/"))
-    assert "Please accept <strong>Partner program agreement v2</strong> by 30 June 2025" in home
+    assert "Please accept <strong>Partner program agreement v2</strong> by 30 Jun 2025" in home
 
     client.post(f"/t/acme/portal/agreements/{agreement.pk}/accept/", {"version": v2.pk})
     assert "Accepted v2 on 2 Jun 2025" in page(client.get("/t/acme/portal/agreements/"))
@@ -326,8 +327,8 @@ def test_the_portal_banner_names_every_pending_agreement_and_overdue_ones(
     frozen.move_to(NOW + timedelta(days=2))
     login(client, partner_admin)
     home = page(client.get("/t/acme/portal/"))
-    assert "Please accept <strong>Program agreement v1</strong> by 3 June 2025 (overdue)" in home
-    assert "Please accept <strong>Data processing addendum v1</strong> by 11 June 2025." in home
+    assert "Please accept <strong>Program agreement v1</strong> by 3 Jun 2025 (overdue)" in home
+    assert "Please accept <strong>Data processing addendum v1</strong> by 11 Jun 2025." in home
     login(client, PartnerUserFactory(tenant=tenant, partner_organization=partner_org, role=Role.PARTNER_SALES))
     assert "Northwind Secure has yet to accept" in page(client.get("/t/acme/portal/"))
 

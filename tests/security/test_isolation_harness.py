@@ -34,6 +34,8 @@ PUBLIC_ROUTES = {
     "account_reset_password_from_key_done",
     "account_confirm_login_code",
     "mfa_authenticate",
+    # The language switcher of visitors without an account (a cookie, nothing of any program).
+    "set_language",
     "invitation_accept",
     # The program's public application page, its logo and the emailed confirmation link (a bearer token).
     "apply",

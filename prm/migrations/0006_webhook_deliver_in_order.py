@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("prm", "0004_event_handler_failures"),
+        ("prm", "0005_language_and_time_zone"),
     ]
 
     operations = [

@@ -1,0 +1,6 @@
+# 9. Dezember 2026 · 9. Dezember 2026, 13:49 CET
+DATE_FORMAT = "j. F Y"
+DATETIME_FORMAT = "j. F Y, H:i T"
+SHORT_DATE_FORMAT = "j. F Y"
+SHORT_DATETIME_FORMAT = "j. F Y, H:i T"
+TIME_FORMAT = "H:i"
