@@ -11,6 +11,7 @@ import random
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -173,22 +174,78 @@ def _partner_key(tenant) -> tuple[str, int]:
     return raw, partner.pk
 
 
-def submit_queries(raw_key: str, *, first: int, count: int = 6) -> list[int]:
-    """SQL queries per submit (POST /api/v1/deals/ with submit: true), in-process, for a few customers."""
+@contextmanager
+def tasks_enqueued():
+    """Run the block with Celery enqueueing tasks, as production does (this process runs them eagerly otherwise), on
+    the bench's own queue, which no worker reads; the queue is emptied after. What the tasks would have done stays
+    in the outbox for `relay_backlog`."""
+    from django.conf import settings
+
+    from prm.celery import app
+
+    queue = "prm-bench"
+    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = eager, default_queue
+        empty_bench_queue(settings.REDIS_URL)
+
+
+def empty_bench_queue(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.delete("prm-bench", "_kombu.binding.prm-bench")
+    client.close()
+
+
+def submit_queries(tenant, raw_key: str, *, first: int, count: int = 6) -> dict:
+    """SQL queries per submit (POST /api/v1/deals/ with submit: true), in-process, for a few customers: the request's
+    own (the relay enqueued on commit, as in production), and those of relaying its events afterwards (what a worker
+    runs: subscribers, notifications, emails)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
+    from prm.events.relay import relay_tenant
+
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
-    counts = []
+    request_counts, relay_counts = [], []
     for n in range(first, first + count):
-        with CaptureQueriesContext(connection) as captured:
+        with tasks_enqueued(), CaptureQueriesContext(connection) as captured:
             response = client.post("/api/v1/deals/", _submit_body(n), format="json")
         if response.status_code != 201:
             raise SystemExit(f"submit answered {response.status_code}: {response.content[:300]!r}")
-        counts.append(len(captured))
-    return counts[1:]  # the key's first use records its last-used time
+        request_counts.append(len(captured))
+        with CaptureQueriesContext(connection) as captured:
+            relay_tenant(tenant=tenant)
+        relay_counts.append(len(captured))
+    # The key's first use records its last-used time.
+    return {"request": request_counts[1:], "relay_afterwards": relay_counts[1:]}
+
+
+def relay_backlog(tenant) -> dict:
+    """Relay the events the load left in the outbox, in this process (Celery eager: subscribers, notifications and
+    their emails), as one worker would: the deferred half of the submits' work."""
+    from prm.events.relay import relay_tenant
+    from prm.models import Event
+    from prm.tenancy import tenant_context
+
+    with tenant_context(tenant):
+        pending = Event.objects.filter(relayed_at__isnull=True).count()
+    started = time.perf_counter()
+    relayed = relay_tenant(tenant=tenant)
+    seconds = time.perf_counter() - started
+    return {
+        "pending_events": pending,
+        "relayed": relayed,
+        "seconds": round(seconds, 2),
+        "events_per_second": round(relayed / seconds, 1) if seconds else None,
+        "mode": "after the load, in this process, Celery eager (one worker's work)",
+    }
 
 
 def _post_load(port: int, raw_key: str, *, first: int, seconds: float, connections: int) -> dict:
@@ -233,6 +290,8 @@ def _post_load(port: int, raw_key: str, *, first: int, seconds: float, connectio
 def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
     """Submits through the API (gunicorn, 2 workers × 2 threads, bench settings) under a closed-loop load, against
     the bare DRF endpoint on the same server; and the SQL queries per submit."""
+    from django.conf import settings
+
     from bench.api import start_server
     from bench.http_load import throughput
     from dealreg.models import DealRegistration
@@ -241,7 +300,8 @@ def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
     raw_key, partner_id = _partner_key(tenant)
     with tenant_context(tenant):
         first = DealRegistration.objects.count()  # fresh customers on every run
-    queries = submit_queries(raw_key, first=first)
+    relay_backlog(tenant)  # an earlier run's leftovers are not this run's work
+    queries = submit_queries(tenant, raw_key, first=first)
     process, port = start_server()
     try:
         _post_load(port, raw_key, first=first + 100, seconds=1, connections=2)  # warm-up
@@ -253,16 +313,20 @@ def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
     finally:
         process.terminate()
         process.wait(timeout=20)
+        empty_bench_queue(settings.REDIS_URL)
     return {
         "submit": submits,
         "bare_drf_no_database": bare,
         "bare_drf_same_query": bare_list,
         "ratio_to_bare_drf": round(submits["rps"] / bare["rps"], 3),
         "ratio_to_bare_drf_same_query": round(submits["rps"] / bare_list["rps"], 3),
-        "queries_per_submit": queries,
+        "queries_per_submit": queries["request"],
+        "relay_queries_per_submit": queries["relay_afterwards"],
+        "relay_after_load": relay_backlog(tenant),
         "partner_organization": partner_id,
         "mode": "POST /api/v1/deals/ {submit: true} with a partner-bound key, new customer each time; "
-        "gunicorn 2 workers x 2 threads; Celery eager (events relayed in the request)",
+        "gunicorn 2 workers x 2 threads; the relay of the events (and emails) enqueued on commit to a queue no worker "
+        "reads, as in production, then relayed in this process after the load (relay_after_load)",
     }
 
 
@@ -306,8 +370,8 @@ def dealreg_bench(
         tenant, crm_opportunities, crm_accounts, universe_size(registrations)
     )
     generated = time.perf_counter() - started
-    if any(written.values()):
-        vacuum_analyze()
+    # Fresh statistics on every run (data from an earlier run may never have been analysed): ANALYZE is quick.
+    vacuum_analyze(vacuum=any(written.values()))
     prepared = time.perf_counter() - started
 
     from dealreg.models import ACTIVE_DEAL_STATUSES, CrmAccount, CrmOpportunity, DealRegistration

@@ -384,7 +384,7 @@ class DealViewSet(ExternalIdUpsertMixin, TenantModelViewSet):
         registration = services.deal_create(
             actor=self.actor, partner_organization=partner, line_items=line_items, submit=submit, **data
         )
-        return self.get_queryset().get(pk=registration.pk)
+        return selectors.deal_api_created(registration)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -85,12 +96,25 @@ def deal_queue(*, ordering: str = "oldest") -> QuerySet[DealRegistration]:
     return _base().filter(status__in=QUEUE_STATUSES).order_by(*order)
 
 
-def deal_api_queryset() -> QuerySet[DealRegistration]:
-    """Registrations for the API: their line items (with products) and participants in two more queries."""
-    return DealRegistration.objects.select_related("crm_opportunity", "registered_by").prefetch_related(
+def _api_prefetches() -> tuple[Prefetch, ...]:
+    return (
         Prefetch("line_items", queryset=_line_items()),
         Prefetch("participants", queryset=DealParticipant.objects.order_by("-share", "id")),
     )
+
+
+def deal_api_queryset() -> QuerySet[DealRegistration]:
+    """Registrations for the API: their line items (with products) and participants in two more queries."""
+    return DealRegistration.objects.select_related("crm_opportunity", "registered_by").prefetch_related(
+        *_api_prefetches()
+    )
+
+
+def deal_api_created(registration: DealRegistration) -> DealRegistration:
+    """A registration a use case has just created (and maybe submitted), as the API shows it: its line items and
+    participants in two queries. Its own row is not read again: the use case's object is what it wrote."""
+    prefetch_related_objects([registration], *_api_prefetches())
+    return registration
 
 
 def _line_items():

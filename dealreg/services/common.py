@@ -129,7 +129,31 @@ def add_activity(
     to_status: str = "",
     visible_to_partner: bool = True,
 ) -> DealActivity:
-    return DealActivity.objects.create(
+    activity = new_activity(
+        registration,
+        kind,
+        actor=actor,
+        message=message,
+        from_status=from_status,
+        to_status=to_status,
+        visible_to_partner=visible_to_partner,
+    )
+    activity.save(force_insert=True)
+    return activity
+
+
+def new_activity(
+    registration: DealRegistration,
+    kind: str,
+    *,
+    actor: Actor | None = None,
+    message: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    visible_to_partner: bool = True,
+) -> DealActivity:
+    """A timeline entry not saved yet (for a use case that writes several at once)."""
+    return DealActivity(
         registration=registration,
         kind=kind,
         actor=user_of(actor),

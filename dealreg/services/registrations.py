@@ -10,6 +10,7 @@ review SLA.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,11 +22,13 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from dealreg.models import (
     AttributionRole,
     CrmOpportunity,
+    DealActivity,
     DealActivityKind,
     DealLineItem,
     DealParticipant,
     DealRegistration,
     DealStatus,
+    EngagementRules,
     RejectionReason,
 )
 from dealreg.services import screening
@@ -42,6 +45,7 @@ from dealreg.services.common import (
     deal_payload,
     is_partner_actor,
     lock,
+    new_activity,
     notify_partner,
     notify_staff,
     owning_channel_managers,
@@ -59,7 +63,7 @@ from dealreg.services.sla import add_business_days, resumed_due_at
 from partners.selectors import PartnerStatus, partner_get
 from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, ValidationFailed
-from prm.events import record_event
+from prm.events import record_event, record_events
 from prm.i18n import lazy_format
 from prm.policy import Actor, ProgramActor
 from prm.tenancy import current_tenant
@@ -136,8 +140,11 @@ def _check_partner_may_register(partner: PartnerOrganization) -> None:
         )
 
 
-def _write_line_items(registration: DealRegistration, items) -> None:
-    registration.line_items.all().delete()
+def _write_line_items(registration: DealRegistration, items, *, replace: bool = True) -> None:
+    if replace:
+        registration.line_items.all().delete()
+    if not items:
+        return
     DealLineItem.objects.bulk_create(
         [
             DealLineItem(registration=registration, product=product, quantity=quantity, unit_price=price)
@@ -153,7 +160,6 @@ def _screen_customer(registration: DealRegistration) -> None:
 # Use cases --------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def deal_create(
     *,
     actor: Actor,
@@ -164,7 +170,8 @@ def deal_create(
 ) -> DealRegistration:
     """A partner user registers a deal for its own organization (a reviewer may register on a partner's behalf).
     It starts as a draft, or is submitted at once with `submit=True`. With line items from the catalogue the
-    amount is their total. Every field is checked (field-named errors) before anything is saved."""
+    amount is their total. Every field, and with `submit=True` every rule of submission, is checked (field-named
+    errors) before anything is written."""
     if is_partner_actor(actor):
         if partner_organization is not None and partner_organization.pk != actor.partner_organization_id:
             raise ValidationFailed(
@@ -194,21 +201,30 @@ def deal_create(
     if not registration.title:
         registration.title = registration.customer_name[:255]
     _screen_customer(registration)
-    registration.save()
-    _write_line_items(registration, items)
-    # The registering partner sourced the deal: all of it, until staff share it with others.
-    DealParticipant.objects.create(
-        registration=registration,
-        partner_organization=partner_organization,
-        role=AttributionRole.SOURCED,
-        share=Decimal("100"),
-        added_by=user_of(actor),
-    )
-    add_activity(registration, DealActivityKind.CREATED, actor=actor, to_status=DealStatus.DRAFT)
-    record_event("deal.created", subject=registration, payload=deal_payload(registration), actor=actor)
-    if submit:
-        return deal_submit(actor=actor, registration=registration)
-    return registration
+    # A new registration is screened as its submission would be (there is no row to leave out yet).
+    screened = _screen_submission(registration, partner_organization) if submit else None
+    # Nothing below refuses: the writes join the caller's transaction without a savepoint of their own (two fewer
+    # round trips); an unexpected error rolls the whole transaction back, as it would a request.
+    with transaction.atomic(savepoint=False):
+        registration.save()
+        _write_line_items(registration, items, replace=False)
+        # The registering partner sourced the deal: all of it, until staff share it with others.
+        DealParticipant.objects.create(
+            registration=registration,
+            partner_organization=partner_organization,
+            role=AttributionRole.SOURCED,
+            share=Decimal("100"),
+            added_by=user_of(actor),
+        )
+        created = _Step(
+            activity=new_activity(registration, DealActivityKind.CREATED, actor=actor, to_status=DealStatus.DRAFT),
+            event=("deal.created", registration, deal_payload(registration)),
+        )
+        if screened is None:
+            _write_steps(actor, [created])
+            return registration
+        # Submitted at once: both steps' timeline entries and events are written together.
+        return _submit(actor=actor, registration=registration, screened=screened, earlier=created)
 
 
 @transaction.atomic
@@ -335,6 +351,19 @@ def _auto_approvable(registration: DealRegistration, rules, partner: PartnerOrga
     return registration.currency == current_tenant().base_currency and registration.amount <= limit
 
 
+@dataclass(frozen=True)
+class _Step:
+    """A step's timeline entry (unsaved) and event (type, subject, payload), written with the next step's."""
+
+    activity: DealActivity
+    event: tuple[str, DealRegistration, dict]
+
+
+def _write_steps(actor: Actor, steps: list[_Step]) -> None:
+    DealActivity.objects.bulk_create([step.activity for step in steps])
+    record_events([step.event for step in steps], actor=actor)
+
+
 @transaction.atomic
 def deal_submit(*, actor: Actor, registration: DealRegistration) -> DealRegistration:
     """Submit a draft for review, applying the rules of engagement (see the module's docstring). Sets the review
@@ -352,32 +381,53 @@ def deal_submit(*, actor: Actor, registration: DealRegistration) -> DealRegistra
         )
     if registration.status != DealStatus.DRAFT:
         raise refuse(registration, DealStatus.SUBMITTED)
-    partner = partner_get(partner_id=registration.partner_organization_id)
+    # lock() read the partner with the row, as it is now.
+    _screen_customer(registration)
+    screened = _screen_submission(registration, registration.partner_organization)
+    return _submit(actor=actor, registration=registration, screened=screened)
+
+
+@dataclass(frozen=True)
+class _Screened:
+    partner: PartnerOrganization
+    rules: EngagementRules
+    conflicts: list[dict]
+
+
+def _screen_submission(registration: DealRegistration, partner: PartnerOrganization) -> _Screened:
+    """Every check of a submission (reads only, refusals raised): the partner may register, the registration
+    meets the rules, and it is not a duplicate of the partner's own; with the rules and conflicts found."""
     _check_partner_may_register(partner)
     rules = engagement_rules_get()
     _check_submittable(registration, rules)
-    _screen_customer(registration)
     conflicts = screening.find(_customer_of(registration), exclude_registration_id=registration.pk)
     _refuse_duplicates(registration, conflicts)
+    return _Screened(partner, rules, conflicts)
+
+
+def _submit(
+    *, actor: Actor, registration: DealRegistration, screened: _Screened, earlier: _Step | None = None
+) -> DealRegistration:
+    """deal_submit's writes on a locked, screened draft, in the caller's transaction; `earlier` is the step just
+    taken in the same use case (registering the draft), written together with the submission's."""
+    partner, rules, conflicts = screened.partner, screened.rules, screened.conflicts
     now = timezone.now()
     registration.status = DealStatus.SUBMITTED
     registration.submitted_at = now
     registration.review_due_at = add_business_days(now, rules.review_sla_business_days)
     registration.conflicts = conflicts
     registration.save()
-    add_activity(
-        registration,
-        DealActivityKind.SUBMITTED,
-        actor=actor,
-        from_status=DealStatus.DRAFT,
-        to_status=DealStatus.SUBMITTED,
+    submitted = _Step(
+        activity=new_activity(
+            registration,
+            DealActivityKind.SUBMITTED,
+            actor=actor,
+            from_status=DealStatus.DRAFT,
+            to_status=DealStatus.SUBMITTED,
+        ),
+        event=("deal.submitted", registration, deal_payload(registration, conflict_count=len(conflicts))),
     )
-    record_event(
-        "deal.submitted",
-        subject=registration,
-        payload=deal_payload(registration, conflict_count=len(conflicts)),
-        actor=actor,
-    )
+    _write_steps(actor, [step for step in (earlier, submitted) if step is not None])
 
     # The rules decide by themselves from here: the program acts, so no person is named as the decider.
     program = ProgramActor(registration.tenant_id)

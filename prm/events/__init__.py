@@ -94,20 +94,63 @@ def _actor_fields(actor) -> dict:
     return {"actor_user": user if getattr(user, "pk", None) else None}
 
 
-def record_event(event_type: str, *, subject, payload: dict | None = None, actor=None) -> Event:
-    """Write the event to the outbox in the current transaction; relay it once the transaction commits."""
-    event = Event.objects.create(
+def _event(event_type: str, *, subject, payload: dict | None, actor) -> Event:
+    return Event(
         type=event_type,
         subject_type=subject._meta.model_name,
         subject_id=str(subject.pk),
         payload=payload or {},
         **_actor_fields(actor),
     )
-    tenant_id = current_tenant().pk
-    from prm.tasks import relay_events
 
-    transaction.on_commit(lambda: relay_events.delay(tenant_id=tenant_id))
+
+class _RelayAfterCommit:
+    """The on-commit callback that enqueues the tenant's relay; recognisable, so a transaction enqueues one."""
+
+    def __init__(self, tenant_id: int):
+        self.tenant_id = tenant_id
+        self.done = False
+
+    def __call__(self) -> None:
+        from prm.tasks import relay_events
+
+        self.done = True
+        relay_events.delay(tenant_id=self.tenant_id)
+
+    def covers(self, tenant_id: int) -> bool:
+        # One already run (tests run captured callbacks and leave them in the list) covers nothing new.
+        return self.tenant_id == tenant_id and not self.done
+
+
+def _relay_after_commit() -> None:
+    """Enqueue the tenant's relay once the transaction commits, once per transaction: a relay takes every pending
+    event, so a use case (or a batch) that records several needs one. A callback of a savepoint rolled back is gone
+    from the list, so the next event asks again."""
+    tenant_id = current_tenant().pk
+    pending = transaction.get_connection().run_on_commit
+    if any(isinstance(callback, _RelayAfterCommit) and callback.covers(tenant_id) for _, callback, _ in pending):
+        return
+    transaction.on_commit(_RelayAfterCommit(tenant_id))
+
+
+def record_event(event_type: str, *, subject, payload: dict | None = None, actor=None) -> Event:
+    """Write the event to the outbox in the current transaction; relay it once the transaction commits."""
+    event = _event(event_type, subject=subject, payload=payload, actor=actor)
+    event.save(force_insert=True)
+    _relay_after_commit()
     return event
+
+
+def record_events(events: list[tuple[str, object, dict | None]], *, actor=None) -> list[Event]:
+    """Several events of one use case, as (type, subject, payload), written in this order with one INSERT (a use
+    case that takes two steps at once, such as registering and submitting a deal); relayed once after commit."""
+    if not events:
+        return []
+    written = Event.objects.bulk_create(
+        [_event(event_type, subject=subject, payload=payload, actor=actor) for event_type, subject, payload in events]
+    )
+    _relay_after_commit()
+    return written
 
 
 def relay_pending_events(*, tenant=None, limit: int | None = None) -> int:
@@ -121,6 +164,7 @@ __all__ = [
     "Subscriber",
     "get_subscriber",
     "record_event",
+    "record_events",
     "relay_pending_events",
     "subscribe",
     "subscriber_name",

@@ -17,6 +17,14 @@ class WebhookEndpoint(TenantOwnedModel):
     is_active = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=200, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    deliver_in_order = models.BooleanField(
+        _("deliver in order"),
+        default=False,
+        help_text=_(
+            "Deliveries are sent one at a time, in the order the events happened; one waiting for a retry holds "
+            "back the later ones. Off: several are sent at once, and a retried one may arrive after later events."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

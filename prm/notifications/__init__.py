@@ -6,6 +6,7 @@ Call `notify()` from services and event subscribers, inside the tenant's transac
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
@@ -35,7 +36,14 @@ def notify(*, users, kind: str, title, body="", url: str = "") -> list[Notificat
     users_by_id = {user.pk: user for user in users if user is not None}
     if not users_by_id:
         return []
-    members = Membership.objects.filter(user_id__in=users_by_id, is_active=True).values_list("user_id", flat=True)
+    # Who is still a member, and which of them turned this kind's email off, in one query.
+    members = dict(
+        Membership.objects.filter(user_id__in=users_by_id, is_active=True)
+        .annotate(
+            opted_out=Exists(NotificationPreference.objects.filter(user_id=OuterRef("user_id"), kind=kind, email=False))
+        )
+        .values_list("user_id", "opted_out")
+    )
     tenant = current_tenant()
     # Titles name people and things whose names may be long: shorten rather than fail the relay.
     title_length = Notification._meta.get_field("title").max_length
@@ -53,12 +61,7 @@ def notify(*, users, kind: str, title, body="", url: str = "") -> list[Notificat
     )
     if not notifications:
         return []
-    opted_out = set(
-        NotificationPreference.objects.filter(
-            user_id__in=[n.user_id for n in notifications], kind=kind, email=False
-        ).values_list("user_id", flat=True)
-    )
-    to_email = [n.pk for n in notifications if n.user_id not in opted_out]
+    to_email = [n.pk for n in notifications if not members[n.user_id]]
     if to_email:
         tenant_id = tenant.pk
         from prm.notifications.tasks import email_notification

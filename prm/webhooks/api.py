@@ -51,6 +51,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "description",
             "event_types",
             "is_active",
+            "deliver_in_order",
             "disabled_reason",
             "consecutive_failures",
             "previous_secret_expires_at",

@@ -29,6 +29,15 @@ class EndpointForm(BootstrapForm, forms.Form):
         help_text=_("Comma-separated, such as deal.approved, for event types not listed above."),
     )
 
+    deliver_in_order = forms.BooleanField(
+        required=False,
+        label=_("Deliver in order"),
+        help_text=_(
+            "One at a time, in the order the events happened: a delivery waiting for a retry holds back the later "
+            "ones. Leave off unless the receiver needs the order: deliveries are faster without it."
+        ),
+    )
+
     def __init__(self, *args, current_event_types=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Every event type the installed apps declare, with what it means; endpoints may also name others (an app

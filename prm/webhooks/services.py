@@ -74,6 +74,7 @@ def webhook_endpoint_create(
     description: str = "",
     event_types: Iterable[str] | str | None = None,
     is_active: bool = True,
+    deliver_in_order: bool = False,
 ) -> WebhookEndpoint:
     """Subscribe a URL to the program's events (or create it disabled, to switch on later). The signing secret
     is generated here; the caller shows it."""
@@ -85,6 +86,7 @@ def webhook_endpoint_create(
         secret=generate_secret(),
         is_active=is_active,
         disabled_reason="" if is_active else _("Created disabled."),
+        deliver_in_order=bool(deliver_in_order),
     )
     return endpoint
 
@@ -98,6 +100,7 @@ def webhook_endpoint_update(
     description: str | None = None,
     event_types: Iterable[str] | str | None = None,
     is_active: bool | None = None,
+    deliver_in_order: bool | None = None,
 ) -> WebhookEndpoint:
     """Change an endpoint (None leaves a field as it is). Activating it again clears the failure count and the
     reason it was disabled, and its pending deliveries resume."""
@@ -109,6 +112,8 @@ def webhook_endpoint_update(
         endpoint.description = _clean_description(description)
     if event_types is not None:
         endpoint.event_types = clean_event_types(event_types)
+    if deliver_in_order is not None:
+        endpoint.deliver_in_order = bool(deliver_in_order)
     if is_active is not None and is_active != endpoint.is_active:
         endpoint.is_active = is_active
         endpoint.consecutive_failures = 0

@@ -6,16 +6,15 @@ from django.utils import timezone
 
 from prm.events import subscribe
 from prm.models import Event, WebhookDelivery, WebhookEndpoint
-from prm.models.webhooks import DeliveryStatus
 from prm.tenancy import current_tenant
 
 
 @subscribe("*")
 def create_webhook_deliveries(event: Event) -> None:
-    """One delivery per active endpoint that wants the event, sent after the relay commits.
+    """One delivery per active endpoint that wants the event, sent after the relay commits (by endpoint, in batches).
 
-    Idempotent: a delivery is unique per (endpoint, event), so a relay repeated after a crash adds none; the
-    deliveries not attempted yet are enqueued again, which is harmless (an attempt claims its row)."""
+    Idempotent: a delivery is unique per (endpoint, event), so a relay repeated after a crash adds none; sending is
+    enqueued again, which is harmless (a batch claims its rows, and sends only what is still due)."""
     endpoint_ids = list(
         WebhookEndpoint.objects.filter(is_active=True)
         .filter(Q(event_types=[]) | Q(event_types__contains=[event.type]))
@@ -28,16 +27,11 @@ def create_webhook_deliveries(event: Event) -> None:
         [WebhookDelivery(endpoint_id=pk, event=event, next_attempt_at=now) for pk in endpoint_ids],
         ignore_conflicts=True,
     )
-    delivery_ids = list(
-        WebhookDelivery.objects.filter(
-            event=event, endpoint_id__in=endpoint_ids, status=DeliveryStatus.PENDING, attempt_count=0
-        ).values_list("pk", flat=True)
-    )
     tenant_id = current_tenant().pk
-    from prm.webhooks.tasks import deliver_webhook
+    from prm.webhooks.tasks import deliver_endpoint_webhooks
 
     def enqueue():
-        for delivery_id in delivery_ids:
-            deliver_webhook.delay(tenant_id=tenant_id, delivery_id=delivery_id)
+        for endpoint_id in endpoint_ids:
+            deliver_endpoint_webhooks.delay(tenant_id=tenant_id, endpoint_id=endpoint_id)
 
     transaction.on_commit(enqueue)

@@ -53,6 +53,7 @@ class WebhookListView(WebhookPage):
                     url=form.cleaned_data["url"],
                     description=form.cleaned_data["description"],
                     event_types=form.chosen_event_types(),
+                    deliver_in_order=form.cleaned_data["deliver_in_order"],
                 )
             except DomainError as error:
                 add_domain_error(form, error)
@@ -75,7 +76,12 @@ class WebhookDetailView(WebhookPage):
     def get(self, request, endpoint_id):
         endpoint = self.get_endpoint(endpoint_id)
         form = EndpointForm(
-            initial={"url": endpoint.url, "description": endpoint.description, "event_types": endpoint.event_types},
+            initial={
+                "url": endpoint.url,
+                "description": endpoint.description,
+                "event_types": endpoint.event_types,
+                "deliver_in_order": endpoint.deliver_in_order,
+            },
             current_event_types=endpoint.event_types,
         )
         return self.render_page(endpoint, form)
@@ -91,6 +97,7 @@ class WebhookDetailView(WebhookPage):
                     url=form.cleaned_data["url"],
                     description=form.cleaned_data["description"],
                     event_types=form.chosen_event_types(),
+                    deliver_in_order=form.cleaned_data["deliver_in_order"],
                 )
             except DomainError as error:
                 add_domain_error(form, error)

@@ -116,3 +116,35 @@ def test_the_api_list_does_not_grow_with_registrations(tenant, partner_admin, pr
     few = count()
     add_registrations(tenant, partner_admin, product, 10, start=2)
     assert count() == few
+
+
+def test_submitting_through_the_api_takes_at_most_20_queries_whatever_the_data(tenant, partner_admin, product):
+    """POST /api/v1/deals/ with `submit: true`: screening, the rules, the writes, the reviewer's notification and
+    the answer in a fixed number of queries, however many registrations (and conflicts) there are. The events'
+    relay is a task enqueued on commit, not part of the request."""
+    partner = PartnerOrganizationFactory(tenant=tenant)
+    api = key_client(make_api_key(tenant, scopes=["deals:write"], partner_organization=partner)[1])
+
+    def submit(name):
+        body = {
+            "customer_name": f"{name} Holdings",
+            "customer_website": f"https://www.{name.lower()}.com/",
+            "customer_country": "DE",
+            "amount": "25000.00",
+            "currency": "USD",
+            "expected_close_date": deal_fields()["expected_close_date"].isoformat(),
+            "submit": True,
+        }
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post("/api/v1/deals/", body, format="json")
+        assert response.status_code == 201, response.content[:500]
+        assert response.json()["status"] == "submitted"
+        return len(captured)
+
+    submit("Warmup")  # the key's first use records when it was last used
+    add_registrations(tenant, partner_admin, product, 2)
+    few = submit(NAMES[0])  # conflicts with two other partners' registrations
+    add_registrations(tenant, partner_admin, product, 10, start=2)
+    many = submit(NAMES[5])
+    assert few == many
+    assert many <= 20

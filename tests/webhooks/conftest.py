@@ -138,3 +138,13 @@ def deliveries(tenant):
 def the_delivery(tenant):
     [delivery] = deliveries(tenant)
     return delivery
+
+
+@pytest.fixture(autouse=True)
+def _fresh_connections():
+    """Each test opens its own connections: a kept-alive one to an earlier test's receiver is never reused."""
+    from prm.webhooks.delivery import clients
+
+    clients.close()
+    yield
+    clients.close()
