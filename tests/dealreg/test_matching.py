@@ -523,3 +523,12 @@ def test_blocking_keys_are_deterministic_and_do_not_share_state():
 )
 def test_documentation_domains_count_like_real_ones_so_the_demo_matches(value, expected):
     assert registrable_domain(value) == expected
+
+
+def test_the_committed_labelled_set_is_what_its_generator_makes():
+    """bench/dealreg/matching_pairs.csv measures matching quality (make bench): figures before and after a change
+    compare only on the same set, so the file is regenerated with its generator, never edited by hand."""
+    from bench.dealreg import labelled
+
+    expected = [{**row, "same": bool(int(row["same"]))} for row in labelled.generate()]
+    assert labelled.read() == expected
