@@ -193,9 +193,12 @@ def conflict_records(registration: DealRegistration) -> list[ConflictRecord]:
         if by_kind["crm_opportunity"]
         else {}
     )
-    records = []
+    records, listed = [], set()
     for conflict in registration.conflicts or []:
         kind, record_id = conflict.get("kind"), conflict.get("id")
+        if (kind, record_id) in listed:  # one line per record, however often it was stored
+            continue
+        listed.add((kind, record_id))
         reason = matching.reason_text(conflict.get("reason", ""))
         record = ConflictRecord(kind=kind, id=record_id, score=conflict.get("score", 0), reason=reason)
         if kind == "registration" and (other := registrations.get(record_id)):

@@ -93,11 +93,16 @@ def duplicates(conflicts: list[dict], partner_organization_id: int) -> list[dict
 
 def for_viewer(conflicts: list[dict], *, viewer_partner_organization_id: int | None) -> list[dict]:
     """Conflicts as a viewer may see them: everything for staff (`viewer_partner_organization_id` None); for a
-    partner, no ids and plain words, except for its own organization's registrations."""
-    shown = []
+    partner, no ids and plain words, except for its own organization's registrations. One line per record, and for
+    a partner one line per message: a CRM account and its open opportunity are one "vendor's sales team" line."""
+    shown, listed = [], set()
     for conflict in conflicts:
         if viewer_partner_organization_id is None:
-            shown.append({**{key: conflict[key] for key in ("kind", "id", "score")}, "reason": reason_text(conflict)})
+            if (conflict["kind"], conflict["id"]) not in listed:
+                listed.add((conflict["kind"], conflict["id"]))
+                shown.append(
+                    {**{key: conflict[key] for key in ("kind", "id", "score")}, "reason": reason_text(conflict)}
+                )
             continue
         if is_own(conflict, viewer_partner_organization_id):
             shown.append(
@@ -110,7 +115,9 @@ def for_viewer(conflicts: list[dict], *, viewer_partner_organization_id: int | N
             )
             continue
         message = CHANNEL_MESSAGE if conflict["kind"] == "registration" else DIRECT_SALES_MESSAGE
-        shown.append({"kind": conflict["kind"], "id": None, "score": conflict["score"], "reason": str(message)})
+        if message not in listed:  # best first: the line keeps the best score
+            listed.add(message)
+            shown.append({"kind": conflict["kind"], "id": None, "score": conflict["score"], "reason": str(message)})
     return shown
 
 
