@@ -125,10 +125,15 @@ class _RelayAfterCommit:
 def _relay_after_commit() -> None:
     """Enqueue the tenant's relay once the transaction commits, once per transaction: a relay takes every pending
     event, so a use case (or a batch) that records several needs one. A callback of a savepoint rolled back is gone
-    from the list, so the next event asks again."""
+    from the list, so the next event asks again. Only a callback of the same savepoint counts: one registered in an
+    enclosing block (a test's transaction, which never commits) may never run for this one."""
     tenant_id = current_tenant().pk
-    pending = transaction.get_connection().run_on_commit
-    if any(isinstance(callback, _RelayAfterCommit) and callback.covers(tenant_id) for _, callback, _ in pending):
+    connection = transaction.get_connection()
+    here = set(connection.savepoint_ids)
+    if any(
+        isinstance(callback, _RelayAfterCommit) and callback.covers(tenant_id) and savepoints == here
+        for savepoints, callback, _ in connection.run_on_commit
+    ):
         return
     transaction.on_commit(_RelayAfterCommit(tenant_id))
 
