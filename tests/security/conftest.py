@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 
 from partners.models import PartnerContact
 from prm.events import record_event
@@ -12,12 +13,22 @@ from prm.roles import Role
 from prm.services import invitation_create
 from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
-from tests.security import world_agreements, world_dealreg, world_events, world_onboarding, world_recruitment
+from tests.security import (
+    world_agreements,
+    world_dealreg,
+    world_events,
+    world_onboarding,
+    world_recruitment,
+    world_roles,
+)
 
 # Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
 # (never shown to another tenant's users).
 SECRET_MARKERS = ["Xylophone Secure", "xavier@xylophone.example", "invitee@xylophone.example"]
 TENANT_A_MARKERS = ["Alpha Vendor"]
+# Markers of organization Y's data (never shown to organization X) and of tenant B (never shown to tenant A).
+ORGANIZATION_Y_MARKERS = ["Yonder Secret"]
+TENANT_B_MARKERS = ["Beta Vendor", "Bravo Secret"]
 
 
 @dataclass
@@ -54,13 +65,21 @@ OBJECT_KWARGS = {
 
 # Each domain area adds its own objects of organization X to the world, and its URL parameters and router
 # basenames, in tests/security/world_<area>.py (`extend(world)`, `OBJECT_KWARGS`, `API_OBJECTS`).
-WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg, world_events]
+WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg, world_events, world_roles]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
 
 
-@pytest.fixture
-def world(django_capture_on_commit_callbacks):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world per test module, built in a transaction that is rolled back after the module's last test (each
+    test runs in a savepoint inside it, so what a test changes is undone before the next)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+def build_world() -> World:
     tenant_a = TenantFactory(slug="tenant-a", name="Alpha Vendor")
     tenant_b = TenantFactory(slug="tenant-b", name="Beta Vendor")
     org_x = PartnerOrganizationFactory(tenant=tenant_a, name="Xylophone Secure")
