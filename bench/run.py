@@ -125,8 +125,10 @@ def main(argv=None):
         checks=args.conflict_checks,
         submit_seconds=args.submit_seconds,
     )
+    from bench.dealreg.quality import matching_quality
+
     report = {
-        "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration",
+        "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration, matching quality",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
@@ -136,6 +138,7 @@ def main(argv=None):
         "webhook_relay": webhooks,
         "onboarding_events": onboarding,
         "deal_registration": deal_registration,
+        "matching_quality": matching_quality(),
     }
     text = json.dumps(report, indent=2)
     print(text)

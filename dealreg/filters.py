@@ -6,12 +6,13 @@ from datetime import timedelta
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dealreg.models import DealRegistration, DealStatus
 from dealreg.services.review import SLA_DUE_SOON
 from prm.api.viewsets import UpdatedSinceFilterSet
 
-SLA_CHOICES = [("on_time", "On time"), ("due_soon", "Due soon"), ("overdue", "Overdue")]
+SLA_CHOICES = [("on_time", _("On time")), ("due_soon", _("Due soon")), ("overdue", _("Overdue"))]
 
 
 class DealFilterSet(UpdatedSinceFilterSet):

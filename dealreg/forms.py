@@ -4,8 +4,9 @@ size…) are the services', whose refusals the views put back beside the field t
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from dealreg.models import AttributionRole, DealStage, DealType, RejectionReason
+from dealreg.models import AttributionRole, DealStage, DealStatus, DealType, RejectionReason
 from dealreg.services.rules import EXTENSION_APPROVERS
 from partners.selectors import CompanySize
 from prm.forms import BootstrapForm
@@ -39,33 +40,39 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
     quick on a phone. Staff registering on a partner's behalf also choose the partner."""
 
     # The partners to choose from come with the form (`partners`): a tenant's rows, known only per request.
-    partner_organization = forms.ModelChoiceField(queryset=None, label="Partner", required=False)
-    customer_name = forms.CharField(max_length=255, label="Customer company")
+    partner_organization = forms.ModelChoiceField(queryset=None, label=_("Partner"), required=False)
+    customer_name = forms.CharField(max_length=255, label=_("Customer company"))
     customer_website = forms.CharField(
         max_length=255,
         required=False,
-        label="Customer website or domain",
-        help_text="acme.com, or an email address there",
+        label=_("Customer website or domain"),
+        help_text=_("acme.com, or an email address there"),
     )
-    customer_country = forms.CharField(max_length=2, required=False, label="Country", help_text="Two letters, e.g. DE")
+    customer_country = forms.CharField(
+        max_length=2, required=False, label=_("Country"), help_text=_("Two letters, e.g. DE")
+    )
     amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, required=False, label="Amount", help_text="Or list the products below."
+        max_digits=14, decimal_places=2, required=False, label=_("Amount"), help_text=_("Or list the products below.")
     )
-    currency = forms.ChoiceField(choices=[], label="Currency")
+    currency = forms.ChoiceField(choices=[], label=_("Currency"))
     expected_close_date = forms.DateField(
-        label="Expected close date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    stage = forms.ChoiceField(choices=DealStage.choices, initial=DealStage.QUALIFIED)
-    deal_type = forms.ChoiceField(choices=DealType.choices, initial=DealType.NEW, label="Deal type")
-    title = forms.CharField(max_length=255, required=False, label="Opportunity name")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    contact_name = forms.CharField(max_length=200, required=False, label="Contact name")
-    contact_email = forms.EmailField(required=False, label="Contact email")
-    contact_phone = forms.CharField(max_length=40, required=False, label="Contact phone")
-    contact_title = forms.CharField(max_length=100, required=False, label="Contact job title")
-    customer_region = forms.CharField(max_length=32, required=False, label="Region")
-    customer_industry = forms.CharField(max_length=64, required=False, label="Industry")
-    customer_size = forms.ChoiceField(choices=[("", "—"), *CompanySize.choices], required=False, label="Company size")
+    stage = forms.ChoiceField(choices=DealStage.choices, initial=DealStage.QUALIFIED, label=_("Stage"))
+    deal_type = forms.ChoiceField(choices=DealType.choices, initial=DealType.NEW, label=_("Deal type"))
+    title = forms.CharField(max_length=255, required=False, label=_("Opportunity name"))
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label=_("Description")
+    )
+    contact_name = forms.CharField(max_length=200, required=False, label=_("Contact name"))
+    contact_email = forms.EmailField(required=False, label=_("Contact email"))
+    contact_phone = forms.CharField(max_length=40, required=False, label=_("Contact phone"))
+    contact_title = forms.CharField(max_length=100, required=False, label=_("Contact job title"))
+    customer_region = forms.CharField(max_length=32, required=False, label=_("Region"))
+    customer_industry = forms.CharField(max_length=64, required=False, label=_("Industry"))
+    customer_size = forms.ChoiceField(
+        choices=[("", "—"), *CompanySize.choices], required=False, label=_("Company size")
+    )
 
     def __init__(self, *args, base_currency="USD", partners=None, products=(), conflict_url="", **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +89,7 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
             chosen_id = str(self.data.get("partner_organization") or "")
             chosen = partners.filter(pk=int(chosen_id)).first() if chosen_id.isdigit() else None
             field.widget = forms.Select(
-                choices=[("", "Search above, then choose")] + ([(chosen.pk, chosen.name)] if chosen else []),
+                choices=[("", _("Search above, then choose"))] + ([(chosen.pk, chosen.name)] if chosen else []),
                 attrs={"class": "form-select form-select-lg"},
             )
         self.products = list(products)
@@ -162,80 +169,92 @@ class DecisionForm(BootstrapForm, forms.Form):
     """A channel manager's decision on the decision screen."""
 
     DECISIONS = [
-        ("start_review", "Start review"),
-        ("approve", "Approve"),
-        ("reject", "Reject"),
-        ("request_info", "Ask the partner"),
+        ("start_review", _("Start review")),
+        ("approve", _("Approve")),
+        ("reject", _("Reject")),
+        ("request_info", _("Ask the partner")),
     ]
-    decision = forms.ChoiceField(choices=DECISIONS)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    reason = forms.ChoiceField(choices=[("", "Choose a reason"), *RejectionReason.choices], required=False)
-    question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    assign_to = forms.TypedChoiceField(choices=[], required=False, coerce=int, empty_value=None, label="Co-sell with")
+    decision = forms.ChoiceField(choices=DECISIONS, label=_("Decision"))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label=_("Note"))
+    reason = forms.ChoiceField(
+        choices=[("", _("Choose a reason")), *RejectionReason.choices], required=False, label=_("Reason")
+    )
+    question = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, label=_("Question")
+    )
+    assign_to = forms.TypedChoiceField(
+        choices=[], required=False, coerce=int, empty_value=None, label=_("Co-sell with")
+    )
 
     def __init__(self, *args, assignees=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assign_to"].choices = [("", "Nobody (partner sells alone)"), *assignees]
+        self.fields["assign_to"].choices = [("", _("Nobody (partner sells alone)")), *assignees]
 
 
 class AnswerForm(BootstrapForm, forms.Form):
-    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Your answer")
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label=_("Your answer"))
 
 
 class WithdrawForm(BootstrapForm, forms.Form):
-    reason = forms.CharField(required=False, max_length=500, label="Why (optional)")
+    reason = forms.CharField(required=False, max_length=500, label=_("Why (optional)"))
 
 
 class ExtensionRequestForm(BootstrapForm, forms.Form):
-    days = forms.IntegerField(min_value=1, max_value=365, label="More days")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Why")
+    days = forms.IntegerField(min_value=1, max_value=365, label=_("More days"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label=_("Why"))
 
 
 class ExtensionDecisionForm(BootstrapForm, forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
-    note = forms.CharField(required=False, max_length=2000)
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))], label=_("Decision"))
+    note = forms.CharField(required=False, max_length=2000, label=_("Note"))
 
 
 class CloseForm(BootstrapForm, forms.Form):
-    outcome = forms.ChoiceField(choices=[("won", "Won"), ("lost", "Lost")])
-    closed_amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label="Closed amount")
-    closed_date = forms.DateField(
-        required=False, label="Closed on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    outcome = forms.ChoiceField(
+        choices=[(DealStatus.WON, DealStatus.WON.label), (DealStatus.LOST, DealStatus.LOST.label)], label=_("Outcome")
     )
-    reason = forms.CharField(required=False, max_length=500, label="Why it was lost")
+    closed_amount = forms.DecimalField(max_digits=14, decimal_places=2, required=False, label=_("Closed amount"))
+    closed_date = forms.DateField(
+        required=False, label=_("Closed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(required=False, max_length=500, label=_("Why it was lost"))
 
 
 class BulkDecisionForm(BootstrapForm, forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve selected"), ("reject", "Reject selected")])
-    reason = forms.ChoiceField(choices=[("", "Reason (to reject)"), *RejectionReason.choices], required=False)
-    note = forms.CharField(required=False, max_length=5000)
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve selected")), ("reject", _("Reject selected"))], label=_("Decision")
+    )
+    reason = forms.ChoiceField(
+        choices=[("", _("Reason (to reject)")), *RejectionReason.choices], required=False, label=_("Reason")
+    )
+    note = forms.CharField(required=False, max_length=5000, label=_("Note"))
 
 
 class EngagementRulesForm(BootstrapForm, forms.Form):
-    protection_days = forms.IntegerField(min_value=1, max_value=730, label="Protection period (days)")
-    max_extensions = forms.IntegerField(min_value=0, max_value=10, label="Extensions allowed")
-    extension_days = forms.IntegerField(min_value=1, max_value=365, label="Longest extension (days)")
-    extension_approver = forms.ChoiceField(choices=list(EXTENSION_APPROVERS.items()), label="Extensions decided by")
-    conflict_policy = forms.ChoiceField(choices=[], label="When registrations conflict")
+    protection_days = forms.IntegerField(min_value=1, max_value=730, label=_("Protection period (days)"))
+    max_extensions = forms.IntegerField(min_value=0, max_value=10, label=_("Extensions allowed"))
+    extension_days = forms.IntegerField(min_value=1, max_value=365, label=_("Longest extension (days)"))
+    extension_approver = forms.ChoiceField(choices=list(EXTENSION_APPROVERS.items()), label=_("Extensions decided by"))
+    conflict_policy = forms.ChoiceField(choices=[], label=_("When registrations conflict"))
     minimum_amount = forms.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, label="Minimum deal size"
+        max_digits=14, decimal_places=2, min_value=0, required=False, label=_("Minimum deal size")
     )
-    review_sla_business_days = forms.IntegerField(min_value=1, max_value=30, label="Review SLA (business days)")
-    expiry_warning_days = forms.IntegerField(min_value=0, max_value=90, label="Warn before protection ends (days)")
-    auto_approve = forms.BooleanField(required=False, label="Approve clean registrations automatically")
+    review_sla_business_days = forms.IntegerField(min_value=1, max_value=30, label=_("Review SLA (business days)"))
+    expiry_warning_days = forms.IntegerField(min_value=0, max_value=90, label=_("Warn before protection ends (days)"))
+    auto_approve = forms.BooleanField(required=False, label=_("Approve clean registrations automatically"))
     auto_approve_max_amount = forms.DecimalField(
         max_digits=14,
         decimal_places=2,
         required=False,
-        label="Automatic approval up to",
-        help_text="Empty: any amount. In the program's base currency.",
+        label=_("Automatic approval up to"),
+        help_text=_("Empty: any amount. In the program's base currency."),
     )
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
-        label="Notes for partners",
-        help_text="Shown on the public rules page.",
+        label=_("Notes for partners"),
+        help_text=_("Shown on the public rules page."),
     )
 
     def __init__(self, *args, **kwargs):

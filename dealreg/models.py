@@ -14,6 +14,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from prm.tenancy import TenantOwnedModel
 
@@ -21,16 +23,16 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class DealStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    UNDER_REVIEW = "under_review", "Under review"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", pgettext_lazy("deal status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("deal status", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("deal status", "Under review")
+    INFO_REQUESTED = "info_requested", pgettext_lazy("deal status", "Information requested")
+    APPROVED = "approved", pgettext_lazy("deal status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("deal status", "Rejected")
+    WON = "won", pgettext_lazy("deal status", "Won")
+    LOST = "lost", pgettext_lazy("deal status", "Lost")
+    EXPIRED = "expired", pgettext_lazy("deal status", "Expired")
+    WITHDRAWN = "withdrawn", pgettext_lazy("deal status", "Withdrawn")
 
 
 # Which status may follow which; dealreg.services refuses anything else with a message.
@@ -64,32 +66,32 @@ AWAITING_REVIEW_STATUSES = (DealStatus.SUBMITTED, DealStatus.UNDER_REVIEW)
 
 
 class DealType(models.TextChoices):
-    NEW = "new", "New business"
-    RENEWAL = "renewal", "Renewal"
-    UPSELL = "upsell", "Upsell"
+    NEW = "new", _("New business")
+    RENEWAL = "renewal", _("Renewal")
+    UPSELL = "upsell", _("Upsell")
 
 
 class DealStage(models.TextChoices):
-    PROSPECTING = "prospecting", "Prospecting"
-    QUALIFIED = "qualified", "Qualified"
-    PROPOSAL = "proposal", "Proposal"
-    NEGOTIATION = "negotiation", "Negotiation"
-    COMMIT = "commit", "Commit"
+    PROSPECTING = "prospecting", _("Prospecting")
+    QUALIFIED = "qualified", _("Qualified")
+    PROPOSAL = "proposal", _("Proposal")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    COMMIT = "commit", _("Commit")
 
 
 class RejectionReason(models.TextChoices):
-    DUPLICATE = "duplicate", "Already registered by another partner"
-    DIRECT_SALES = "direct_sales", "Direct sales is already engaged"
-    NOT_QUALIFIED = "not_qualified", "Opportunity not qualified"
-    BELOW_MINIMUM = "below_minimum", "Below the minimum deal size"
-    EXISTING_CUSTOMER = "existing_customer", "Existing customer under another agreement"
-    INCOMPLETE = "incomplete", "Information incomplete"
-    OTHER = "other", "Other"
+    DUPLICATE = "duplicate", _("Already registered by another partner")
+    DIRECT_SALES = "direct_sales", _("Direct sales is already engaged")
+    NOT_QUALIFIED = "not_qualified", _("Opportunity not qualified")
+    BELOW_MINIMUM = "below_minimum", _("Below the minimum deal size")
+    EXISTING_CUSTOMER = "existing_customer", _("Existing customer under another agreement")
+    INCOMPLETE = "incomplete", _("Information incomplete")
+    OTHER = "other", _("Other")
 
 
 class ConflictPolicy(models.TextChoices):
-    FIRST_COME = "first_come", "First come, first served"
-    REVIEW = "review", "A channel manager reviews every conflict"
+    FIRST_COME = "first_come", _("First come, first served")
+    REVIEW = "review", _("A channel manager reviews every conflict")
 
 
 class EngagementRules(TenantOwnedModel):
@@ -118,6 +120,8 @@ class EngagementRules(TenantOwnedModel):
     notes = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("rules of engagement")
+        verbose_name_plural = _("rules of engagement")
         constraints = [
             models.UniqueConstraint(fields=["tenant"], name="engagement_rules_one_per_tenant"),
             models.CheckConstraint(condition=models.Q(minimum_amount__gte=0), name="engagement_rules_min_amount"),
@@ -138,6 +142,8 @@ class Product(TenantOwnedModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["tenant", "sku"], name="product_sku_unique")]
 
@@ -151,15 +157,17 @@ class CrmAccount(TenantOwnedModel):
     external_id = models.CharField(max_length=100)
     name = models.CharField(max_length=255)
     website = models.CharField(max_length=255, blank=True)
-    domain = models.CharField(max_length=253, blank=True, help_text="Registrable domain, derived.")
+    domain = models.CharField(max_length=253, blank=True, help_text=_("Registrable domain, derived."))
     country = models.CharField(max_length=2, blank=True)
-    owner_name = models.CharField(max_length=200, blank=True, help_text="The direct sales rep.")
+    owner_name = models.CharField(max_length=200, blank=True, help_text=_("The direct sales rep."))
     owner_email = models.EmailField(blank=True)
     is_customer = models.BooleanField(default=False)
     match_keys = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("CRM account")
+        verbose_name_plural = _("CRM accounts")
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="crm_account_external_id")]
         indexes = [
@@ -179,7 +187,7 @@ class CrmOpportunity(TenantOwnedModel):
         CrmAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="opportunities"
     )
     name = models.CharField(max_length=255)
-    customer_name = models.CharField(max_length=255, help_text="The account's name (copied when not given).")
+    customer_name = models.CharField(max_length=255, help_text=_("The account's name (copied when not given)."))
     domain = models.CharField(max_length=253, blank=True)
     country = models.CharField(max_length=2, blank=True)
     amount = models.DecimalField(**MONEY, null=True, blank=True)
@@ -194,6 +202,8 @@ class CrmOpportunity(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("CRM opportunity")
+        verbose_name_plural = _("CRM opportunities")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["tenant", "external_id"], name="crm_opportunity_external_id")]
         indexes = [
@@ -217,7 +227,7 @@ class DealRegistration(TenantOwnedModel):
     # Customer company
     customer_name = models.CharField(max_length=255)
     customer_website = models.CharField(max_length=255, blank=True)
-    customer_domain = models.CharField(max_length=253, blank=True, help_text="Registrable domain, derived.")
+    customer_domain = models.CharField(max_length=253, blank=True, help_text=_("Registrable domain, derived."))
     customer_country = models.CharField(max_length=2, blank=True)
     customer_region = models.CharField(max_length=32, blank=True)
     customer_industry = models.CharField(max_length=64, blank=True)
@@ -250,7 +260,7 @@ class DealRegistration(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The vendor seller assigned for co-sell.",
+        help_text=_("The vendor seller assigned for co-sell."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -275,6 +285,8 @@ class DealRegistration(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("deal registration")
+        verbose_name_plural = _("deal registrations")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -312,6 +324,8 @@ class DealLineItem(TenantOwnedModel):
     unit_price = models.DecimalField(**MONEY)
 
     class Meta:
+        verbose_name = _("line item")
+        verbose_name_plural = _("line items")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="deal_line_quantity_positive"),
@@ -324,26 +338,26 @@ class DealLineItem(TenantOwnedModel):
 
 
 class DealActivityKind(models.TextChoices):
-    CREATED = "created", "Created"
-    SUBMITTED = "submitted", "Submitted"
-    UPDATED = "updated", "Updated"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    INFO_PROVIDED = "info_provided", "Information provided"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    ASSIGNED = "assigned", "Assigned for co-sell"
-    EXTENSION_REQUESTED = "extension_requested", "Extension requested"
-    EXTENDED = "extended", "Protection extended"
-    EXTENSION_DECLINED = "extension_declined", "Extension declined"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    EXPIRY_WARNING = "expiry_warning", "Expiry warning sent"
-    SLA_REMINDER = "sla_reminder", "Review reminder sent"
-    SLA_ESCALATED = "sla_escalated", "Review escalated"
-    PARTNER_ADDED = "partner_added", "Partner added"
-    NOTE = "note", "Note"
+    CREATED = "created", _("Created")
+    SUBMITTED = "submitted", _("Submitted")
+    UPDATED = "updated", _("Updated")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    INFO_PROVIDED = "info_provided", _("Information provided")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ASSIGNED = "assigned", _("Assigned for co-sell")
+    EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENDED = "extended", _("Protection extended")
+    EXTENSION_DECLINED = "extension_declined", _("Extension declined")
+    WON = "won", pgettext_lazy("deal status", "Won")
+    LOST = "lost", pgettext_lazy("deal status", "Lost")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRY_WARNING = "expiry_warning", _("Expiry warning sent")
+    SLA_REMINDER = "sla_reminder", _("Review reminder sent")
+    SLA_ESCALATED = "sla_escalated", _("Review escalated")
+    PARTNER_ADDED = "partner_added", _("Partner added")
+    NOTE = "note", _("Note")
 
 
 class DealActivity(TenantOwnedModel):
@@ -360,14 +374,16 @@ class DealActivity(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["tenant", "registration", "created_at"], name="deal_activity_timeline")]
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
 
 
 class DealExtensionRequest(TenantOwnedModel):
@@ -384,6 +400,8 @@ class DealExtensionRequest(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -395,10 +413,10 @@ class DealExtensionRequest(TenantOwnedModel):
 
 
 class AttributionRole(models.TextChoices):
-    SOURCED = "sourced", "Sourced"
-    INFLUENCED = "influenced", "Influenced"
-    FULFILLMENT = "fulfillment", "Fulfillment / reseller"
-    SERVICES = "services", "Services"
+    SOURCED = "sourced", _("Sourced")
+    INFLUENCED = "influenced", _("Influenced")
+    FULFILLMENT = "fulfillment", _("Fulfillment / reseller")
+    SERVICES = "services", _("Services")
 
 
 class DealParticipant(TenantOwnedModel):
@@ -413,6 +431,8 @@ class DealParticipant(TenantOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("partner on a deal")
+        verbose_name_plural = _("partners on a deal")
         ordering = ["registration", "-share", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -426,9 +446,9 @@ class DealParticipant(TenantOwnedModel):
 
 
 class MatchKeySource(models.IntegerChoices):
-    REGISTRATION = 1, "Deal registration"
-    CRM_ACCOUNT = 2, "CRM account"
-    CRM_OPPORTUNITY = 3, "CRM opportunity"
+    REGISTRATION = 1, _("Deal registration")
+    CRM_ACCOUNT = 2, _("CRM account")
+    CRM_OPPORTUNITY = 3, _("CRM opportunity")
 
 
 class MatchKey(TenantOwnedModel):
@@ -444,6 +464,8 @@ class MatchKey(TenantOwnedModel):
     record_id = models.BigIntegerField()
 
     class Meta:
+        verbose_name = _("match key")
+        verbose_name_plural = _("match keys")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "source", "key", "record_id"], name="match_key_unique"),
         ]

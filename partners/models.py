@@ -1,28 +1,29 @@
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy import TenantOwnedModel
 
 
 class PartnerType(models.TextChoices):
-    RESELLER = "reseller", "Reseller"
-    VAR = "var", "Value-added reseller"
-    SYSTEM_INTEGRATOR = "system_integrator", "System integrator"
-    ISV = "isv", "ISV"
-    MSP = "msp", "Managed service provider"
-    REFERRAL = "referral", "Referral / influence"
-    DISTRIBUTOR = "distributor", "Distributor"
+    RESELLER = "reseller", _("Reseller")
+    VAR = "var", _("Value-added reseller")
+    SYSTEM_INTEGRATOR = "system_integrator", _("System integrator")
+    ISV = "isv", _("ISV")
+    MSP = "msp", _("Managed service provider")
+    REFERRAL = "referral", _("Referral / influence")
+    DISTRIBUTOR = "distributor", _("Distributor")
 
 
 class PartnerStatus(models.TextChoices):
-    PROSPECT = "prospect", "Prospect"
-    APPLIED = "applied", "Applied"
-    ONBOARDING = "onboarding", "Onboarding"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    OFFBOARDED = "offboarded", "Offboarded"
-    REJECTED = "rejected", "Rejected"
+    PROSPECT = "prospect", _("Prospect")
+    APPLIED = "applied", _("Applied")
+    ONBOARDING = "onboarding", _("Onboarding")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    OFFBOARDED = "offboarded", _("Offboarded")
+    REJECTED = "rejected", _("Rejected")
 
 
 # The partner lifecycle: which status may follow which. Every change goes through partners.services, which
@@ -40,11 +41,11 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class CompanySize(models.TextChoices):
-    MICRO = "1-10", "1–10 employees"
-    SMALL = "11-50", "11–50 employees"
-    MEDIUM = "51-200", "51–200 employees"
-    LARGE = "201-1000", "201–1,000 employees"
-    ENTERPRISE = "1000+", "More than 1,000 employees"
+    MICRO = "1-10", _("1–10 employees")
+    SMALL = "11-50", _("11–50 employees")
+    MEDIUM = "51-200", _("51–200 employees")
+    LARGE = "201-1000", _("201–1,000 employees")
+    ENTERPRISE = "1000+", _("More than 1,000 employees")
 
 
 @pghistory.track()
@@ -60,9 +61,9 @@ class PartnerOrganization(TenantOwnedModel):
     website = models.URLField(blank=True)
     # Lower-case domains its people's emails use ("acme.com"): conflict checks and applications match on them.
     email_domains = models.JSONField(default=list, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
     region = models.CharField(max_length=32, blank=True)
-    regions = models.JSONField(default=list, blank=True, help_text="Regions it sells into.")
+    regions = models.JSONField(default=list, blank=True, help_text=_("Regions it sells into."))
     industries = models.JSONField(default=list, blank=True)
     company_size = models.CharField(max_length=16, choices=CompanySize.choices, blank=True)
     customer_count = models.PositiveIntegerField(null=True, blank=True)
@@ -72,11 +73,11 @@ class PartnerOrganization(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The channel manager who owns this partner.",
+        help_text=_("The channel manager who owns this partner."),
     )
     # Ideal-partner-profile score (0–100), kept from the application; explained on the application.
     ipp_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    tier = models.CharField(max_length=32, blank=True, help_text="Filled by the tier program.")
+    tier = models.CharField(max_length=32, blank=True, help_text=_("Filled by the tier program."))
     # The record's id in the vendor's CRM, for upserts from integrations; unique within the tenant when set.
     external_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -163,18 +164,18 @@ class PartnerContact(TenantOwnedModel):
 
 
 class RevenueBand(models.TextChoices):
-    UNDER_1M = "<1m", "Under $1M"
-    FROM_1M = "1m-10m", "$1M–$10M"
-    FROM_10M = "10m-50m", "$10M–$50M"
-    FROM_50M = "50m-250m", "$50M–$250M"
-    OVER_250M = ">250m", "Over $250M"
+    UNDER_1M = "<1m", _("Under $1M")
+    FROM_1M = "1m-10m", _("$1M–$10M")
+    FROM_10M = "10m-50m", _("$10M–$50M")
+    FROM_50M = "50m-250m", _("$50M–$250M")
+    OVER_250M = ">250m", _("Over $250M")
 
 
 class ApplicationStatus(models.TextChoices):
-    PENDING_CONFIRMATION = "pending_confirmation", "Waiting for email confirmation"
-    SUBMITTED = "submitted", "In review"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
+    PENDING_CONFIRMATION = "pending_confirmation", _("Waiting for email confirmation")
+    SUBMITTED = "submitted", _("In review")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
 
 
 OPEN_APPLICATION_STATUSES = (ApplicationStatus.PENDING_CONFIRMATION, ApplicationStatus.SUBMITTED)
@@ -211,6 +212,8 @@ class PartnerApplication(TenantOwnedModel):
     # [{"criterion": label, "points": n, "of": weight, "matched": bool, "why": "..."}] — what made the score.
     ipp_explanation = models.JSONField(default=list, blank=True)
     source = models.CharField(max_length=16, default="web")
+    # The language the applicant used on the public page: their emails are written in it (blank: the program's).
+    language = models.CharField(max_length=8, blank=True)
     submitted_ip = models.GenericIPAddressField(null=True, blank=True)
     confirmation_token_hash = models.CharField(max_length=64, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -254,21 +257,21 @@ class PartnerApplication(TenantOwnedModel):
 
 
 class IppAttribute(models.TextChoices):
-    PARTNER_TYPE = "partner_type", "Partner type"
-    COUNTRY = "country", "Country"
-    REGION = "regions", "Regions"
-    INDUSTRY = "industries", "Industries"
-    COMPANY_SIZE = "company_size", "Company size"
-    REVENUE_BAND = "annual_revenue_band", "Revenue band"
-    CUSTOMER_COUNT = "customer_count", "Customer count"
-    CERTIFICATION = "certifications", "Certifications"
+    PARTNER_TYPE = "partner_type", _("Partner type")
+    COUNTRY = "country", _("Country")
+    REGION = "regions", _("Regions")
+    INDUSTRY = "industries", _("Industries")
+    COMPANY_SIZE = "company_size", _("Company size")
+    REVENUE_BAND = "annual_revenue_band", _("Revenue band")
+    CUSTOMER_COUNT = "customer_count", _("Customer count")
+    CERTIFICATION = "certifications", _("Certifications")
 
 
 class IppOperator(models.TextChoices):
-    IN = "in", "is one of"
-    ANY = "any", "includes any of"
-    AT_LEAST = "gte", "is at least"
-    AT_MOST = "lte", "is at most"
+    IN = "in", _("is one of")
+    ANY = "any", _("includes any of")
+    AT_LEAST = "gte", _("is at least")
+    AT_MOST = "lte", _("is at most")
 
 
 class IppCriterion(TenantOwnedModel):
@@ -278,7 +281,7 @@ class IppCriterion(TenantOwnedModel):
     label = models.CharField(max_length=200)
     attribute = models.CharField(max_length=32, choices=IppAttribute.choices)
     operator = models.CharField(max_length=8, choices=IppOperator.choices)
-    value = models.JSONField(help_text="A list of values for in/any, a number for gte/lte.")
+    value = models.JSONField(help_text=_("A list of values for in/any, a number for gte/lte."))
     weight = models.PositiveSmallIntegerField(default=10)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -293,7 +296,7 @@ class Agreement(TenantOwnedModel):
     """A program agreement (e.g. "Partner program agreement"), for every partner or one partner type."""
 
     name = models.CharField(max_length=200)
-    partner_type = models.CharField(max_length=32, blank=True, help_text="Empty: every partner.")
+    partner_type = models.CharField(max_length=32, blank=True, help_text=_("Empty: every partner."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -357,15 +360,15 @@ class AgreementAcceptance(TenantOwnedModel):
 
 
 class OnboardingStepKind(models.TextChoices):
-    ACCEPT_AGREEMENT = "accept_agreement", "Accept the program agreement"
-    COMPLETE_PROFILE = "complete_profile", "Complete the company profile"
-    INVITE_COLLEAGUES = "invite_colleagues", "Invite colleagues"
-    COMPLETE_COURSE = "complete_course", "Complete a course"
-    EARN_CERTIFICATION = "earn_certification", "Earn a certification"
-    REGISTER_DEAL = "register_deal", "Register a first deal"
-    UPLOAD_DOCUMENT = "upload_document", "Upload a document"
-    MANUAL = "manual", "Manual step for the channel manager"
-    EVENT = "event", "Done when an event happens"
+    ACCEPT_AGREEMENT = "accept_agreement", _("Accept the program agreement")
+    COMPLETE_PROFILE = "complete_profile", _("Complete the company profile")
+    INVITE_COLLEAGUES = "invite_colleagues", _("Invite colleagues")
+    COMPLETE_COURSE = "complete_course", _("Complete a course")
+    EARN_CERTIFICATION = "earn_certification", _("Earn a certification")
+    REGISTER_DEAL = "register_deal", _("Register a first deal")
+    UPLOAD_DOCUMENT = "upload_document", _("Upload a document")
+    MANUAL = "manual", _("Manual step for the channel manager")
+    EVENT = "event", _("Done when an event happens")
 
 
 # The event that completes each kind of step, unless the step names its own. A step completes when an event of
@@ -392,7 +395,7 @@ class OnboardingPlan(TenantOwnedModel):
     type has no plan of its own)."""
 
     name = models.CharField(max_length=200)
-    partner_type = models.CharField(max_length=32, blank=True, help_text="Empty: the default plan.")
+    partner_type = models.CharField(max_length=32, blank=True, help_text=_("Empty: the default plan."))
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -421,7 +424,7 @@ class OnboardingStepTemplate(TenantOwnedModel):
     # Payload keys and the values they must have, e.g. {"course_id": 12}; empty matches any event of the type.
     condition = models.JSONField(default=dict, blank=True)
     required = models.BooleanField(default=True)
-    due_offset_days = models.PositiveSmallIntegerField(default=14, help_text="Days after the plan starts.")
+    due_offset_days = models.PositiveSmallIntegerField(default=14, help_text=_("Days after the plan starts."))
 
     class Meta:
         ordering = ["plan", "position", "id"]
@@ -431,9 +434,9 @@ class OnboardingStepTemplate(TenantOwnedModel):
 
 
 class OnboardingStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class PartnerOnboarding(TenantOwnedModel):
@@ -509,6 +512,11 @@ class OnboardingStep(TenantOwnedModel):
     def is_done(self) -> bool:
         return self.completed_at is not None
 
+    @property
+    def done_before_start(self) -> bool:
+        """Done by something the partner did before its plan started (dated then, or the start itself)."""
+        return self.completed_at is not None and self.completed_at <= self.onboarding.started_at
+
 
 class PartnerDocument(TenantOwnedModel):
     """A file a partner uploads (tax form, insurance certificate, signed NDA…), e.g. for an onboarding step."""
@@ -545,7 +553,8 @@ class PartnerProgramSettings(TenantOwnedModel):
     agreement_reaccept_days = models.PositiveSmallIntegerField(default=30)
 
     class Meta:
-        verbose_name_plural = "partner program settings"
+        verbose_name = _("partner program settings")
+        verbose_name_plural = _("partner program settings")
         constraints = [
             models.UniqueConstraint(fields=["tenant"], name="partner_program_settings_one_per_tenant"),
             models.CheckConstraint(

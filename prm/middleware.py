@@ -48,6 +48,12 @@ def _run_view(request, view_func, view_args, view_kwargs):
     return response
 
 
+def _mfa_message(membership) -> str:
+    if membership.is_staff_role:
+        return _("%(program)s requires two-factor authentication for staff.")
+    return _("%(program)s requires two-factor authentication for partner users.")
+
+
 class TenantMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -81,10 +87,7 @@ class TenantMiddleware:
             request.tenant, request.membership = tenant, membership
             activate_for_request(request, tenant)  # the program's default language and zone apply from here
             if self._must_enrol_mfa(request):
-                messages.warning(
-                    request,
-                    _("%(program)s requires two-factor authentication for staff.") % {"program": tenant.display_name},
-                )
+                messages.warning(request, _mfa_message(membership) % {"program": tenant.display_name})
                 return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
             return _run_view(request, view_func, view_args, view_kwargs)
 
@@ -126,11 +129,18 @@ class TenantMiddleware:
                 return problem_response(404, _("There is no partner program at this address."))
             request.tenant, request.membership = tenant, membership
             activate_for_request(request, tenant)
+            # The session is the same sign-in as the pages': the program's two-factor policy holds here too.
+            if self._must_enrol_mfa(request):
+                detail = _(
+                    "Two-factor set-up required: %(program)s asks you to sign in with an authenticator app. "
+                    "Set it up at %(url)s, then try again."
+                ) % {"program": tenant.display_name, "url": reverse("mfa_activate_totp")}
+                return problem_response(403, detail, kind="mfa-setup-required")
             return _run_view(request, view_func, view_args, view_kwargs)
 
     @staticmethod
     def _must_enrol_mfa(request) -> bool:
         membership = request.membership
-        if membership is None or not membership.is_staff_role or not request.tenant.require_mfa_for_staff:
+        if membership is None or not request.tenant.requires_mfa_of(membership):
             return False
         return not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()

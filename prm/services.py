@@ -20,16 +20,23 @@ from prm import policy
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.i18n import clean_language, clean_time_zone
-from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token
+from prm.models import HEX_COLOUR, Invitation, Membership, Tenant, hash_token, invitation_link_token
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
-from prm.tenancy import tenant_context
+from prm.tenancy import current_tenant, tenant_context
 from prm.uploads import validate_logo
 
 User = get_user_model()
 
 
 # The settings a tenant admin edits (besides the logo), as they appear in `tenant.settings_updated` events.
-TENANT_SETTINGS = ("program_name", "primary_colour", "require_mfa_for_staff", "default_language", "default_time_zone")
+TENANT_SETTINGS = (
+    "program_name",
+    "primary_colour",
+    "require_mfa_for_staff",
+    "require_mfa_for_partners",
+    "default_language",
+    "default_time_zone",
+)
 
 
 @transaction.atomic
@@ -39,18 +46,24 @@ def tenant_settings_update(
     program_name: str,
     primary_colour: str,
     require_mfa_for_staff: bool,
+    require_mfa_for_partners: str | None = None,
     default_language: str = "",
     default_time_zone: str = "",
     logo=None,
     remove_logo: bool = False,
 ) -> Tenant:
     """Branding, security policy and the language and time zone members see until they choose their own; tenant
-    admins only."""
+    admins only. Two-factor sign-in can be required of staff and of partner users (`Tenant.PartnerMfa`: none,
+    partner admins, all; None leaves it as it is)."""
     policy.require(actor, "tenant.manage_settings")
     try:
         HEX_COLOUR(primary_colour)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0], field="primary_colour") from exc
+    if require_mfa_for_partners is not None and require_mfa_for_partners not in Tenant.PartnerMfa.values:
+        raise ValidationFailed(
+            _("Choose which partner users must use two-factor authentication."), field="require_mfa_for_partners"
+        )
     default_language = clean_language(default_language, field="default_language")
     default_time_zone = clean_time_zone(default_time_zone, field="default_time_zone")
     tenant = Tenant.objects.select_for_update().get(pk=actor.tenant_id)
@@ -59,6 +72,8 @@ def tenant_settings_update(
     tenant.program_name = program_name.strip()
     tenant.primary_colour = primary_colour.lower()
     tenant.require_mfa_for_staff = require_mfa_for_staff
+    if require_mfa_for_partners is not None:
+        tenant.require_mfa_for_partners = require_mfa_for_partners
     tenant.default_language, tenant.default_time_zone = default_language, default_time_zone
     if logo is not None:
         extension = validate_logo(logo)
@@ -141,17 +156,19 @@ def _issue_invitation(*, email: str, role: str, partner_organization, invited_by
     """Store the invitation (hashed token) and email its link once the transaction commits."""
     from prm.tasks import send_invitation_email
 
-    token = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + settings.PRM_INVITATION_TTL
+    token = invitation_link_token(tenant_id=current_tenant().pk, email=email, expires_at=expires_at)
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         partner_organization=partner_organization,
         token_hash=hash_token(token),
         invited_by=invited_by,
-        expires_at=timezone.now() + settings.PRM_INVITATION_TTL,
+        expires_at=expires_at,
     )
+    # Ids only: the task rebuilds the link from the invitation, so the token never sits in the broker.
     transaction.on_commit(
-        lambda: send_invitation_email.delay(tenant_id=invitation.tenant_id, invitation_id=invitation.pk, token=token)
+        lambda: send_invitation_email.delay(tenant_id=invitation.tenant_id, invitation_id=invitation.pk)
     )
     return invitation, token
 

@@ -4,6 +4,7 @@ Tasks are thin: they take ids (always the tenant id), enter the tenant's context
 message. They are enqueued with transaction.on_commit, so a rolled-back request never sends anything.
 """
 
+import logging
 import smtplib
 from datetime import timedelta
 
@@ -19,12 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prm.i18n import recipient_locale
-from prm.models import Event, EventHandlerFailure, IdempotencyRecord, Invitation, Tenant
+from prm.models import Event, EventHandlerFailure, IdempotencyRecord, Invitation, Tenant, hash_token
 from prm.tenancy import all_tenants, tenant_context
+
+logger = logging.getLogger("prm.tasks")
 
 
 class TenantTask(Task):
-    """Runs the task body under the tenant named by the required `tenant_id` keyword argument.
+    """Runs the task body under the tenant named by the required `tenant_id` keyword argument; a deactivated tenant's
+    tasks are skipped (logged as a warning, result None): its program is closed, as its pages and keys are.
 
     Transient database errors are retried with exponential backoff and jitter, five times at most; the bodies
     are idempotent (they check state first and rely on unique constraints), so a retry or a redelivered
@@ -41,6 +45,9 @@ class TenantTask(Task):
         if tenant_id is None:
             raise TypeError(f"{self.name} must be called with tenant_id=")
         tenant = Tenant.objects.get(pk=tenant_id)
+        if not tenant.is_active:
+            logger.warning("Task %s skipped for inactive tenant %s (%s).", self.name, tenant.pk, tenant.slug)
+            return None
         with tenant_context(tenant):
             return super().__call__(*args, **kwargs)
 
@@ -49,10 +56,19 @@ TRANSIENT_MAIL_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectErro
 
 
 @shared_task(base=TenantTask, autoretry_for=TRANSIENT_MAIL_ERRORS, retry_backoff=True, retry_jitter=True, max_retries=5)
-def send_invitation_email(*, tenant_id: int, invitation_id: int, token: str) -> bool:
+def send_invitation_email(*, tenant_id: int, invitation_id: int, token: str | None = None) -> bool:
+    """Email the invitation's link, rebuilt from the invitation (`Invitation.link_token()`): task arguments sit in
+    the broker in plain text, so they carry ids only. (`token` comes only in messages queued by an older release,
+    whose invitations have random tokens.)"""
     invitation = Invitation.objects.select_related("tenant", "invited_by", "partner_organization").get(pk=invitation_id)
     if not invitation.is_open():
         return False  # withdrawn or used meanwhile: nothing to send
+    if not token or hash_token(token) != invitation.token_hash:
+        token = invitation.link_token()
+    if hash_token(token) != invitation.token_hash:
+        # SECRET_KEY changed since the invitation was issued: the link would not work. Re-inviting issues a new one.
+        logger.warning("Not sending invitation %s: its link no longer matches (SECRET_KEY changed?).", invitation.pk)
+        return False
     link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation.tenant.slug, token])
     context = {"invitation": invitation, "tenant": invitation.tenant, "link": link}
     # Someone who already has an account reads it in their language; a newcomer in the program's.

@@ -33,16 +33,19 @@ def current_tenant() -> Tenant:
     return tenant
 
 
-def _set_database_tenant(tenant_id: str, all_tenants: str) -> None:
+def _set_database_tenant(tenant_id: str, all_tenants: bool) -> None:
+    # The row-level security policy lets every tenant through only with this session's proof, which SQL alone
+    # cannot produce (prm/db/base.py): setting `app.all_tenants` from injected SQL opens nothing.
+    proof = connection.all_tenants_proof() if all_tenants else ""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('app.tenant_id', %s, true), set_config('app.all_tenants', %s, true)",
-            [tenant_id, all_tenants],
+            [tenant_id, proof],
         )
 
 
 def _restore_database_tenant(tenant: Tenant | None, all_tenants: bool) -> None:
-    _set_database_tenant(str(tenant.pk) if tenant else "", "on" if all_tenants else "")
+    _set_database_tenant(str(tenant.pk) if tenant else "", all_tenants)
 
 
 @contextmanager
@@ -53,7 +56,7 @@ def tenant_context(tenant: Tenant):
     all_token = _all_tenants.set(False)
     try:
         with transaction.atomic():
-            _set_database_tenant(str(tenant.pk), "")
+            _set_database_tenant(str(tenant.pk), False)
             yield tenant
             # A released savepoint keeps the inner setting: give the enclosing block its own back. (The outermost
             # block's commit discards the setting by itself.)
@@ -72,7 +75,7 @@ def all_tenants():
     all_token = _all_tenants.set(True)
     try:
         with transaction.atomic():
-            _set_database_tenant("", "on")
+            _set_database_tenant("", True)
             yield
             if len(connection.atomic_blocks) > 1:
                 _restore_database_tenant(previous_tenant, previous_all)

@@ -99,6 +99,7 @@ class SettingsView(TenantView):
                     program_name=form.cleaned_data["program_name"],
                     primary_colour=form.cleaned_data["primary_colour"],
                     require_mfa_for_staff=form.cleaned_data["require_mfa_for_staff"],
+                    require_mfa_for_partners=form.cleaned_data["require_mfa_for_partners"] or None,
                     default_language=form.cleaned_data["default_language"],
                     default_time_zone=form.cleaned_data["default_time_zone"],
                     logo=form.cleaned_data.get("logo"),

@@ -246,3 +246,12 @@ def test_dockerignore_keeps_local_state_and_secrets_out_of_the_image():
     ignored = {line.strip().removeprefix("**/") for line in (ROOT / ".dockerignore").read_text().splitlines()}
     for entry in (".venv", "node_modules", ".local", ".git", "staticfiles", ".env"):
         assert entry in ignored, entry
+
+
+def test_compose_trusts_the_one_reverse_proxy_in_front_of_web(services):
+    """Behind the proxy REMOTE_ADDR is the proxy for everyone: without this every visitor would share one
+    rate-limit bucket (the application page, logins)."""
+    for name in ("web", "worker"):
+        env = services[name]["environment"]
+        assert env["PRM_TRUSTED_PROXY_COUNT"] == "${PRM_TRUSTED_PROXY_COUNT:-1}", name
+        assert "PRM_TRUSTED_CLIENT_IP_HEADER" in env, name

@@ -438,11 +438,14 @@ def main(argv=None):
         submit_seconds=args.submit_seconds,
         explain=args.explain,
     )
+    from bench.dealreg.quality import matching_quality
+
     report = {
-        "benchmark": "deal registration: conflict checks, submit throughput",
+        "benchmark": "deal registration: conflict checks, submit throughput, matching quality",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "deal_registration": part,
+        "matching_quality": matching_quality(),
     }
     text = json.dumps(report, indent=2, default=str)
     print(text)

@@ -8,12 +8,13 @@ with an error naming the row and field (`rows[3].website`), writing nothing.
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dealreg.models import CrmAccount, CrmOpportunity
 from dealreg.services import crm
+from prm.api import serializers
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, TenantModelViewSet, UpdatedSinceFilterSet, etag_for
 
 # -- Accounts ----------------------------------------------------------------------------------------------------

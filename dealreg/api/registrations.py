@@ -4,8 +4,9 @@ lost, extend, check-conflicts) by partners who register deals and by staff keys;
 approve, reject, request-info, decide-extension, participants) by reviewers. Every step calls a service; an
 illegal transition is a 409 naming the two states."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ from dealreg.models import (
 )
 from dealreg.services import screening
 from partners.selectors import partner_queryset
+from prm.api import serializers
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 
 CONFLICT_KINDS = ["registration", "crm_account", "crm_opportunity"]
@@ -98,7 +100,7 @@ class CrmOpportunityField(serializers.Field):
         if data is None:
             return None
         if not isinstance(data, str) or len(data) > 100 or "\x00" in data:
-            raise serializers.ValidationError("Name the CRM opportunity by its external id (text, 100 at most).")
+            raise serializers.ValidationError(_("Name the CRM opportunity by its external id (text, 100 at most)."))
         return data.strip() or None
 
 

@@ -26,7 +26,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
+from dealreg import matching
 from dealreg.models import (
     AWAITING_REVIEW_STATUSES,
     AttributionRole,
@@ -41,6 +45,7 @@ from dealreg.models import (
     Product,
 )
 from dealreg.services.rules import engagement_rules_get
+from prm.templatetags.prm_format import money
 
 # What the review queue holds: waiting for a decision, or for the partner's answer (SLA paused).
 QUEUE_STATUSES = (*AWAITING_REVIEW_STATUSES, DealStatus.INFO_REQUESTED)
@@ -56,14 +61,14 @@ DEAL_ORDERINGS = {
     "protection": (F("protected_until").asc(nulls_last=True), "id"),
 }
 DEAL_ORDERING_LABELS = {
-    "oldest": "Oldest first",
-    "newest": "Newest first",
-    "due": "Review due first",
-    "amount": "Largest amount",
-    "-amount": "Smallest amount",
-    "customer": "Customer (A–Z)",
-    "created": "Recently created",
-    "protection": "Protection ending first",
+    "oldest": gettext_lazy("Oldest first"),
+    "newest": gettext_lazy("Newest first"),
+    "due": gettext_lazy("Review due first"),
+    "amount": gettext_lazy("Largest amount"),
+    "-amount": gettext_lazy("Smallest amount"),
+    "customer": gettext_lazy("Customer (A–Z)"),
+    "created": gettext_lazy("Recently created"),
+    "protection": gettext_lazy("Protection ending first"),
 }
 
 
@@ -188,38 +193,55 @@ def conflict_records(registration: DealRegistration) -> list[ConflictRecord]:
         if by_kind["crm_opportunity"]
         else {}
     )
-    records = []
+    records, listed = [], set()
     for conflict in registration.conflicts or []:
         kind, record_id = conflict.get("kind"), conflict.get("id")
-        record = ConflictRecord(
-            kind=kind, id=record_id, score=conflict.get("score", 0), reason=conflict.get("reason", "")
-        )
+        if (kind, record_id) in listed:  # one line per record, however often it was stored
+            continue
+        listed.add((kind, record_id))
+        reason = matching.reason_text(conflict.get("reason", ""))
+        record = ConflictRecord(kind=kind, id=record_id, score=conflict.get("score", 0), reason=reason)
         if kind == "registration" and (other := registrations.get(record_id)):
             record.name = other.customer_name
             record.status = other.get_status_display()
             record.holder = other.partner_organization.name
-            submitted = other.submitted_at.date().isoformat() if other.submitted_at else "not submitted"
-            protection = f", protected until {other.protected_until.isoformat()}" if other.protected_until else ""
-            record.detail = f"Submitted {submitted}{protection} · {other.amount:,.2f} {other.currency}"
+            record.detail = " · ".join([_registration_dates(other), money(other.amount, other.currency)])
             record.url_id = other.pk
         elif kind == "crm_account" and (account := accounts.get(record_id)):
             record.name = account.name
-            record.status = "Customer" if account.is_customer else "Account"
-            record.holder = account.owner_name or account.owner_email or "Direct sales"
+            record.status = _("Customer") if account.is_customer else _("Account")
+            record.holder = account.owner_name or account.owner_email or _("Direct sales")
             record.detail = " · ".join(filter(None, [account.domain, account.country, f"CRM {account.external_id}"]))
         elif kind == "crm_opportunity" and (opportunity := opportunities.get(record_id)):
             record.name = f"{opportunity.customer_name}: {opportunity.name}"
             record.status = (
-                "Won" if opportunity.is_won else ("Closed" if opportunity.is_closed else opportunity.stage or "Open")
+                pgettext("deal status", "Won")
+                if opportunity.is_won
+                else (_("Closed") if opportunity.is_closed else opportunity.stage or _("Open"))
             )
-            record.holder = opportunity.owner_name or opportunity.owner_email or "Direct sales"
-            amount = f"{opportunity.amount:,.2f} {opportunity.currency}" if opportunity.amount is not None else ""
-            close = f"closes {opportunity.close_date.isoformat()}" if opportunity.close_date else ""
+            record.holder = opportunity.owner_name or opportunity.owner_email or _("Direct sales")
+            amount = money(opportunity.amount, opportunity.currency) if opportunity.amount is not None else ""
+            close = (
+                _("closes %(date)s") % {"date": date_format(opportunity.close_date, "DATE_FORMAT")}
+                if opportunity.close_date
+                else ""
+            )
             record.detail = " · ".join(filter(None, [amount, close, f"CRM {opportunity.external_id}"]))
         else:
             record.missing = True
         records.append(record)
     return records
+
+
+def _registration_dates(other: DealRegistration) -> str:
+    """When a conflicting registration was submitted and how long it is protected, in the reader's words."""
+    if other.submitted_at is None:
+        return _("Not submitted")
+    submitted = date_format(timezone.localtime(other.submitted_at), "DATE_FORMAT")
+    if other.protected_until:
+        until = date_format(other.protected_until, "DATE_FORMAT")
+        return _("Submitted %(date)s, protected until %(until)s") % {"date": submitted, "until": until}
+    return _("Submitted %(date)s") % {"date": submitted}
 
 
 # What the partner is expected to do ---------------------------------------------------------------------------
@@ -230,14 +252,14 @@ def expected_of_partner(registration: DealRegistration, *, today: date | None = 
     today = today or timezone.localdate()
     status = registration.status
     if status == DealStatus.DRAFT:
-        return "Finish and submit it"
+        return _("Finish and submit it")
     if status == DealStatus.INFO_REQUESTED:
-        return "Answer the channel manager's question"
+        return _("Answer the channel manager's question")
     if status == DealStatus.APPROVED:
         if registration.expected_close_date and registration.expected_close_date < today:
-            return "The expected close date has passed: mark it won or lost"
+            return _("The expected close date has passed: mark it won or lost")
         if registration.protected_until and registration.protected_until - today <= timedelta(days=warning_days):
-            return "Protection ends soon: close it or ask for an extension"
+            return _("Protection ends soon: close it or ask for an extension")
     return ""
 
 

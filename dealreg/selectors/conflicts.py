@@ -107,16 +107,22 @@ class _Customer:
         self.name, self.country = name, country
         self.keys = matching.match_keys(name, domain)
         self.domain_key = next((k for k in self.keys if k.startswith(matching.DOMAIN_KEY_PREFIX)), "")
+        # The name key, and the name without its branch or location ("Acme (Berlin)" → n:acme) when it has one.
+        self.name_keys = {k for k in self.keys if k.startswith(matching.NAME_KEY_PREFIX)}
         self.name_key = name_key(name)
         self.letters = "".join(sorted(self.name_key))
 
     def score(self, name: str, country: str, keys: list[str]) -> matching.Match | None:
         if self.domain_key and self.domain_key in keys:
             return matching.Match(matching.SAME_DOMAIN_SCORE, "same domain")
-        other_key = next(
-            (k[len(matching.NAME_KEY_PREFIX) :] for k in keys if k.startswith(matching.NAME_KEY_PREFIX)), ""
-        )
-        if not self.name_key or not other_key or not self._may_match(other_key):
+        other_keys = [k for k in keys if k.startswith(matching.NAME_KEY_PREFIX)]
+        if not self.name_key or not other_keys:
+            return None
+        # A shared name key (whole, or without branch or location) is a same-name or same-branch match, or two
+        # branches apart: similarity() says which. Otherwise the bound on the names' own keys (the first n: key).
+        if not self.name_keys.intersection(other_keys) and not self._may_match(
+            other_keys[0][len(matching.NAME_KEY_PREFIX) :]
+        ):
             return None
         # Different domains: scored by name only (similarity() would find no domain match either).
         return matching.similarity(self.name, "", name, "", a_country=self.country, b_country=country)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dealreg.models import AttributionRole, DealActivityKind, DealParticipant, DealRegistration
 from dealreg.services.cleaning import clean_share
@@ -33,15 +34,17 @@ def deal_set_participants(
     registration = lock(registration)
     check_may_review(actor, registration)
     if not isinstance(participants, list | tuple) or not participants:
-        raise ValidationFailed("List the partners on the deal.", field="participants")
+        raise ValidationFailed(_("List the partners on the deal."), field="participants")
     if len(participants) > MAX_PARTICIPANTS:
-        raise ValidationFailed(f"At most {MAX_PARTICIPANTS} partners on a deal.", field="participants")
+        raise ValidationFailed(
+            _("At most %(count)s partners on a deal.") % {"count": MAX_PARTICIPANTS}, field="participants"
+        )
     wanted_ids = []
     for index, row in enumerate(participants):
         organization = row.get("partner_organization") if isinstance(row, dict) else None
         organization_id = getattr(organization, "pk", organization)
         if isinstance(organization_id, bool) or not isinstance(organization_id, int):
-            raise ValidationFailed("Choose a partner.", field=f"participants[{index}].partner_organization")
+            raise ValidationFailed(_("Choose a partner."), field=f"participants[{index}].partner_organization")
         wanted_ids.append(organization_id)
     organizations = partners_by_id(partner_ids=wanted_ids)
     cleaned: list[tuple[PartnerOrganization, str, Decimal]] = []
@@ -50,26 +53,30 @@ def deal_set_participants(
         organization = organizations.get(wanted_ids[index])
         if organization is None:
             raise ValidationFailed(
-                "Choose a partner of the program.", field=f"participants[{index}].partner_organization"
+                _("Choose a partner of the program."), field=f"participants[{index}].partner_organization"
             )
         if organization.pk in seen:
             raise ValidationFailed(
-                f"{organization.name} is listed twice: give each partner one role and one share.",
+                _("%(partner)s is listed twice: give each partner one role and one share.")
+                % {"partner": organization.name},
                 field=f"participants[{index}].partner_organization",
             )
         seen.add(organization.pk)
         role = row.get("role")
         if role not in AttributionRole.values:
-            raise ValidationFailed("Choose the partner's role from the list.", field=f"participants[{index}].role")
+            raise ValidationFailed(_("Choose the partner's role from the list."), field=f"participants[{index}].role")
         cleaned.append((organization, role, clean_share(row.get("share"), field=f"participants[{index}].share")))
     if registration.partner_organization_id not in seen:
         raise ValidationFailed(
-            f"{registration.partner_organization.name} registered the deal: it stays on it.", field="participants"
+            _("%(partner)s registered the deal: it stays on it.") % {"partner": registration.partner_organization.name},
+            field="participants",
         )
     total = sum((share for _org, _role, share in cleaned), Decimal("0"))
     if total != HUNDRED:
         raise ValidationFailed(
-            f"The shares add up to {total.normalize():f}%: they must add up to exactly 100%.", field="participants"
+            _("The shares add up to %(total)s%%: they must add up to exactly 100%%.")
+            % {"total": f"{total.normalize():f}"},
+            field="participants",
         )
     existing = {p.partner_organization_id: p for p in registration.participants.all()}
     registration.participants.exclude(partner_organization_id__in=seen).delete()
@@ -91,14 +98,14 @@ def deal_set_participants(
             participant.save(update_fields=["role", "share", "updated_at"])
         saved.append(participant)
     summary = "; ".join(
-        f"{organization.name}: {AttributionRole(role).label.lower()} {share.normalize():f}%"
+        f"{organization.name}: {AttributionRole(role).label} {share.normalize():f}%"
         for organization, role, share in cleaned
     )
     add_activity(
         registration,
         DealActivityKind.PARTNER_ADDED if added else DealActivityKind.NOTE,
         actor=actor,
-        message=f"Attribution: {summary}.",
+        message=_("Attribution: %(shares)s.") % {"shares": summary},
         visible_to_partner=False,
     )
     record_event(

@@ -15,6 +15,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dealreg.models import DealStage, DealType, Product
 from partners.selectors import CompanySize
@@ -30,14 +33,14 @@ def clean_strict_text(value, *, field: str, max_length: int, required: str = "")
     """Text from an integration: as `clean_text`, but a value that is not text at all (a number, a list) is refused
     rather than written as its string (a CRM sending `42` for a name has a mapping bug worth hearing about)."""
     if value is not None and not isinstance(value, str):
-        raise ValidationFailed("Enter text.", field=field)
+        raise ValidationFailed(_("Enter text."), field=field)
     return clean_text(value, field=field, max_length=max_length, required=required)
 
 
 def clean_boolean(value, *, field: str) -> bool:
     """true or false, nothing that merely looks like one ("yes", 1)."""
     if not isinstance(value, bool):
-        raise ValidationFailed("Must be true or false.", field=field)
+        raise ValidationFailed(_("Must be true or false."), field=field)
     return value
 
 
@@ -60,9 +63,11 @@ def clean_whole_number(value, *, field: str, low: int, high: int, message: str =
         if isinstance(value, float) and value != number:
             number = None
     if number is None:
-        raise ValidationFailed(message or "Enter a whole number.", field=field)
+        raise ValidationFailed(message or _("Enter a whole number."), field=field)
     if not low <= number <= high:
-        raise ValidationFailed(message or f"Enter a number from {low} to {high}.", field=field)
+        raise ValidationFailed(
+            message or _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}, field=field
+        )
     return number
 
 
@@ -70,7 +75,7 @@ def clean_country(value, *, field: str) -> str:
     """An ISO 3166-1 alpha-2 code, upper-cased ("" when none is given)."""
     value = clean_text(value, field=field, max_length=100).upper()
     if value and not (len(value) == 2 and value.isascii() and value.isalpha()):
-        raise ValidationFailed("Use the two-letter ISO country code, such as DE or US.", field=field)
+        raise ValidationFailed(_("Use the two-letter ISO country code, such as DE or US."), field=field)
     return value
 
 
@@ -81,7 +86,7 @@ def clean_email(value, *, field: str) -> str:
         try:
             validate_email(value)
         except DjangoValidationError:
-            raise ValidationFailed("Enter a valid email address.", field=field) from None
+            raise ValidationFailed(_("Enter a valid email address."), field=field) from None
     return value
 
 
@@ -91,7 +96,7 @@ def clean_website(value, *, field: str) -> tuple[str, str]:
     value = clean_strict_text(value, field=field, max_length=255)
     domain = registrable_domain(value) if value else ""
     if value and not domain:
-        raise ValidationFailed("Enter a website or domain, such as acme.com or https://www.acme.co.uk.", field=field)
+        raise ValidationFailed(_("Enter a website or domain, such as acme.com or https://www.acme.co.uk."), field=field)
     return value, domain
 
 
@@ -104,15 +109,20 @@ def clean_date(value, *, field: str) -> date:
             parsed = None
         value = parsed
     if not isinstance(value, date):
-        raise ValidationFailed("Enter a date as YYYY-MM-DD.", field=field)
+        raise ValidationFailed(_("Enter a date as YYYY-MM-DD."), field=field)
     return value
+
+
+def past_close_date_message() -> str:
+    """Said by the cleaner and again at submission (a draft kept past its close date)."""
+    return _("The expected close date is in the past: enter today or a later date.")
 
 
 def clean_close_date(value, *, field: str = "expected_close_date") -> date:
     """The date a deal is expected to close: today or later."""
     value = clean_date(value, field=field)
     if value < timezone.localdate():
-        raise ValidationFailed("The expected close date is in the past: enter today or a later date.", field=field)
+        raise ValidationFailed(past_close_date_message(), field=field)
     return value
 
 
@@ -122,7 +132,7 @@ def clean_closed_date(value, *, field: str = "closed_date") -> date:
         return timezone.localdate()
     closed = clean_date(value, field=field)
     if closed > timezone.localdate():
-        raise ValidationFailed("The close date cannot be in the future.", field=field)
+        raise ValidationFailed(_("The close date cannot be in the future."), field=field)
     return closed
 
 
@@ -131,11 +141,11 @@ def clean_share(value, *, field: str) -> Decimal:
     try:
         share = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed("Enter the share as a percentage, such as 60 or 12.5.", field=field) from None
+        raise ValidationFailed(_("Enter the share as a percentage, such as 60 or 12.5."), field=field) from None
     if isinstance(value, bool) or not share.is_finite() or not Decimal("0") <= share <= Decimal("100"):
-        raise ValidationFailed("A share is a percentage from 0 to 100.", field=field)
+        raise ValidationFailed(_("A share is a percentage from 0 to 100."), field=field)
     if share != share.quantize(Decimal("0.01")):
-        raise ValidationFailed("A share has at most two decimal places.", field=field)
+        raise ValidationFailed(_("A share has at most two decimal places."), field=field)
     return share.quantize(Decimal("0.01"))
 
 
@@ -172,11 +182,16 @@ WRITABLE_FIELDS = frozenset(
     }
 )
 REQUIRED_MESSAGES = {
-    "customer_name": "Name the customer company.",
-    "amount": "Enter the deal's amount.",
-    "currency": "Choose a currency (ISO 4217 code, such as USD or EUR).",
-    "expected_close_date": "Enter the date the deal is expected to close.",
+    "customer_name": gettext_lazy("Name the customer company."),
+    "amount": gettext_lazy("Enter the deal's amount."),
+    "currency": gettext_lazy("Choose a currency (ISO 4217 code, such as USD or EUR)."),
+    "expected_close_date": gettext_lazy("Enter the date the deal is expected to close."),
 }
+
+
+def required_message(field: str) -> str:
+    """What a new registration without `field` is told, in the reader's language."""
+    return str(REQUIRED_MESSAGES[field])
 
 
 def _clean_registration_field(field: str, value):
@@ -187,20 +202,20 @@ def _clean_registration_field(field: str, value):
     if field == "customer_country":
         return clean_country(value, field=field)
     if field == "customer_size":
-        message = "Choose a company size from the list."
+        message = _("Choose a company size from the list.")
         return clean_choice(value or "", {"", *CompanySize.values}, field=field, message=message)
     if field == "contact_email":
         return clean_email(value, field=field)
     if field == "amount":
-        return clean_amount(value, field="amount")
+        return clean_amount(value, field="amount", label=_("The amount"))
     if field == "currency":
         return clean_currency(value)
     if field == "expected_close_date":
         return clean_close_date(value)
     if field == "stage":
-        return clean_choice(value, DealStage.values, field=field, message="Choose a stage from the list.")
+        return clean_choice(value, DealStage.values, field=field, message=_("Choose a stage from the list."))
     if field == "deal_type":
-        return clean_choice(value, DealType.values, field=field, message="Choose new business, renewal or upsell.")
+        return clean_choice(value, DealType.values, field=field, message=_("Choose new business, renewal or upsell."))
     raise AssertionError(field)  # pragma: no cover - WRITABLE_FIELDS lists every field handled here
 
 
@@ -210,15 +225,15 @@ def clean_registration_fields(changes: dict, *, creating: bool, has_line_items: 
     opportunity stays as sent (the service resolves it, knowing who asks)."""
     unknown = sorted(set(changes) - WRITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown field {unknown[0]}.", field=unknown[0])
+        raise ValidationFailed(_("Unknown field %(name)s.") % {"name": unknown[0]}, field=unknown[0])
     if creating:
-        for field, message in REQUIRED_MESSAGES.items():
+        for field in REQUIRED_MESSAGES:
             if field == "amount" and has_line_items:
                 continue
             if changes.get(field) in (None, ""):
-                raise ValidationFailed(message, field=field)
+                raise ValidationFailed(required_message(field), field=field)
     elif "customer_name" in changes and not (changes["customer_name"] or "").strip():
-        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+        raise ValidationFailed(required_message("customer_name"), field="customer_name")
     cleaned = {}
     for field, value in changes.items():
         if field == "crm_opportunity":
@@ -228,7 +243,7 @@ def clean_registration_fields(changes: dict, *, creating: bool, has_line_items: 
         else:
             cleaned[field] = _clean_registration_field(field, value)
     if "customer_name" in cleaned and not cleaned["customer_name"]:
-        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+        raise ValidationFailed(required_message("customer_name"), field="customer_name")
     return cleaned
 
 
@@ -236,37 +251,40 @@ def clean_line_items(line_items) -> list[tuple[Product, int, Decimal]]:
     """[(product, quantity, unit price)] from [{"product": Product or id, "quantity", "unit_price"?}]: active
     products of the tenant's catalogue (one query); the unit price defaults to the product's list price."""
     if not isinstance(line_items, list | tuple):
-        raise ValidationFailed("List the products as line items.", field="line_items")
+        raise ValidationFailed(_("List the products as line items."), field="line_items")
     if len(line_items) > MAX_LINE_ITEMS:
-        raise ValidationFailed(f"At most {MAX_LINE_ITEMS} line items.", field="line_items")
+        raise ValidationFailed(_("At most %(count)s line items.") % {"count": MAX_LINE_ITEMS}, field="line_items")
     wanted = []
     for index, item in enumerate(line_items):
         if not isinstance(item, dict):
-            raise ValidationFailed("Each line item names a product and a quantity.", field=f"line_items[{index}]")
+            raise ValidationFailed(_("Each line item names a product and a quantity."), field=f"line_items[{index}]")
         product = item.get("product")
         product_id = product.pk if isinstance(product, Product) else product
         if isinstance(product_id, bool) or not isinstance(product_id, int):
-            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
+            raise ValidationFailed(_("Choose a product of the catalogue."), field=f"line_items[{index}].product")
         wanted.append(product_id)
     products = {p.pk: p for p in Product.objects.filter(pk__in=wanted, is_active=True)}
     cleaned = []
     for index, item in enumerate(line_items):
         product = products.get(wanted[index])
         if product is None:
-            raise ValidationFailed("Choose a product of the catalogue.", field=f"line_items[{index}].product")
+            raise ValidationFailed(_("Choose a product of the catalogue."), field=f"line_items[{index}].product")
         quantity = item.get("quantity", 1)
         if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
             raise ValidationFailed(
-                f"Enter a whole quantity from 1 to {MAX_QUANTITY:,}.", field=f"line_items[{index}].quantity"
+                _("Enter a whole quantity from 1 to %(most)s.")
+                % {"most": number_format(MAX_QUANTITY, force_grouping=True)},
+                field=f"line_items[{index}].quantity",
             )
         price = item.get("unit_price")
         if price in (None, ""):
             if product.list_price is None:
                 raise ValidationFailed(
-                    f"{product.name} has no list price: enter the unit price.", field=f"line_items[{index}].unit_price"
+                    _("%(product)s has no list price: enter the unit price.") % {"product": product.name},
+                    field=f"line_items[{index}].unit_price",
                 )
             price = product.list_price
-        price = clean_amount(price, field=f"line_items[{index}].unit_price", positive=False, label="The unit price")
+        price = clean_amount(price, field=f"line_items[{index}].unit_price", positive=False, label=_("The unit price"))
         cleaned.append((product, quantity, price))
     return cleaned
 
@@ -276,6 +294,6 @@ def line_items_total(items) -> Decimal:
     total = sum((price * quantity for _product, quantity, price in items), Decimal("0"))
     if total <= 0:
         raise ValidationFailed(
-            "The line items add up to nothing: the deal's amount must be greater than zero.", field="line_items"
+            _("The line items add up to nothing: the deal's amount must be greater than zero."), field="line_items"
         )
-    return clean_amount(total, field="line_items", label="The line items' total")
+    return clean_amount(total, field="line_items", label=_("The line items' total"))

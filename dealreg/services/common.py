@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dealreg.models import DEAL_TRANSITIONS, DealActivity, DealRegistration, DealStatus
 from prm import policy
@@ -13,18 +17,21 @@ from prm.models import Membership
 from prm.notifications import notify
 from prm.policy import Actor
 from prm.roles import PARTNER_ROLES, Role
+from prm.templatetags.prm_format import money
 from prm.tenancy import current_tenant
 
 # Statuses a channel manager's decision leads to: a second decision on the same registration names the first.
-DECISION_WORDS = {
-    DealStatus.APPROVED: "approved",
-    DealStatus.REJECTED: "rejected",
-    DealStatus.INFO_REQUESTED: "sent back to the partner with a question",
+DECIDED_ALREADY = {
+    DealStatus.APPROVED: gettext_lazy("Already approved by %(person)s at %(time)s."),
+    DealStatus.REJECTED: gettext_lazy("Already rejected by %(person)s at %(time)s."),
+    DealStatus.INFO_REQUESTED: gettext_lazy(
+        "Already sent back to the partner with a question by %(person)s at %(time)s."
+    ),
 }
 
 
 def status_label(status: str) -> str:
-    return DealStatus(status).label if status in DealStatus.values else status
+    return str(DealStatus(status).label) if status in DealStatus.values else status
 
 
 def user_of(actor: Actor | None):
@@ -33,8 +40,23 @@ def user_of(actor: Actor | None):
     return user if getattr(user, "pk", None) else None
 
 
-def person(user) -> str:
-    return (user.get_full_name() or user.email) if user is not None else "someone"
+def person(user) -> str | Promise:
+    return (user.get_full_name() or user.email) if user is not None else gettext_lazy("someone")
+
+
+# Dates, times and amounts in what people read: formatted when the text is shown, so each reader of a notification
+# gets their own language and time zone (a message or an error shown at once is formatted at once, the same way).
+def _date_text(value) -> str:
+    return date_format(value, "DATE_FORMAT") if value else ""
+
+
+def _time_text(value) -> str:
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
+
+
+shown_date = lazy(_date_text, str)  # 9 Dec 2026 · 9. Dezember 2026
+shown_time = lazy(_time_text, str)  # 9 Dec 2026, 13:49 CET, in the reader's zone
+shown_money = lazy(money, str)  # 25,000.00 EUR · 25.000,00 EUR
 
 
 # Who may act ------------------------------------------------------------------------------------------------------
@@ -49,7 +71,7 @@ def may_register(actor: Actor, partner_organization) -> bool:
 
 def check_may_register(actor: Actor, obj) -> None:
     if not may_register(actor, obj):
-        raise PermissionDenied("You may not register or change deals for this partner.")
+        raise PermissionDenied(_("You may not register or change deals for this partner."))
 
 
 def check_may_review(actor: Actor, registration: DealRegistration) -> None:
@@ -78,14 +100,17 @@ def refuse(registration: DealRegistration, to: str) -> InvalidTransition:
     """The message for a step the registration's status does not allow, naming both states — and, when another
     reviewer decided first, who and when (two channel managers deciding at once: the second reads this)."""
     current, target = status_label(registration.status), status_label(to)
-    message = f"A registration cannot go from {current} to {target}."
-    if registration.status in DECISION_WORDS and registration.decided_at is not None:
-        who = person(registration.decided_by) if registration.decided_by_id else "the program's rules"
-        when = timezone.localtime(registration.decided_at).strftime("%Y-%m-%d %H:%M %Z")
-        message = f"Already {DECISION_WORDS[registration.status]} by {who} at {when}. {message}"
-    allowed = sorted(status_label(s) for s in DEAL_TRANSITIONS.get(registration.status, ()))
+    message = _("A registration cannot go from %(current)s to %(target)s.") % {"current": current, "target": target}
+    if registration.status in DECIDED_ALREADY and registration.decided_at is not None:
+        who = person(registration.decided_by) if registration.decided_by_id else _("the program's rules")
+        decided = DECIDED_ALREADY[registration.status] % {"person": who, "time": _time_text(registration.decided_at)}
+        message = f"{decided} {message}"
+    allowed = sorted(str(status_label(s)) for s in DEAL_TRANSITIONS.get(registration.status, ()))
     if allowed:
-        message += f" From {current} it can go to: {', '.join(allowed)}."
+        message += " " + _("From %(current)s it can go to: %(allowed)s.") % {
+            "current": current,
+            "allowed": ", ".join(allowed),
+        }
     return InvalidTransition(message, field="status")
 
 
@@ -199,9 +224,10 @@ def owning_channel_managers(partner_organization) -> list:
     return tenant_admins()
 
 
-def notify_partner(registration: DealRegistration, *, kind: str, title: str, body: str = "") -> None:
+# Titles and bodies are lazy (prm.i18n.lazy_format): notify() writes each in its reader's language.
+def notify_partner(registration: DealRegistration, *, kind: str, title, body="") -> None:
     notify(users=partner_recipients(registration), kind=kind, title=title, body=body, url=deal_url(registration))
 
 
-def notify_staff(users, registration: DealRegistration, *, kind: str, title: str, body: str = "") -> None:
+def notify_staff(users, registration: DealRegistration, *, kind: str, title, body="") -> None:
     notify(users=users, kind=kind, title=title, body=body, url=deal_url(registration))

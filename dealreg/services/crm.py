@@ -22,6 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dealreg import matching
 from dealreg.models import CrmAccount, CrmOpportunity
@@ -155,11 +156,9 @@ class _Row:
     def fail(self, name: str, message: str):
         raise ValidationFailed(message, field=self.field(name))
 
-    def text(self, value, name: str, *, max_length: int, required: bool = False, label: str = "") -> str:
-        required_message = f"Enter {label or 'a value'}." if required else ""
-        return cleaning.clean_strict_text(
-            value, field=self.field(name), max_length=max_length, required=required_message
-        )
+    def text(self, value, name: str, *, max_length: int, required: str = "") -> str:
+        """`required`: the message for an empty value (none: empty is allowed)."""
+        return cleaning.clean_strict_text(value, field=self.field(name), max_length=max_length, required=required)
 
     def boolean(self, value, name: str) -> bool:
         return cleaning.clean_boolean(value, field=self.field(name))
@@ -175,24 +174,27 @@ class _Row:
         return cleaning.clean_website(value, field=self.field(name))
 
     def external_id(self, value) -> str:
-        return self.text(value, "external_id", max_length=100, required=True, label="the CRM's id (external_id)")
+        return self.text(value, "external_id", max_length=100, required=_("Enter the CRM's id (external_id)."))
 
 
 def _check_batch(actor: Actor, rows: list[dict], rows_field: str | None) -> None:
     policy.require(actor, "crm.sync")
     if not isinstance(rows, list) or not rows:
-        raise ValidationFailed("Send at least one row.", field=rows_field)
+        raise ValidationFailed(_("Send at least one row."), field=rows_field)
     if len(rows) > MAX_SYNC_ROWS:
-        message = f"At most {MAX_SYNC_ROWS} rows per call; send the rest in another call."
+        message = _("At most %(count)s rows per call; send the rest in another call.") % {"count": MAX_SYNC_ROWS}
         raise ValidationFailed(message, field=rows_field)
     seen: dict[str, int] = {}
     for index, row in enumerate(rows):
         checker = _Row(index, rows_field)
         if not isinstance(row, dict):
-            raise ValidationFailed("Each row is an object.", field=checker.field("external_id"))
+            raise ValidationFailed(_("Each row is an object."), field=checker.field("external_id"))
         external_id = checker.external_id(row.get("external_id"))
         if external_id in seen:
-            checker.fail("external_id", f"The same external_id as row {seen[external_id]}: send each record once.")
+            checker.fail(
+                "external_id",
+                _("The same external_id as row %(row)s: send each record once.") % {"row": seen[external_id]},
+            )
         seen[external_id] = index
 
 
@@ -201,7 +203,7 @@ def _clean_account(row: dict, stored: dict | None, checker: _Row) -> dict:
     sends, checked, with the derived domain and match keys."""
     values = {**(stored or ACCOUNT_DEFAULTS), **{k: v for k, v in row.items() if k in ACCOUNT_FIELDS}}
     clean = {"external_id": checker.external_id(values["external_id"])}
-    clean["name"] = checker.text(values["name"], "name", max_length=255, required=True, label="the account's name")
+    clean["name"] = checker.text(values["name"], "name", max_length=255, required=_("Enter the account's name."))
     clean["website"], clean["domain"] = checker.domain(values["website"], "website")
     clean["country"] = checker.country(values["country"])
     clean["owner_name"] = checker.text(values["owner_name"], "owner_name", max_length=200)
@@ -220,15 +222,18 @@ def _clean_opportunity(row: dict, stored: dict | None, accounts: dict[str, dict]
     account_external_id = checker.text(values["account_external_id"], "account_external_id", max_length=100)
     account = accounts.get(account_external_id) if account_external_id else None
     if account_external_id and account is None:
-        checker.fail("account_external_id", f"No CRM account has the external_id “{account_external_id[:100]}”.")
+        checker.fail(
+            "account_external_id",
+            _("No CRM account has the external_id “%(external_id)s”.") % {"external_id": account_external_id[:100]},
+        )
     clean["account_id"] = account["id"] if account else None
-    clean["name"] = checker.text(values["name"], "name", max_length=255, required=True, label="the opportunity's name")
+    clean["name"] = checker.text(values["name"], "name", max_length=255, required=_("Enter the opportunity's name."))
     # The customer, its domain and country default to the account's (when the row and the stored row have none).
     customer_name = checker.text(values["customer_name"], "customer_name", max_length=255)
     if not customer_name and account:
         customer_name = account["name"]
     if not customer_name:
-        checker.fail("customer_name", "Enter the customer's name, or the account_external_id of its account.")
+        checker.fail("customer_name", _("Enter the customer's name, or the account_external_id of its account."))
     clean["customer_name"] = customer_name
     domain_field = "website" if "website" in row and "domain" not in row else "domain"
     _typed, domain = checker.domain(values["domain"], domain_field)
@@ -236,7 +241,9 @@ def _clean_opportunity(row: dict, stored: dict | None, accounts: dict[str, dict]
     clean["country"] = checker.country(values["country"]) or (account["country"] if account else "")
     amount = values["amount"]
     clean["amount"] = (
-        None if amount is None or amount == "" else clean_amount(amount, field=checker.field("amount"), positive=False)
+        None
+        if amount is None or amount == ""
+        else clean_amount(amount, field=checker.field("amount"), positive=False, label=_("The amount"))
     )
     currency = values["currency"]
     if clean["amount"] is not None or currency:
@@ -380,7 +387,7 @@ def _save_one(instance, clean: dict, checker: _Row) -> bool:
             instance.save(update_fields=[*changed, "updated_at"])
     except IntegrityError as error:
         if "external_id" in str(error):
-            checker.fail("external_id", "Another record has this external_id.")
+            checker.fail("external_id", _("Another record has this external_id."))
         raise
     return True
 

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from dealreg.models import (
     DealActivityKind,
@@ -28,6 +31,9 @@ from dealreg.services.common import (
     owning_channel_managers,
     person,
     refuse,
+    shown_date,
+    shown_money,
+    shown_time,
     status_label,
     tenant_admins,
     user_of,
@@ -38,6 +44,7 @@ from prm import policy
 from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
+from prm.i18n import lazy_format
 from prm.money import clean_amount
 from prm.notifications import notify
 from prm.policy import Actor, ProgramActor
@@ -67,13 +74,14 @@ def _extension_approvers(registration: DealRegistration, rules) -> list:
 def _check_protected(registration: DealRegistration, *, today: date) -> None:
     if registration.status != DealStatus.APPROVED:
         raise InvalidTransition(
-            f"Only a protected (approved) registration can be extended; this one is "
-            f"{status_label(registration.status).lower()}.",
+            _("Only a protected (approved) registration can be extended; this one has the status “%(status)s”.")
+            % {"status": status_label(registration.status)},
             field="status",
         )
     if registration.protected_until is not None and registration.protected_until < today:
         raise InvalidTransition(
-            f"The protection ended on {registration.protected_until.isoformat()}: it can no longer be extended.",
+            _("The protection ended on %(date)s: it can no longer be extended.")
+            % {"date": shown_date(registration.protected_until)},
             field="status",
         )
 
@@ -87,18 +95,24 @@ def deal_request_extension(*, actor: Actor, registration: DealRegistration, days
     _check_protected(registration, today=timezone.localdate())
     rules = engagement_rules_get()
     if rules.max_extensions == 0:
-        raise ValidationFailed("The program does not extend protection.", field="days")
+        raise ValidationFailed(_("The program does not extend protection."), field="days")
     if registration.extensions_used >= rules.max_extensions:
-        times = "once" if rules.max_extensions == 1 else f"{rules.max_extensions} times"
-        raise ValidationFailed(
-            f"This registration was already extended {times}, the most the program allows.", field="days"
-        )
+        message = ngettext(
+            "This registration was already extended once, the most the program allows.",
+            "This registration was already extended %(count)s times, the most the program allows.",
+            rules.max_extensions,
+        ) % {"count": rules.max_extensions}
+        raise ValidationFailed(message, field="days")
     if registration.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
-        raise ValidationFailed("An extension request is already waiting for a decision.", field="days")
+        raise ValidationFailed(_("An extension request is already waiting for a decision."), field="days")
     days = clean_whole_number(
-        days, field="days", low=1, high=rules.extension_days, message=f"Ask for 1 to {rules.extension_days} days."
+        days,
+        field="days",
+        low=1,
+        high=rules.extension_days,
+        message=_("Ask for 1 to %(days)s days.") % {"days": rules.extension_days},
     )
-    reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required="Say why you need more time.")
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=_("Say why you need more time."))
     extension = DealExtensionRequest.objects.create(
         registration=registration, requested_by=user_of(actor), reason=reason, days=days
     )
@@ -106,12 +120,22 @@ def deal_request_extension(*, actor: Actor, registration: DealRegistration, days
         registration,
         DealActivityKind.EXTENSION_REQUESTED,
         actor=actor,
-        message=f"{days} more days asked: {reason}",
+        message=ngettext("%(days)s more day asked: %(reason)s", "%(days)s more days asked: %(reason)s", days)
+        % {"days": days, "reason": reason},
     )
     notify(
         users=_extension_approvers(registration, rules),
         kind="deal.extension_requested",
-        title=f"{registration.partner_organization.name} asks {days} more days for {registration.customer_name}",
+        title=lazy_format(
+            ngettext_lazy(
+                "%(partner)s asks %(days)s more day for %(customer)s",
+                "%(partner)s asks %(days)s more days for %(customer)s",
+                days,
+            ),
+            partner=registration.partner_organization.name,
+            days=days,
+            customer=registration.customer_name,
+        ),
         body=reason[:300],
         url=deal_url(registration),
     )
@@ -127,22 +151,31 @@ def deal_decide_extension(
     registration = lock(extension.registration)
     rules = engagement_rules_get()
     if not may_decide_extension(actor, registration, rules):
-        raise PermissionDenied("You may not decide extension requests.")
+        raise PermissionDenied(_("You may not decide extension requests."))
     extension = DealExtensionRequest.objects.select_for_update().get(pk=extension.pk)
     if extension.status != ExtensionStatus.PENDING:
-        who = person(extension.decided_by) if extension.decided_by_id else "the program"
-        when = timezone.localtime(extension.decided_at).strftime("%Y-%m-%d %H:%M") if extension.decided_at else ""
-        raise InvalidTransition(
-            f"This extension request was already {extension.get_status_display().lower()} by {who}"
-            + (f" at {when}." if when else "."),
-            field="status",
-        )
+        params = {"person": person(extension.decided_by) if extension.decided_by_id else _("the program")}
+        params["time"] = shown_time(extension.decided_at)
+        approved = extension.status == ExtensionStatus.APPROVED
+        if extension.decided_at:
+            message = (
+                _("This extension request was already approved by %(person)s at %(time)s.")
+                if approved
+                else _("This extension request was already declined by %(person)s at %(time)s.")
+            )
+        else:
+            message = (
+                _("This extension request was already approved by %(person)s.")
+                if approved
+                else _("This extension request was already declined by %(person)s.")
+            )
+        raise InvalidTransition(message % params, field="status")
     note = clean_text(note, field="note", max_length=REASON_MAX_LENGTH)
     now = timezone.now()
     if approve:
         _check_protected(registration, today=timezone.localdate())
         if registration.extensions_used >= rules.max_extensions:
-            raise ValidationFailed("This registration has had every extension the program allows.", field="status")
+            raise ValidationFailed(_("This registration has had every extension the program allows."), field="status")
         registration.protected_until = registration.protected_until + timedelta(days=extension.days)
         registration.extensions_used += 1
         registration.expiry_warned_at = None  # a new warning comes before the new end
@@ -152,13 +185,18 @@ def deal_decide_extension(
     extension.decided_at = now
     extension.decision_note = note
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
-    until = registration.protected_until.isoformat() if registration.protected_until else ""
+    until = shown_date(registration.protected_until)
     if approve:
+        extended = ngettext(
+            "Protection extended by %(days)s day, until %(date)s.",
+            "Protection extended by %(days)s days, until %(date)s.",
+            extension.days,
+        ) % {"days": extension.days, "date": until}
         add_activity(
             registration,
             DealActivityKind.EXTENDED,
             actor=actor,
-            message=f"Protection extended by {extension.days} days, until {until}." + (f" {note}" if note else ""),
+            message=extended + (f" {note}" if note else ""),
         )
         record_event(
             "deal.extended",
@@ -166,15 +204,23 @@ def deal_decide_extension(
             payload=deal_payload(registration, days=extension.days, extension_id=extension.pk),
             actor=actor,
         )
-        title = f"{registration.customer_name}: protection extended until {until}"
+        title = lazy_format(
+            gettext_lazy("%(customer)s: protection extended until %(date)s"),
+            customer=registration.customer_name,
+            date=until,
+        )
     else:
         add_activity(
             registration,
             DealActivityKind.EXTENSION_DECLINED,
             actor=actor,
-            message="Extension declined." + (f" {note}" if note else ""),
+            message=_("Extension declined.") + (f" {note}" if note else ""),
         )
-        title = f"{registration.customer_name}: extension declined (protected until {until})"
+        title = lazy_format(
+            gettext_lazy("%(customer)s: extension declined (protected until %(date)s)"),
+            customer=registration.customer_name,
+            date=until,
+        )
     notify_partner(registration, kind="deal.extension_decided", title=title, body=note)
     return extension
 
@@ -195,22 +241,26 @@ def _expire(registration: DealRegistration) -> None:
     program = ProgramActor(registration.tenant_id)
     registration.status = DealStatus.EXPIRED
     registration.save(update_fields=["status", "updated_at"])
-    ended = registration.protected_until.isoformat() if registration.protected_until else ""
+    ended = shown_date(registration.protected_until)
     add_activity(
         registration,
         DealActivityKind.EXPIRED,
         actor=program,
-        message=f"Protection ended on {ended} without a close.",
+        message=_("Protection ended on %(date)s without a close.") % {"date": ended},
         from_status=DealStatus.APPROVED,
         to_status=DealStatus.EXPIRED,
     )
-    _close_pending_extensions(registration, why="The protection ended.")
+    _close_pending_extensions(registration, why=_("The protection ended."))
     record_event("deal.expired", subject=registration, payload=deal_payload(registration), actor=program)
     notify_partner(
         registration,
         kind="deal.expired",
-        title=f"Protection of {registration.customer_name} ended on {ended}",
-        body="The registration has expired. Register the deal again if you are still working it.",
+        title=lazy_format(
+            gettext_lazy("Protection of %(customer)s ended on %(date)s"),
+            customer=registration.customer_name,
+            date=ended,
+        ),
+        body=gettext_lazy("The registration has expired. Register the deal again if you are still working it."),
     )
 
 
@@ -250,21 +300,30 @@ def protection_expiry_run(*, today: date | None = None) -> ExpiryRun:
                 ).update(expiry_warned_at=now)
                 if not claimed:
                     continue
-                until = registration.protected_until.isoformat()
+                until = shown_date(registration.protected_until)
                 days_left = (registration.protected_until - today).days
                 add_activity(
                     registration,
                     DealActivityKind.EXPIRY_WARNING,
-                    message=f"Protection ends on {until} ({days_left} days left).",
+                    message=ngettext(
+                        "Protection ends on %(date)s (%(days)s day left).",
+                        "Protection ends on %(date)s (%(days)s days left).",
+                        days_left,
+                    )
+                    % {"date": until, "days": days_left},
                 )
                 extendable = registration.extensions_used < rules.max_extensions
                 notify_partner(
                     registration,
                     kind="deal.expiring",
-                    title=f"Protection of {registration.customer_name} ends on {until}",
-                    body="Close the deal, or ask for an extension from the registration's page."
+                    title=lazy_format(
+                        gettext_lazy("Protection of %(customer)s ends on %(date)s"),
+                        customer=registration.customer_name,
+                        date=until,
+                    ),
+                    body=gettext_lazy("Close the deal, or ask for an extension from the registration's page.")
                     if extendable
-                    else "Close the deal before then: it can no longer be extended.",
+                    else gettext_lazy("Close the deal before then: it can no longer be extended."),
                 )
                 run.warned += 1
     return run
@@ -273,16 +332,19 @@ def protection_expiry_run(*, today: date | None = None) -> ExpiryRun:
 # Won / lost -------------------------------------------------------------------------------------------------------
 
 
-def _close(registration: DealRegistration, *, actor: Actor, to: str, message: str, extra: dict) -> None:
+def _close(registration: DealRegistration, *, actor: Actor, to: str, message: Promise, extra: dict) -> None:
+    """`message` is lazy: the timeline keeps it in the closer's language, the partner reads it in theirs."""
     add_activity(
         registration,
         DealActivityKind.WON if to == DealStatus.WON else DealActivityKind.LOST,
         actor=actor,
-        message=message,
+        message=str(message),
         from_status=DealStatus.APPROVED,
         to_status=to,
     )
-    _close_pending_extensions(registration, why=f"The deal was {to}.")
+    _close_pending_extensions(
+        registration, why=_("The deal was won.") if to == DealStatus.WON else _("The deal was lost.")
+    )
     record_event(
         f"deal.{to}",
         subject=registration,
@@ -290,8 +352,16 @@ def _close(registration: DealRegistration, *, actor: Actor, to: str, message: st
         actor=actor,
     )
     if not is_partner_actor(actor):
+        title = (
+            gettext_lazy("%(customer)s is marked won")
+            if to == DealStatus.WON
+            else gettext_lazy("%(customer)s is marked lost")
+        )
         notify_partner(
-            registration, kind="deal.closed", title=f"{registration.customer_name} is marked {to}", body=message
+            registration,
+            kind="deal.closed",
+            title=lazy_format(title, customer=registration.customer_name),
+            body=message,
         )
 
 
@@ -306,7 +376,7 @@ def deal_mark_won(
     check_may_register(actor, registration)
     if not registration.can_transition_to(DealStatus.WON):
         raise refuse(registration, DealStatus.WON)
-    amount = clean_amount(closed_amount, field="closed_amount", label="The closed amount")
+    amount = clean_amount(closed_amount, field="closed_amount", label=_("The closed amount"))
     closed = clean_closed_date(closed_date)
     opportunity = resolve_crm_opportunity(actor, crm_opportunity)
     registration.status = DealStatus.WON
@@ -321,7 +391,11 @@ def deal_mark_won(
         registration,
         actor=actor,
         to=DealStatus.WON,
-        message=f"Won: {amount:,.2f} {registration.currency} on {closed.isoformat()}.",
+        message=lazy_format(
+            gettext_lazy("Won: %(amount)s on %(date)s."),
+            amount=shown_money(amount, registration.currency),
+            date=shown_date(closed),
+        ),
         extra={"closed_amount": str(amount)},
     )
     return registration
@@ -335,7 +409,7 @@ def deal_mark_lost(*, actor: Actor, registration: DealRegistration, reason: str,
     if not registration.can_transition_to(DealStatus.LOST):
         raise refuse(registration, DealStatus.LOST)
     reason = clean_text(
-        reason, field="reason", max_length=LOST_REASON_MAX_LENGTH, required="Say why the deal was lost."
+        reason, field="reason", max_length=LOST_REASON_MAX_LENGTH, required=_("Say why the deal was lost.")
     )
     closed = clean_closed_date(closed_date)
     registration.status = DealStatus.LOST
@@ -346,7 +420,7 @@ def deal_mark_lost(*, actor: Actor, registration: DealRegistration, reason: str,
         registration,
         actor=actor,
         to=DealStatus.LOST,
-        message=f"Lost on {closed.isoformat()}: {reason}",
+        message=lazy_format(gettext_lazy("Lost on %(date)s: %(reason)s"), date=shown_date(closed), reason=reason),
         extra={"lost_reason": reason},
     )
     return registration
@@ -360,7 +434,8 @@ def deal_expire(*, registration: DealRegistration) -> DealRegistration:
         raise refuse(registration, DealStatus.EXPIRED)
     if registration.protected_until is not None and registration.protected_until >= timezone.localdate():
         raise InvalidTransition(
-            f"The registration is protected until {registration.protected_until.isoformat()}: it expires after.",
+            _("The registration is protected until %(date)s: it expires after.")
+            % {"date": shown_date(registration.protected_until)},
             field="status",
         )
     _expire(registration)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from dealreg.models import (
     AttributionRole,
@@ -31,10 +33,11 @@ from dealreg.models import (
 )
 from dealreg.services import screening
 from dealreg.services.cleaning import (
-    REQUIRED_MESSAGES,
     clean_line_items,
     clean_registration_fields,
     line_items_total,
+    past_close_date_message,
+    required_message,
 )
 from dealreg.services.common import (
     add_activity,
@@ -47,6 +50,9 @@ from dealreg.services.common import (
     notify_staff,
     owning_channel_managers,
     refuse,
+    shown_date,
+    shown_money,
+    shown_time,
     status_label,
     user_of,
 )
@@ -58,6 +64,7 @@ from partners.selectors import PartnerStatus, partner_get
 from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event, record_events
+from prm.i18n import lazy_format
 from prm.policy import Actor, ProgramActor
 from prm.tenancy import current_tenant
 
@@ -72,6 +79,29 @@ REGISTERING_PARTNER_STATUSES = frozenset({PartnerStatus.ACTIVE, PartnerStatus.ON
 
 ANSWER_MAX_LENGTH = 5000
 CUSTOMER_FIELDS = frozenset({"customer_name", "customer_website", "customer_country"})
+# The timeline says which fields a change touched, in words.
+CHANGED_FIELD_LABELS = {
+    "customer_name": gettext_lazy("customer name"),
+    "customer_website": gettext_lazy("customer website"),
+    "customer_country": gettext_lazy("customer country"),
+    "customer_region": gettext_lazy("customer region"),
+    "customer_industry": gettext_lazy("customer industry"),
+    "customer_size": gettext_lazy("customer size"),
+    "contact_name": gettext_lazy("contact name"),
+    "contact_email": gettext_lazy("contact email"),
+    "contact_phone": gettext_lazy("contact phone"),
+    "contact_title": gettext_lazy("contact title"),
+    "title": gettext_lazy("title"),
+    "amount": gettext_lazy("amount"),
+    "currency": gettext_lazy("currency"),
+    "expected_close_date": gettext_lazy("expected close date"),
+    "stage": gettext_lazy("stage"),
+    "deal_type": gettext_lazy("deal type"),
+    "description": gettext_lazy("description"),
+    "external_id": gettext_lazy("external id"),
+    "crm_opportunity": gettext_lazy("crm opportunity"),
+    "line_items": gettext_lazy("line items"),
+}
 
 
 def resolve_crm_opportunity(actor: Actor, value) -> CrmOpportunity | None:
@@ -80,14 +110,15 @@ def resolve_crm_opportunity(actor: Actor, value) -> CrmOpportunity | None:
     if value in (None, ""):
         return None
     if is_partner_actor(actor):
-        raise ValidationFailed("Only the vendor links a registration to a CRM opportunity.", field="crm_opportunity")
+        raise ValidationFailed(_("Only the vendor links a registration to a CRM opportunity."), field="crm_opportunity")
     if isinstance(value, CrmOpportunity):
         return value
     external_id = clean_text(value, field="crm_opportunity", max_length=100)
     opportunity = CrmOpportunity.objects.filter(external_id=external_id).first()
     if opportunity is None:
         raise ValidationFailed(
-            f"There is no CRM opportunity with the external id “{external_id}”.", field="crm_opportunity"
+            _("There is no CRM opportunity with the external id “%(external_id)s”.") % {"external_id": external_id},
+            field="crm_opportunity",
         )
     return opportunity
 
@@ -97,14 +128,14 @@ def _check_external_id(external_id: str, *, registration_id: int | None = None) 
         return
     taken = DealRegistration.objects.filter(external_id=external_id).exclude(pk=registration_id)
     if taken.exists():
-        raise ValidationFailed("Another registration already has this external id.", field="external_id")
+        raise ValidationFailed(_("Another registration already has this external id."), field="external_id")
 
 
 def _check_partner_may_register(partner: PartnerOrganization) -> None:
     if partner.status not in REGISTERING_PARTNER_STATUSES:
         raise ValidationFailed(
-            f"{partner.name} is {partner.get_status_display().lower()}: only active or onboarding partners "
-            "register deals.",
+            _("%(partner)s has the status “%(status)s”: only active or onboarding partners register deals.")
+            % {"partner": partner.name, "status": partner.get_status_display()},
             field="partner_organization",
         )
 
@@ -143,11 +174,13 @@ def deal_create(
     errors) before anything is written."""
     if is_partner_actor(actor):
         if partner_organization is not None and partner_organization.pk != actor.partner_organization_id:
-            raise ValidationFailed("You register deals for your own organization only.", field="partner_organization")
+            raise ValidationFailed(
+                _("You register deals for your own organization only."), field="partner_organization"
+            )
         partner_organization = partner_get(partner_id=actor.partner_organization_id)
     elif partner_organization is None:
         check_may_register(actor, None)
-        raise ValidationFailed("Choose the partner this deal is registered for.", field="partner_organization")
+        raise ValidationFailed(_("Choose the partner this deal is registered for."), field="partner_organization")
     check_may_register(actor, partner_organization)
     _check_partner_may_register(partner_organization)
     has_items = bool(line_items)
@@ -204,8 +237,11 @@ def deal_update(
     check_may_register(actor, registration)
     if registration.status not in EDITABLE_STATUSES:
         raise InvalidTransition(
-            f"A registration that is {status_label(registration.status).lower()} can no longer be changed: only "
-            "drafts, and submitted registrations not yet under review, can.",
+            _(
+                "A registration with the status “%(status)s” can no longer be changed: only drafts, and submitted "
+                "registrations not yet under review, can."
+            )
+            % {"status": status_label(registration.status)},
             field="status",
         )
     if "partner_organization" in fields:
@@ -214,7 +250,7 @@ def deal_update(
             organization is not None
             and getattr(organization, "pk", organization) != registration.partner_organization_id
         ):
-            raise ValidationFailed("A registration stays with its partner.", field="partner_organization")
+            raise ValidationFailed(_("A registration stays with its partner."), field="partner_organization")
     has_items = line_items is not None and len(line_items) > 0
     cleaned = clean_registration_fields(fields, creating=False, has_line_items=has_items)
     if "crm_opportunity" in cleaned:
@@ -243,8 +279,10 @@ def deal_update(
     registration.save()
     if line_items is not None:
         _write_line_items(registration, items or [])
-    labels = ", ".join(field.replace("_", " ") for field in changed if field != "customer_domain")
-    add_activity(registration, DealActivityKind.UPDATED, actor=actor, message=f"Changed: {labels}.")
+    labels = ", ".join(str(CHANGED_FIELD_LABELS.get(field, field)) for field in changed if field != "customer_domain")
+    add_activity(
+        registration, DealActivityKind.UPDATED, actor=actor, message=_("Changed: %(fields)s.") % {"fields": labels}
+    )
     record_event("deal.updated", subject=registration, payload=deal_payload(registration, changed=changed), actor=actor)
     return registration
 
@@ -259,30 +297,31 @@ def _refuse_duplicates(registration: DealRegistration, conflicts: list[dict]) ->
     if not duplicates:
         return
     existing = DealRegistration.objects.filter(pk=duplicates[0]["id"]).only("pk", "status", "customer_name").first()
-    what = (
-        f"registration #{existing.pk} ({existing.customer_name}, {existing.get_status_display().lower()})"
-        if existing
-        else "it"
-    )
-    raise ValidationFailed(
-        f"Your organization already registered this customer: {what}. Update that registration instead of "
-        "registering the customer again.",
-        field="customer_name",
-    )
+    if existing is None:
+        message = _(
+            "Your organization already registered this customer. Update that registration instead of registering "
+            "the customer again."
+        )
+    else:
+        message = _(
+            "Your organization already registered this customer: registration #%(id)s (%(customer)s, %(status)s). "
+            "Update that registration instead of registering the customer again."
+        ) % {"id": existing.pk, "customer": existing.customer_name, "status": existing.get_status_display()}
+    raise ValidationFailed(message, field="customer_name")
 
 
 def _check_submittable(registration: DealRegistration, rules) -> None:
     if not registration.customer_name.strip():
-        raise ValidationFailed(REQUIRED_MESSAGES["customer_name"], field="customer_name")
+        raise ValidationFailed(required_message("customer_name"), field="customer_name")
     if registration.expected_close_date < timezone.localdate():
-        raise ValidationFailed(
-            "The expected close date is in the past: enter today or a later date.", field="expected_close_date"
-        )
+        raise ValidationFailed(past_close_date_message(), field="expected_close_date")
     minimum = rules.minimum_amount or Decimal("0")
     # The minimum is in the program's base currency; amounts in other currencies are left to the reviewer.
     if minimum and registration.currency == current_tenant().base_currency and registration.amount < minimum:
         raise ValidationFailed(
-            f"The program registers deals of at least {minimum:,.2f} {registration.currency}.", field="amount"
+            _("The program registers deals of at least %(amount)s.")
+            % {"amount": shown_money(minimum, registration.currency)},
+            field="amount",
         )
 
 
@@ -334,8 +373,10 @@ def deal_submit(*, actor: Actor, registration: DealRegistration) -> DealRegistra
     check_may_register(actor, registration)
     if registration.status == DealStatus.INFO_REQUESTED:
         raise InvalidTransition(
-            "This registration waits for your answer to the channel manager's question: answer it to send the "
-            "registration back for review.",
+            _(
+                "This registration waits for your answer to the channel manager's question: answer it to send the "
+                "registration back for review."
+            ),
             field="status",
         )
     if registration.status != DealStatus.DRAFT:
@@ -395,8 +436,15 @@ def _submit(
             registration,
             actor=program,
             reason=RejectionReason.DUPLICATE,
-            note="Another partner already holds an approved registration of this customer (first come, first "
-            f"served){' until ' + winner.protected_until.isoformat() if winner.protected_until else ''}.",
+            note=_(
+                "Another partner already holds an approved registration of this customer (first come, first "
+                "served) until %(date)s."
+            )
+            % {"date": shown_date(winner.protected_until)}
+            if winner.protected_until
+            else _(
+                "Another partner already holds an approved registration of this customer (first come, first served)."
+            ),
             winner_id=winner.pk,
         )
     elif _auto_approvable(registration, rules, partner):
@@ -406,10 +454,23 @@ def _submit(
             owning_channel_managers(partner),
             registration,
             kind="deal.submitted",
-            title=f"{partner.name} registered {registration.customer_name}",
-            body=f"{registration.amount:,.2f} {registration.currency}"
-            + (f" · {len(conflicts)} possible conflict(s)" if conflicts else "")
-            + f". Review due {timezone.localtime(registration.review_due_at):%Y-%m-%d %H:%M}.",
+            title=lazy_format(
+                gettext_lazy("%(partner)s registered %(customer)s"),
+                partner=partner.name,
+                customer=registration.customer_name,
+            ),
+            body=lazy_format(
+                ngettext_lazy(
+                    "%(amount)s · %(count)s possible conflict. Review due %(due)s.",
+                    "%(amount)s · %(count)s possible conflicts. Review due %(due)s.",
+                    len(conflicts),
+                )
+                if conflicts
+                else gettext_lazy("%(amount)s. Review due %(due)s."),
+                amount=shown_money(registration.amount, registration.currency),
+                count=len(conflicts),
+                due=shown_time(registration.review_due_at),
+            ),
         )
     return registration
 
@@ -422,7 +483,7 @@ def deal_answer(*, actor: Actor, registration: DealRegistration, answer: str) ->
     check_may_register(actor, registration)
     if registration.status != DealStatus.INFO_REQUESTED:
         raise refuse(registration, DealStatus.SUBMITTED)
-    answer = clean_text(answer, field="answer", max_length=ANSWER_MAX_LENGTH, required="Write your answer.")
+    answer = clean_text(answer, field="answer", max_length=ANSWER_MAX_LENGTH, required=_("Write your answer."))
     asked = registration.activities.filter(kind=DealActivityKind.INFO_REQUESTED).order_by("-created_at", "-id").first()
     now = timezone.now()
     if registration.review_due_at is not None:
@@ -448,7 +509,11 @@ def deal_answer(*, actor: Actor, registration: DealRegistration, answer: str) ->
         asker,
         registration,
         kind="deal.info_provided",
-        title=f"{registration.partner_organization.name} answered your question about {registration.customer_name}",
+        title=lazy_format(
+            gettext_lazy("%(partner)s answered your question about %(customer)s"),
+            partner=registration.partner_organization.name,
+            customer=registration.customer_name,
+        ),
         body=answer[:300],
     )
     return registration
@@ -484,7 +549,9 @@ def deal_withdraw(*, actor: Actor, registration: DealRegistration, reason: str =
         notify_partner(
             registration,
             kind="deal.closed",
-            title=f"Your registration of {registration.customer_name} was withdrawn",
+            title=lazy_format(
+                gettext_lazy("Your registration of %(customer)s was withdrawn"), customer=registration.customer_name
+            ),
             body=reason,
         )
     return registration

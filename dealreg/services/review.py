@@ -13,6 +13,9 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dealreg.models import (
     AWAITING_REVIEW_STATUSES,
@@ -31,6 +34,8 @@ from dealreg.services.common import (
     notify_partner,
     owning_channel_managers,
     person,
+    shown_date,
+    shown_time,
     tenant_admins,
     user_of,
 )
@@ -38,6 +43,7 @@ from dealreg.services.rules import engagement_rules_get
 from prm.cleaning import clean_text
 from prm.errors import DomainError, ValidationFailed
 from prm.events import record_event
+from prm.i18n import lazy_format
 from prm.models import Membership
 from prm.notifications import notify
 from prm.policy import Actor, ProgramActor
@@ -72,13 +78,16 @@ def approve(registration: DealRegistration, *, actor: Actor, rules, note: str = 
     if assign_to is not None:
         registration.assigned_to = assign_to
     registration.save()
-    until = registration.protected_until.isoformat()
-    message = "Approved automatically (rules of engagement)." if auto else "Approved."
+    until = shown_date(registration.protected_until)
+    if auto:
+        message = _("Approved automatically (rules of engagement). Protected until %(date)s.") % {"date": until}
+    else:
+        message = _("Approved. Protected until %(date)s.") % {"date": until}
     add_activity(
         registration,
         DealActivityKind.APPROVED,
         actor=actor,
-        message=f"{message} Protected until {until}." + (f" {note}" if note else ""),
+        message=message + (f" {note}" if note else ""),
         from_status=before,
         to_status=DealStatus.APPROVED,
     )
@@ -87,7 +96,7 @@ def approve(registration: DealRegistration, *, actor: Actor, rules, note: str = 
             registration,
             DealActivityKind.ASSIGNED,
             actor=actor,
-            message=f"{person(assign_to)} works the deal with you (co-sell).",
+            message=_("%(person)s works the deal with you (co-sell).") % {"person": person(assign_to)},
         )
     record_event(
         "deal.approved",
@@ -103,15 +112,22 @@ def approve(registration: DealRegistration, *, actor: Actor, rules, note: str = 
     notify_partner(
         registration,
         kind="deal.approved",
-        title=f"{registration.customer_name} is approved: protected until {until}",
+        title=lazy_format(
+            gettext_lazy("%(customer)s is approved: protected until %(date)s"),
+            customer=registration.customer_name,
+            date=until,
+        ),
         body=note,
     )
     if assign_to is not None:
         notify(
             users=[assign_to],
             kind="deal.assigned",
-            title=f"You are assigned to {registration.customer_name} (co-sell with "
-            f"{registration.partner_organization.name})",
+            title=lazy_format(
+                gettext_lazy("You are assigned to %(customer)s (co-sell with %(partner)s)"),
+                customer=registration.customer_name,
+                partner=registration.partner_organization.name,
+            ),
             url=deal_url(registration),
         )
     return registration
@@ -141,8 +157,10 @@ def reject(registration: DealRegistration, *, actor: Actor, reason: str, note: s
     notify_partner(
         registration,
         kind="deal.rejected",
-        title=f"Your registration of {registration.customer_name} was turned down",
-        body=f"{label}." + (f" {note}" if note else ""),
+        title=lazy_format(
+            gettext_lazy("Your registration of %(customer)s was turned down"), customer=registration.customer_name
+        ),
+        body=format_lazy("{}. {}", label, note) if note else format_lazy("{}.", label),
     )
     return registration
 
@@ -163,7 +181,7 @@ def _assignee(assign_to):
         else None
     )
     if member is None:
-        raise ValidationFailed("Assign the deal to one of the vendor's active people.", field="assign_to")
+        raise ValidationFailed(_("Assign the deal to one of the vendor's active people."), field="assign_to")
     return member.user
 
 
@@ -180,7 +198,8 @@ def deal_start_review(*, actor: Actor, registration: DealRegistration) -> DealRe
         registration,
         DealActivityKind.NOTE,
         actor=actor,
-        message=f"{person(user_of(actor)) if user_of(actor) else 'The vendor'} started the review.",
+        message=_("%(person)s started the review.")
+        % {"person": person(user_of(actor)) if user_of(actor) else _("The vendor")},
         from_status=before,
         to_status=DealStatus.UNDER_REVIEW,
     )
@@ -207,10 +226,10 @@ def deal_reject(*, actor: Actor, registration: DealRegistration, reason: str, no
     check_may_review(actor, registration)
     check_transition(registration, DealStatus.REJECTED)
     if reason not in RejectionReason.values:
-        raise ValidationFailed("Choose the reason from the list.", field="reason")
+        raise ValidationFailed(_("Choose the reason from the list."), field="reason")
     note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH)
     if reason == RejectionReason.OTHER and not note:
-        raise ValidationFailed("Say why the registration is turned down.", field="note")
+        raise ValidationFailed(_("Say why the registration is turned down."), field="note")
     return reject(registration, actor=actor, reason=reason, note=note)
 
 
@@ -221,7 +240,9 @@ def deal_request_info(*, actor: Actor, registration: DealRegistration, question:
     registration = lock(registration)
     check_may_review(actor, registration)
     check_transition(registration, DealStatus.INFO_REQUESTED)
-    question = clean_text(question, field="question", max_length=QUESTION_MAX_LENGTH, required="Write your question.")
+    question = clean_text(
+        question, field="question", max_length=QUESTION_MAX_LENGTH, required=_("Write your question.")
+    )
     before = registration.status
     registration.status = DealStatus.INFO_REQUESTED
     registration.decided_at = timezone.now()
@@ -244,7 +265,9 @@ def deal_request_info(*, actor: Actor, registration: DealRegistration, question:
     notify_partner(
         registration,
         kind="deal.info_requested",
-        title=f"A question about your registration of {registration.customer_name}",
+        title=lazy_format(
+            gettext_lazy("A question about your registration of %(customer)s"), customer=registration.customer_name
+        ),
         body=question[:300],
     )
     return registration
@@ -262,20 +285,22 @@ def deals_bulk_decide(
     """Approve or reject several registrations of the queue. Each one is its own decision (own transaction): one
     that someone else decided meanwhile is reported back with its message, the others go through."""
     if decision not in ("approve", "reject"):
-        raise ValidationFailed("Choose approve or reject.", field="decision")
+        raise ValidationFailed(_("Choose approve or reject."), field="decision")
     ids = list(dict.fromkeys(i for i in registration_ids if isinstance(i, int) and not isinstance(i, bool)))
     if not ids:
-        raise ValidationFailed("Select at least one registration.", field="registrations")
+        raise ValidationFailed(_("Select at least one registration."), field="registrations")
     if len(ids) > BULK_LIMIT:
-        raise ValidationFailed(f"Decide at most {BULK_LIMIT} registrations at once.", field="registrations")
+        raise ValidationFailed(
+            _("Decide at most %(count)s registrations at once.") % {"count": BULK_LIMIT}, field="registrations"
+        )
     if decision == "reject" and reason not in RejectionReason.values:
-        raise ValidationFailed("Choose the reason from the list.", field="reason")
+        raise ValidationFailed(_("Choose the reason from the list."), field="reason")
     result = BulkResult()
     found = {r.pk: r for r in DealRegistration.objects.filter(pk__in=ids)}
     for registration_id in ids:
         registration = found.get(registration_id)
         if registration is None:
-            result.refused.append((registration_id, "Not found."))
+            result.refused.append((registration_id, _("Not found.")))
             continue
         try:
             with transaction.atomic():
@@ -322,19 +347,23 @@ def review_sla_check(*, now=None) -> SlaRun:
                 sla_reminded_at=now
             ):
                 continue
-            due = timezone.localtime(registration.review_due_at)
+            due = shown_time(registration.review_due_at)
             add_activity(
                 registration,
                 DealActivityKind.SLA_REMINDER,
                 actor=program,
-                message=f"Review due at {due:%Y-%m-%d %H:%M}.",
+                message=_("Review due at %(time)s.") % {"time": due},
                 visible_to_partner=False,
             )
             notify(
                 users=owning_channel_managers(registration.partner_organization),
                 kind="deal.review_due",
-                title=f"Review {registration.customer_name} ({registration.partner_organization.name}) by "
-                f"{due:%Y-%m-%d %H:%M}",
+                title=lazy_format(
+                    gettext_lazy("Review %(customer)s (%(partner)s) by %(time)s"),
+                    customer=registration.customer_name,
+                    partner=registration.partner_organization.name,
+                    time=due,
+                ),
                 url=deal_url(registration),
             )
             run.reminded += 1
@@ -350,20 +379,24 @@ def review_sla_check(*, now=None) -> SlaRun:
                 sla_escalated_at=now
             ):
                 continue
-            due = timezone.localtime(registration.review_due_at)
+            due = shown_time(registration.review_due_at)
             add_activity(
                 registration,
                 DealActivityKind.SLA_ESCALATED,
                 actor=program,
-                message=f"The review was due at {due:%Y-%m-%d %H:%M}: escalated to the program's admins.",
+                message=_("The review was due at %(time)s: escalated to the program's admins.") % {"time": due},
                 visible_to_partner=False,
             )
             owners = owning_channel_managers(registration.partner_organization)
             notify(
                 users=[*admins, *owners],
                 kind="deal.review_overdue",
-                title=f"Overdue review: {registration.customer_name} ({registration.partner_organization.name}) "
-                f"was due {due:%Y-%m-%d %H:%M}",
+                title=lazy_format(
+                    gettext_lazy("Overdue review: %(customer)s (%(partner)s) was due %(time)s"),
+                    customer=registration.customer_name,
+                    partner=registration.partner_organization.name,
+                    time=due,
+                ),
                 url=deal_url(registration),
             )
             run.escalated += 1

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from dealreg import matching
 from dealreg.selectors.conflicts import find_conflicts
 from prm import policy
@@ -24,9 +27,9 @@ DUPLICATE_SCORE = 0.9
 # new registration down at once.
 FIRST_COME_SCORE = 0.9
 
-CHANNEL_MESSAGE = "This customer is already registered by another partner."
-DIRECT_SALES_MESSAGE = "This customer is already being worked by the vendor's sales team."
-OWN_MESSAGE = "Your organization already registered this customer."
+CHANNEL_MESSAGE = gettext_lazy("This customer is already registered by another partner.")
+DIRECT_SALES_MESSAGE = gettext_lazy("This customer is already being worked by the vendor's sales team.")
+OWN_MESSAGE = gettext_lazy("Your organization already registered this customer.")
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def customer_domain(value: str, *, field: str = "customer_website") -> str:
     domain = registrable_domain(value)
     if not domain or not is_valid_domain(domain):
         raise ValidationFailed(
-            "Enter the customer's website or domain, such as acme.com or https://www.acme.co.uk.", field=field
+            _("Enter the customer's website or domain, such as acme.com or https://www.acme.co.uk."), field=field
         )
     return domain
 
@@ -90,11 +93,16 @@ def duplicates(conflicts: list[dict], partner_organization_id: int) -> list[dict
 
 def for_viewer(conflicts: list[dict], *, viewer_partner_organization_id: int | None) -> list[dict]:
     """Conflicts as a viewer may see them: everything for staff (`viewer_partner_organization_id` None); for a
-    partner, no ids and plain words, except for its own organization's registrations."""
-    shown = []
+    partner, no ids and plain words, except for its own organization's registrations. One line per record, and for
+    a partner one line per message: a CRM account and its open opportunity are one "vendor's sales team" line."""
+    shown, listed = [], set()
     for conflict in conflicts:
         if viewer_partner_organization_id is None:
-            shown.append({key: conflict[key] for key in ("kind", "id", "score", "reason")})
+            if (conflict["kind"], conflict["id"]) not in listed:
+                listed.add((conflict["kind"], conflict["id"]))
+                shown.append(
+                    {**{key: conflict[key] for key in ("kind", "id", "score")}, "reason": reason_text(conflict)}
+                )
             continue
         if is_own(conflict, viewer_partner_organization_id):
             shown.append(
@@ -102,13 +110,19 @@ def for_viewer(conflicts: list[dict], *, viewer_partner_organization_id: int | N
                     "kind": "registration",
                     "id": conflict["id"],
                     "score": conflict["score"],
-                    "reason": f"{OWN_MESSAGE} ({conflict['reason']})",
+                    "reason": f"{OWN_MESSAGE} ({reason_text(conflict)})",
                 }
             )
             continue
         message = CHANNEL_MESSAGE if conflict["kind"] == "registration" else DIRECT_SALES_MESSAGE
-        shown.append({"kind": conflict["kind"], "id": None, "score": conflict["score"], "reason": message})
+        if message not in listed:  # best first: the line keeps the best score
+            listed.add(message)
+            shown.append({"kind": conflict["kind"], "id": None, "score": conflict["score"], "reason": str(message)})
     return shown
+
+
+def reason_text(conflict: dict) -> str:
+    return matching.reason_text(conflict.get("reason", ""))
 
 
 def viewer_organization_id(actor: Actor) -> int | None:
@@ -129,7 +143,7 @@ def conflict_check(
     staff see every conflict with its id; a partner only whether the customer is already registered or worked by
     the vendor's sales team (its own organization's registrations excepted)."""
     if not (policy.can(actor, "deals.register") or policy.can(actor, "deals.review")):
-        raise PermissionDenied("You may not register deals.")
+        raise PermissionDenied(_("You may not register deals."))
     name = clean_text(customer_name, field="customer_name", max_length=255)
     domain = customer_domain_of(customer_domain)
     country = clean_text(customer_country, field="customer_country", max_length=2).upper()

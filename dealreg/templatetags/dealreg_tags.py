@@ -1,6 +1,7 @@
 """Small display helpers of the deal registration templates."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -17,10 +18,10 @@ STATUS_COLOURS = {
     "withdrawn": "secondary",
 }
 SLA_BADGES = {
-    "on_time": ("success", "On time"),
-    "due_soon": ("warning", "Due soon"),
-    "overdue": ("danger", "Overdue"),
-    "paused": ("secondary", "Paused: waiting for the partner"),
+    "on_time": ("success", _("On time")),
+    "due_soon": ("warning", _("Due soon")),
+    "overdue": ("danger", _("Overdue")),
+    "paused": ("secondary", _("Paused: waiting for the partner")),
 }
 
 

@@ -13,6 +13,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dealreg import selectors, services
 from dealreg.filters import DealFilterSet
@@ -174,17 +177,29 @@ class DealCreateView(_RegisterMixin, TenantView):
         return self.render_form(form, status=400)
 
 
+def _day(value) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
 def _outcome_message(registration) -> str:
+    customer = registration.customer_name
     if registration.status == DealStatus.DRAFT:
-        return f"Draft saved: {registration.customer_name}. Submit it when it is ready."
+        return _("Draft saved: %(customer)s. Submit it when it is ready.") % {"customer": customer}
     if registration.status == DealStatus.APPROVED:
-        return f"{registration.customer_name} is approved: protected until {registration.protected_until.isoformat()}."
+        return _("%(customer)s is approved: protected until %(date)s.") % {
+            "customer": customer,
+            "date": _day(registration.protected_until),
+        }
     if registration.status == DealStatus.REJECTED:
-        return f"{registration.customer_name} was turned down: {registration.get_rejection_reason_display()}."
-    due = timezone.localtime(registration.review_due_at) if registration.review_due_at else None
-    return f"{registration.customer_name} is submitted." + (
-        f" A channel manager decides by {due:%Y-%m-%d %H:%M}." if due else ""
-    )
+        return _("%(customer)s was turned down: %(reason)s.") % {
+            "customer": customer,
+            "reason": registration.get_rejection_reason_display(),
+        }
+    if registration.review_due_at is None:
+        return _("%(customer)s is submitted.") % {"customer": customer}
+    # The reader's time zone, named: a deadline nobody has to convert.
+    due = date_format(timezone.localtime(registration.review_due_at), "DATETIME_FORMAT")
+    return _("%(customer)s is submitted. A channel manager decides by %(time)s.") % {"customer": customer, "time": due}
 
 
 class DealConflictCheckView(_RegisterMixin, TenantView):
@@ -332,7 +347,7 @@ class DealEditView(_RegisterMixin, TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Registration saved.")
+                messages.success(request, _("Registration saved."))
                 return redirect("deal_detail", request.tenant.slug, registration.pk)
         return self.render_form(form, registration=registration, status=400)
 
@@ -395,7 +410,7 @@ class DealWithdrawView(_StepView):
 
     def perform(self, request, registration, form, **kwargs):
         services.deal_withdraw(actor=request.membership, registration=registration, reason=form.cleaned_data["reason"])
-        return f"{registration.customer_name} is withdrawn."
+        return _("%(customer)s is withdrawn.") % {"customer": registration.customer_name}
 
 
 class DealAnswerView(_StepView):
@@ -408,7 +423,7 @@ class DealAnswerView(_StepView):
         registration = services.deal_answer(
             actor=request.membership, registration=registration, answer=form.cleaned_data["answer"]
         )
-        return "Thank you: your answer is with the channel manager, and the registration is back in review."
+        return _("Thank you: your answer is with the channel manager, and the registration is back in review.")
 
 
 class DealExtensionRequestView(_StepView):
@@ -424,7 +439,11 @@ class DealExtensionRequestView(_StepView):
             days=form.cleaned_data["days"],
             reason=form.cleaned_data["reason"],
         )
-        return f"Extension of {extension.days} days requested: you will hear when it is decided."
+        return ngettext(
+            "Extension of %(days)s day requested: you will hear when it is decided.",
+            "Extension of %(days)s days requested: you will hear when it is decided.",
+            extension.days,
+        ) % {"days": extension.days}
 
 
 class DealExtensionDecideView(_StepView):
@@ -447,8 +466,8 @@ class DealExtensionDecideView(_StepView):
         )
         if extension.status == ExtensionStatus.APPROVED:
             registration.refresh_from_db(fields=["protected_until"])
-            return f"Extension approved: protected until {registration.protected_until.isoformat()}."
-        return "Extension declined."
+            return _("Extension approved: protected until %(date)s.") % {"date": _day(registration.protected_until)}
+        return _("Extension declined.")
 
 
 class DealCloseView(_StepView):
@@ -469,14 +488,14 @@ class DealCloseView(_StepView):
                 closed_amount=amount if amount is not None else "",
                 closed_date=data.get("closed_date"),
             )
-            return f"{registration.customer_name} is won. Congratulations!"
+            return _("%(customer)s is won. Congratulations!") % {"customer": registration.customer_name}
         services.deal_mark_lost(
             actor=request.membership,
             registration=registration,
             reason=data.get("reason", ""),
             closed_date=data.get("closed_date"),
         )
-        return f"{registration.customer_name} is marked lost."
+        return _("%(customer)s is marked lost.") % {"customer": registration.customer_name}
 
 
 class DealDecideView(_StepView):
@@ -498,19 +517,20 @@ class DealDecideView(_StepView):
         decision = data["decision"]
         if decision == "start_review":
             services.deal_start_review(actor=actor, registration=registration)
-            return "You are reviewing this registration: the partner can no longer change it."
+            return _("You are reviewing this registration: the partner can no longer change it.")
         if decision == "approve":
             registration = services.deal_approve(
                 actor=actor, registration=registration, note=data["note"], assign_to=data.get("assign_to")
             )
-            return (
-                f"Approved: {registration.customer_name} is protected until {registration.protected_until.isoformat()}."
-            )
+            return _("Approved: %(customer)s is protected until %(date)s.") % {
+                "customer": registration.customer_name,
+                "date": _day(registration.protected_until),
+            }
         if decision == "reject":
             services.deal_reject(actor=actor, registration=registration, reason=data["reason"], note=data["note"])
-            return f"{registration.customer_name} is rejected."
+            return _("%(customer)s is rejected.") % {"customer": registration.customer_name}
         services.deal_request_info(actor=actor, registration=registration, question=data["question"])
-        return "Your question is with the partner; the review SLA is paused until they answer."
+        return _("Your question is with the partner; the review SLA is paused until they answer.")
 
 
 class DealParticipantsView(_StepView):
@@ -538,4 +558,4 @@ class DealParticipantsView(_StepView):
                 }
             )
         services.deal_set_participants(actor=request.membership, registration=registration, participants=participants)
-        return "Attribution saved."
+        return _("Attribution saved.")

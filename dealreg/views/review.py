@@ -9,6 +9,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from dealreg import selectors, services
@@ -85,11 +87,17 @@ class DealBulkDecideView(TenantView):
         except DomainError as error:
             add_domain_error(form, error)
             return queue.render_page(form, status=400)
-        verb = "approved" if form.cleaned_data["decision"] == "approve" else "rejected"
-        if result.decided:
-            messages.success(request, f"{len(result.decided)} registration(s) {verb}.")
+        count = len(result.decided)
+        if count and form.cleaned_data["decision"] == "approve":
+            message = ngettext("%(count)s registration approved.", "%(count)s registrations approved.", count)
+            messages.success(request, message % {"count": count})
+        elif count:
+            message = ngettext("%(count)s registration rejected.", "%(count)s registrations rejected.", count)
+            messages.success(request, message % {"count": count})
         for registration_id, message in result.refused:
-            messages.warning(request, f"Registration #{registration_id}: {message}")
+            messages.warning(
+                request, _("Registration #%(id)s: %(message)s") % {"id": registration_id, "message": message}
+            )
         return redirect("deal_queue", request.tenant.slug)
 
 
@@ -210,7 +218,7 @@ class EngagementRulesView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Rules of engagement saved. The public rules page shows them now.")
+                messages.success(request, _("Rules of engagement saved. The public rules page shows them now."))
                 return redirect("deal_rules", request.tenant.slug)
         return self.render_page(form, services.engagement_rules_get(), status=400)
 
@@ -232,14 +240,14 @@ def program_rules(request):
         "summary": services.rules_summary(rules, currency=request.tenant.base_currency),
         "rules": rules,
         "statuses": [
-            (DealStatus.DRAFT.label, "Saved, not sent yet."),
-            (DealStatus.SUBMITTED.label, "Sent; waiting for a channel manager."),
-            (DealStatus.UNDER_REVIEW.label, "A channel manager is looking at it."),
-            (DealStatus.INFO_REQUESTED.label, "The channel manager asked you a question (the review clock stops)."),
-            (DealStatus.APPROVED.label, "Protected until the date shown."),
-            (DealStatus.REJECTED.label, "Turned down, with the reason."),
-            (DealStatus.WON.label + " / " + DealStatus.LOST.label, "Closed."),
-            (DealStatus.EXPIRED.label, "Protection ended without a close."),
+            (DealStatus.DRAFT.label, _("Saved, not sent yet.")),
+            (DealStatus.SUBMITTED.label, _("Sent; waiting for a channel manager.")),
+            (DealStatus.UNDER_REVIEW.label, _("A channel manager is looking at it.")),
+            (DealStatus.INFO_REQUESTED.label, _("The channel manager asked you a question (the review clock stops).")),
+            (DealStatus.APPROVED.label, _("Protected until the date shown.")),
+            (DealStatus.REJECTED.label, _("Turned down, with the reason.")),
+            (f"{DealStatus.WON.label} / {DealStatus.LOST.label}", _("Closed.")),
+            (DealStatus.EXPIRED.label, _("Protection ended without a close.")),
         ],
     }
     return render(request, "dealreg/program_rules.html", context)

@@ -3,13 +3,15 @@ syncs. Scope `agreements`; partner-bound keys see only the agreements that apply
 acceptance state) and only their own acceptances."""
 
 import django_filters
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion
 from partners.selectors import agreements as selectors
 from partners.services.agreements import text_sha256
 from prm import policy
+from prm.api import serializers
 from prm.api.viewsets import TenantReadOnlyViewSet, UpdatedSinceFilterSet
 
 
@@ -110,7 +112,7 @@ class AgreementViewSet(TenantReadOnlyViewSet):
         # The policy ties partner actors to objects of their own organization; an agreement has none, and the
         # queryset already holds only those that apply to the actor's organization.
         if not policy.can(self.actor, self.policy_action(request)):
-            raise exceptions.NotFound("Not found.")
+            raise exceptions.NotFound(_("Not found."))
 
 
 class AgreementAcceptanceSerializer(serializers.ModelSerializer):

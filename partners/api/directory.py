@@ -1,11 +1,12 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partners import selectors, services
 from partners.filters.directory import PartnerContactFilterSet, PartnerFilterSet
 from partners.models import PartnerContact, PartnerOrganization
+from prm.api import serializers
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 from prm.errors import ValidationFailed
 
@@ -222,7 +223,7 @@ class PartnerContactViewSet(ExternalIdUpsertMixin, TenantModelViewSet):
         data = dict(serializer.validated_data)
         partner = data.pop("partner_organization", None)
         if partner is not None and partner.pk != serializer.instance.partner_organization_id:
-            message = "A contact stays with its partner: add it to the other one."
+            message = _("A contact stays with its partner: add it to the other one.")
             raise ValidationFailed(message, field="partner_organization")
         return services.contact_update(actor=self.actor, contact=serializer.instance, **data)
 

@@ -5,10 +5,10 @@ Partner-bound keys (and partner users) see only their own organization's onboard
 import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers
 
 from partners.models import OnboardingStatus, OnboardingStep, PartnerOnboarding
 from partners.selectors import onboarding as selectors_onboarding
+from prm.api import serializers
 from prm.api.viewsets import TenantReadOnlyViewSet, UpdatedSinceFilterSet
 
 

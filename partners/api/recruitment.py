@@ -3,7 +3,7 @@
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from partners.filters.recruitment import ApplicationFilterSet
 from partners.models import CompanySize, PartnerApplication, RevenueBand
 from partners.selectors import recruitment as selectors
 from partners.services.application_decisions import REASON_MAX_LENGTH
+from prm.api import serializers
 from prm.api.filters import FilterBackend
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, ExternalIdUpsertMixin, TenantModelViewSet, etag_for
 

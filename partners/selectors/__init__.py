@@ -1,4 +1,5 @@
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 # CompanySize and PartnerStatus, the vocabulary of a partner's fields, are named by other apps through this module
 # (they read partners here, never from its models): hence the explicit re-exports.
@@ -18,12 +19,12 @@ PARTNER_ORDERINGS = {
     "-created": ("created_at", "id"),
 }
 PARTNER_ORDERING_LABELS = {
-    "name": "Name (A–Z)",
-    "-name": "Name (Z–A)",
-    "score": "Highest IPP score",
-    "-score": "Lowest IPP score",
-    "created": "Newest",
-    "-created": "Oldest",
+    "name": _("Name (A–Z)"),
+    "-name": _("Name (Z–A)"),
+    "score": _("Highest IPP score"),
+    "-score": _("Lowest IPP score"),
+    "created": _("Newest"),
+    "-created": _("Oldest"),
 }
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerOrganization, PartnerStatus
 
@@ -23,7 +24,7 @@ BOUND_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE, PartnerStatus.
 ACCEPTED = "accepted"
 NEEDS_ACCEPTANCE = "needs_acceptance"
 OVERDUE = "overdue"
-STATE_LABELS = {ACCEPTED: "Accepted", NEEDS_ACCEPTANCE: "Needs acceptance", OVERDUE: "Overdue"}
+STATE_LABELS = {ACCEPTED: _("Accepted"), NEEDS_ACCEPTANCE: _("Needs acceptance"), OVERDUE: _("Overdue")}
 
 
 def acceptance_state(*, accepted: bool, reaccept_by: date | None, today: date | None = None) -> str:

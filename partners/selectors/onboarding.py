@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Min,
     OuterRef,
     Prefetch,
@@ -21,6 +22,7 @@ from django.db.models import (
     Subquery,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import (
     OnboardingPlan,
@@ -34,9 +36,9 @@ from partners.selectors.program_settings import onboarding_settings
 
 # Filters of the progress page (and their labels): an onboarding's state besides its status.
 PROGRESS_STATES = {
-    "overdue": "Overdue",
-    "stalled": "Stalled",
-    "on_track": "On track",
+    "overdue": _("Overdue"),
+    "stalled": _("Stalled"),
+    "on_track": _("On track"),
 }
 
 
@@ -108,7 +110,8 @@ def onboarding_progress(
     *, status: str = OnboardingStatus.IN_PROGRESS, owner_id: int | None = None, state: str = "", now=None
 ) -> QuerySet[PartnerOnboarding]:
     """Onboardings for the progress page, with counts and the next due step annotated (one query per page):
-    `required_total`, `required_done`, `overdue_count`, `next_due_at`, `next_due_title`, and `is_stalled`."""
+    `required_total`, `required_done`, `done_before_start` (steps the partner did before the plan started),
+    `overdue_count`, `next_due_at`, `next_due_title`, and `is_stalled`."""
     now = now or timezone.now()
     stalled_before = now - timedelta(days=onboarding_settings()["stalled_after_days"])
     open_steps = OnboardingStep.objects.filter(onboarding=OuterRef("pk"), completed_at__isnull=True)
@@ -117,6 +120,7 @@ def onboarding_progress(
         .annotate(
             required_total=Count("steps", filter=Q(steps__required=True)),
             required_done=Count("steps", filter=Q(steps__required=True, steps__completed_at__isnull=False)),
+            done_before_start=Count("steps", filter=Q(steps__completed_at__lte=F("started_at"))),
             overdue_count=Count(
                 "steps",
                 filter=Q(steps__required=True, steps__completed_at__isnull=True, steps__due_at__lte=now),

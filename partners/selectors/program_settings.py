@@ -3,7 +3,11 @@ admin saves them. The dict readers are what pages and use cases ask for."""
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from partners.models import PartnerProgramSettings
+from prm.i18n import language_for
+from prm.tenancy import current_tenant
 
 
 def program_settings_get() -> PartnerProgramSettings:
@@ -29,3 +33,10 @@ def onboarding_settings(settings: PartnerProgramSettings | None = None) -> dict[
         "reminder_days_before": settings.onboarding_reminder_days_before,
         "stalled_after_days": settings.onboarding_stalled_after_days,
     }
+
+
+def program_language():
+    """Text the program writes down once for everyone (the default onboarding plan, a reason the automatic rule
+    gives, an IPP score's explanation) is written in the program's default language, not in that of whoever happened
+    to trigger it: a context manager that activates it."""
+    return translation.override(language_for(tenant=current_tenant()))

@@ -13,10 +13,14 @@ import hashlib
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerOrganization
 from partners.selectors import agreements as selectors
@@ -26,6 +30,7 @@ from prm import policy
 from prm.cleaning import clean_text
 from prm.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from prm.events import record_event
+from prm.i18n import lazy_format
 from prm.models import Membership
 from prm.notifications import notify
 from prm.policy import Actor
@@ -51,8 +56,12 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _day(value: date) -> str:
-    return formats.date_format(value, "j F Y")
+def _format_day(value: date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+# Lazy: a notification shows the day in each reader's own format (notify() renders it per reader).
+_day = lazy(_format_day, str)
 
 
 # Staff: agreements and versions ---------------------------------------------------------------------------------
@@ -62,10 +71,10 @@ def _day(value: date) -> str:
 def agreement_create(*, actor: Actor, name: str, partner_type: str = "") -> Agreement:
     """Tenant admins add an agreement for every partner (no type) or for one partner type."""
     policy.require(actor, "agreements.manage")
-    name = clean_text(name, field="name", max_length=NAME_MAX_LENGTH, required="Name the agreement.")
+    name = clean_text(name, field="name", max_length=NAME_MAX_LENGTH, required=_("Name the agreement."))
     partner_type = clean_partner_type(partner_type)
     if Agreement.objects.filter(name__iexact=name).exists():
-        raise ValidationFailed("An agreement with this name exists already.", field="name")
+        raise ValidationFailed(_("An agreement with this name exists already."), field="name")
     return Agreement.objects.create(name=name, partner_type=partner_type)
 
 
@@ -77,7 +86,11 @@ def agreement_version_create(*, actor: Actor, agreement: Agreement, body: str) -
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     draft = selectors.draft_of(agreement)
     if draft is not None:
-        raise InvalidTransition(f"{agreement.name} has a draft already (v{draft.number}): edit it.", field="body")
+        raise InvalidTransition(
+            _("%(agreement)s has a draft already (v%(number)s): edit it.")
+            % {"agreement": agreement.name, "number": draft.number},
+            field="body",
+        )
     last = AgreementVersion.objects.filter(agreement=agreement).aggregate(last=Max("number"))["last"] or 0
     return AgreementVersion.objects.create(agreement=agreement, number=last + 1, body=body)
 
@@ -90,8 +103,8 @@ def agreement_version_update(*, actor: Actor, version: AgreementVersion, body: s
     version = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
     if version.published_at is not None:
         raise InvalidTransition(
-            f"{version.agreement.name} v{version.number} is published: its text never changes. "
-            "Write a new version instead.",
+            _("%(agreement)s v%(number)s is published: its text never changes. Write a new version instead.")
+            % {"agreement": version.agreement.name, "number": version.number},
             field="body",
         )
     if version.body != body:
@@ -112,15 +125,16 @@ def agreement_version_publish(
     version.agreement = agreement
     if version.published_at is not None:
         raise InvalidTransition(
-            f"{agreement.name} v{version.number} was published already, on {_day(version.published_at.date())}.",
+            _("%(agreement)s v%(number)s was published already, on %(day)s.")
+            % {"agreement": agreement.name, "number": version.number, "day": _day(version.published_at.date())},
             field="version",
         )
     if not version.body.strip():
-        raise ValidationFailed("Write the agreement's text before publishing it.", field="body")
+        raise ValidationFailed(_("Write the agreement's text before publishing it."), field="body")
     today = timezone.localdate()
     reaccept_by = reaccept_by or default_reaccept_by(today=today)
     if reaccept_by <= today:
-        raise ValidationFailed("The re-acceptance deadline must be in the future.", field="reaccept_by")
+        raise ValidationFailed(_("The re-acceptance deadline must be in the future."), field="reaccept_by")
     version.published_at = timezone.now()
     version.published_by = getattr(actor, "user", None)
     version.reaccept_by = reaccept_by
@@ -145,16 +159,27 @@ def agreement_version_publish(
     _ask_partner_admins(
         version,
         kind="agreement.acceptance_requested",
-        title=f"Please accept {agreement.name} v{version.number} by {_day(reaccept_by)}",
-        body=(
-            f"{current_tenant().display_name} published version {version.number} of {agreement.name}. "
-            f"Read it and accept it on behalf of your organization by {_day(reaccept_by)}."
+        title=lazy_format(
+            gettext_lazy("Please accept %(agreement)s v%(number)s by %(day)s"),
+            agreement=agreement.name,
+            number=version.number,
+            day=_day(reaccept_by),
+        ),
+        body=lazy_format(
+            gettext_lazy(
+                "%(program)s published version %(number)s of %(agreement)s. Read it and accept it on behalf of your "
+                "organization by %(day)s."
+            ),
+            program=current_tenant().display_name,
+            number=version.number,
+            agreement=agreement.name,
+            day=_day(reaccept_by),
         ),
     )
     return version
 
 
-def _ask_partner_admins(version: AgreementVersion, *, kind: str, title: str, body: str) -> int:
+def _ask_partner_admins(version: AgreementVersion, *, kind: str, title: Promise, body: Promise) -> int:
     """Notify the partner admins of every bound partner that has not accepted the version; returns how many
     partners were asked."""
     pending = selectors.pending_partners(version)
@@ -181,18 +206,26 @@ def agreement_accept(
     click, two admins at once) returns the first acceptance: (acceptance, created)."""
     partner = getattr(actor, "partner_organization", None)
     if partner is None:
-        raise PermissionDenied("Only a partner admin accepts agreements for the organization.")
+        raise PermissionDenied(_("Only a partner admin accepts agreements for the organization."))
     policy.require(actor, "agreements.accept", partner)
     # The agreement's row lock orders accepting against publishing a newer version and against a second accept.
     agreement = Agreement.objects.select_for_update().filter(pk=version.agreement_id).first()
     version = AgreementVersion.objects.filter(pk=version.pk, published_at__isnull=False).first()
     if agreement is None or version is None or agreement.partner_type not in ("", partner.partner_type):
-        raise PermissionDenied("This agreement does not apply to your organization.")
+        raise PermissionDenied(_("This agreement does not apply to your organization."))
     current = selectors.current_version_of(agreement)
     if current.pk != version.pk:
         raise InvalidTransition(
-            f"Version {version.number} of {agreement.name} was replaced by version {current.number} on "
-            f"{_day(timezone.localdate(current.published_at))}: read version {current.number} and accept it.",
+            _(
+                "Version %(number)s of %(agreement)s was replaced by version %(current)s on %(day)s: read version "
+                "%(current)s and accept it."
+            )
+            % {
+                "number": version.number,
+                "agreement": agreement.name,
+                "current": current.number,
+                "day": _day(timezone.localdate(current.published_at)),
+            },
             field="version",
         )
     existing = _acceptance_of(version, partner)
@@ -259,14 +292,30 @@ def agreement_reminders_send(*, today: date | None = None) -> int:
             due = sorted(days for days in REMINDER_DAYS if days_left <= days and days not in done)
             if not due:
                 continue
-            left = "today" if days_left == 0 else ("tomorrow" if days_left == 1 else f"in {days_left} days")
+            if days_left == 0:
+                left = gettext_lazy("today")
+            elif days_left == 1:
+                left = gettext_lazy("tomorrow")
+            else:
+                left = lazy_format(ngettext_lazy("in %(days)s day", "in %(days)s days", days_left), days=days_left)
             sent += _ask_partner_admins(
                 version,
                 kind="agreement.reminder",
-                title=f"Reminder: accept {version.agreement.name} v{version.number} by {_day(version.reaccept_by)}",
-                body=(
-                    f"Your organization has not yet accepted version {version.number} of {version.agreement.name}. "
-                    f"The deadline is {_day(version.reaccept_by)} ({left})."
+                title=lazy_format(
+                    gettext_lazy("Reminder: accept %(agreement)s v%(number)s by %(day)s"),
+                    agreement=version.agreement.name,
+                    number=version.number,
+                    day=_day(version.reaccept_by),
+                ),
+                body=lazy_format(
+                    gettext_lazy(
+                        "Your organization has not yet accepted version %(number)s of %(agreement)s. The deadline is "
+                        "%(day)s (%(left)s)."
+                    ),
+                    number=version.number,
+                    agreement=version.agreement.name,
+                    day=_day(version.reaccept_by),
+                    left=left,
                 ),
             )
             done.update(due)
@@ -291,6 +340,7 @@ def _tell_owners_about_overdue_partners(version: AgreementVersion) -> int:
         by_owner[partner.owner_id if partner.owner_id in managers else None].append(partner)
     admins = None
     agreement = version.agreement
+    notices = []
     url = reverse("agreement_version", args=[current_tenant().slug, agreement.pk, version.pk])
     for owner_id, partners in by_owner.items():
         if owner_id is None:
@@ -303,22 +353,31 @@ def _tell_owners_about_overdue_partners(version: AgreementVersion) -> int:
             user_ids = [owner_id]
         names = ", ".join(p.name for p in partners[:OVERDUE_NAMES_SHOWN])
         if len(partners) > OVERDUE_NAMES_SHOWN:
-            names += f" and {len(partners) - OVERDUE_NAMES_SHOWN:,} more"
-        count = f"{len(partners):,} partner{'s' if len(partners) != 1 else ''}"
+            names = lazy_format(
+                gettext_lazy("%(names)s and %(count)s more"), names=names, count=len(partners) - OVERDUE_NAMES_SHOWN
+            )
+        title = lazy_format(
+            ngettext_lazy(
+                "%(count)s partner missed the deadline for %(agreement)s v%(number)s",
+                "%(count)s partners missed the deadline for %(agreement)s v%(number)s",
+                len(partners),
+            ),
+            count=len(partners),
+            agreement=agreement.name,
+            number=version.number,
+        )
+        body = lazy_format(
+            gettext_lazy("Not accepted by %(day)s: %(names)s."), day=_day(version.reaccept_by), names=names
+        )
+        notices.append((user_ids, title, body))
+    # notify() writes each notice in its reader's language, so it needs the readers themselves.
+    users = get_user_model().objects.in_bulk({pk for user_ids, _title, _body in notices for pk in user_ids})
+    for user_ids, title, body in notices:
         notify(
-            users=[_UserRef(pk) for pk in user_ids],
+            users=[users[pk] for pk in user_ids if pk in users],
             kind="agreement.overdue",
-            title=f"{count} missed the deadline for {agreement.name} v{version.number}",
-            body=f"Not accepted by {_day(version.reaccept_by)}: {names}.",
+            title=title,
+            body=body,
             url=url,
         )
     return len(by_owner)
-
-
-class _UserRef:
-    """A user named by id: all notify() reads of its users."""
-
-    __slots__ = ("pk",)
-
-    def __init__(self, pk: int):
-        self.pk = pk

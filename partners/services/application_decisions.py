@@ -5,9 +5,11 @@ into onboarding, and its admin invited) or declines it (a polite email); the pro
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from partners.models import ApplicationStatus, PartnerApplication, PartnerOrganization, PartnerStatus
+from partners.selectors.program_settings import program_language
 from partners.services.lifecycle import partner_approve
 from partners.services.organization import partner_payload
 from prm import policy
@@ -43,19 +45,22 @@ def _locked_undecided(application: PartnerApplication) -> PartnerApplication:
     if application.status == ApplicationStatus.SUBMITTED:
         return application
     if application.status == ApplicationStatus.PENDING_CONFIRMATION:
-        raise InvalidTransition("This application waits for its email confirmation: it cannot be decided yet.")
+        raise InvalidTransition(_("This application waits for its email confirmation: it cannot be decided yet."))
+    params = {
+        "company": application.company_name,
+        "status": str(application.get_status_display()).lower(),
+        "person": str(application.decided_by) if application.decided_by_id else "",
+        "when": formats.date_format(timezone.localtime(application.decided_at), "DATETIME_FORMAT")
+        if application.decided_at
+        else "",
+    }
     if application.auto_decided:
-        who = "automatically"
+        message = _("%(company)s was %(status)s automatically at %(when)s: nothing was changed.")
     elif application.decided_by_id:
-        who = f"by {application.decided_by}"
+        message = _("%(company)s was %(status)s by %(person)s at %(when)s: nothing was changed.")
     else:
-        who = "through the API"
-    when = timezone.localtime(application.decided_at).strftime("%Y-%m-%d %H:%M") if application.decided_at else ""
-    raise InvalidTransition(
-        f"{application.company_name} was {application.get_status_display().lower()} {who}"
-        f"{' at ' + when if when else ''}: nothing was changed.",
-        field="status",
-    )
+        message = _("%(company)s was %(status)s through the API at %(when)s: nothing was changed.")
+    raise InvalidTransition(message % params, field="status")
 
 
 def _decider(actor: Actor):
@@ -82,7 +87,8 @@ def approve(
     name = clean_text(partner_name, field="partner_name", max_length=200) or application.company_name
     if PartnerOrganization.objects.filter(name__iexact=name).exists():
         raise ValidationFailed(
-            f"A partner named “{name}” exists already: approve under another name, or decline.", field="partner_name"
+            _("A partner named “%(name)s” exists already: approve under another name, or decline.") % {"name": name},
+            field="partner_name",
         )
     partner = PartnerOrganization(
         name=name,
@@ -105,13 +111,20 @@ def approve(
             partner.save()
     except IntegrityError as exc:
         raise ValidationFailed(
-            f"A partner named “{name}” was added a moment ago: approve under another name.", field="partner_name"
+            _("A partner named “%(name)s” was added a moment ago: approve under another name.") % {"name": name},
+            field="partner_name",
         ) from exc
     record_event("partner.created", subject=partner, payload=partner_payload(partner), actor=actor)
-    how = f"automatically (IPP score {application.ipp_score})" if auto else f"(IPP score {application.ipp_score})"
-    partner = partner_approve(
-        actor=actor, partner=partner, reason=reason or f"Application #{application.pk} approved {how}"
-    )
+    status_reason = reason
+    if not status_reason:
+        # The partner's status reason is the program's record, read by the whole team: in the program's language.
+        with program_language():
+            params = {"number": application.pk, "score": application.ipp_score}
+            if auto:
+                status_reason = _("Application #%(number)s approved automatically (IPP score %(score)s)") % params
+            else:
+                status_reason = _("Application #%(number)s approved (IPP score %(score)s)") % params
+    partner = partner_approve(actor=actor, partner=partner, reason=status_reason)
     application.status = ApplicationStatus.APPROVED
     application.partner_organization = partner
     application.decided_by = None if auto else _decider(actor)
@@ -153,7 +166,7 @@ def decline(actor: Actor, application: PartnerApplication, *, reason: str, auto:
     """Decline, as a person (`application_decline`) or as the program's automatic rule (`auto`)."""
     application = _locked_undecided(application)
     reason = clean_text(
-        reason, field="reason", max_length=REASON_MAX_LENGTH, required="Say why the application is declined."
+        reason, field="reason", max_length=REASON_MAX_LENGTH, required=_("Say why the application is declined.")
     )
     application.status = ApplicationStatus.DECLINED
     application.decided_by = None if auto else _decider(actor)

@@ -22,7 +22,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import (
     OPEN_APPLICATION_STATUSES,
@@ -33,7 +35,7 @@ from partners.models import (
     PartnerStatus,
     RevenueBand,
 )
-from partners.selectors.program_settings import recruitment_settings
+from partners.selectors.program_settings import program_language, recruitment_settings
 from partners.services.application_decisions import application_payload, approve, decline
 from partners.services.cleaning import (
     PROFILE_CLEANERS,
@@ -50,6 +52,7 @@ from prm.cleaning import clean_text
 from prm.domains import registrable_domain
 from prm.errors import DomainError, InvalidTransition, ValidationFailed
 from prm.events import record_event
+from prm.i18n import language_codes, lazy_format
 from prm.models import Membership, hash_token
 from prm.notifications import notify
 from prm.policy import Actor
@@ -130,7 +133,7 @@ def application_clean(data: dict) -> dict:
     website, else of the contact's email (lower case). Raises ValidationFailed naming the first bad field."""
     cleaned = {
         "company_name": clean_text(
-            data.get("company_name"), field="company_name", max_length=200, required="Enter your company's name."
+            data.get("company_name"), field="company_name", max_length=200, required=_("Enter your company's name.")
         ),
         "legal_name": clean_text(data.get("legal_name"), field="legal_name", max_length=200),
     }
@@ -138,21 +141,21 @@ def application_clean(data: dict) -> dict:
     website_domain = registrable_domain(urlsplit(cleaned["website"]).hostname or "") if cleaned["website"] else ""
     if cleaned["website"] and not website_domain:
         raise ValidationFailed(
-            "Enter your company's public web address (a domain such as acme.com, not an IP address).",
+            _("Enter your company's public web address (a domain such as acme.com, not an IP address)."),
             field="website",
         )
     cleaned["contact_first_name"] = clean_text(
-        data.get("contact_first_name"), field="contact_first_name", max_length=100, required="Enter your first name."
+        data.get("contact_first_name"), field="contact_first_name", max_length=100, required=_("Enter your first name.")
     )
     cleaned["contact_last_name"] = clean_text(data.get("contact_last_name"), field="contact_last_name", max_length=100)
     cleaned["contact_email"] = clean_email(
-        data.get("contact_email"), field="contact_email", required="Enter your email address."
+        data.get("contact_email"), field="contact_email", required=_("Enter your email address.")
     )
     email_domain = registrable_domain(cleaned["contact_email"])
     cleaned["contact_phone"] = clean_phone(data.get("contact_phone"), field="contact_phone")
     cleaned["contact_job_title"] = clean_text(data.get("contact_job_title"), field="contact_job_title", max_length=100)
     cleaned["partner_type"] = clean_partner_type(
-        data.get("partner_type"), required="Choose the kind of partner you are."
+        data.get("partner_type"), required=_("Choose the kind of partner you are.")
     )
     for field in ("country", "regions", "industries", "company_size", "customer_count"):
         cleaned[field] = PROFILE_CLEANERS[field](data.get(field))
@@ -164,10 +167,11 @@ def application_clean(data: dict) -> dict:
     if website_domain:
         cleaned["email_domain"] = website_domain
     elif not email_domain:
-        raise ValidationFailed("Use an email address at your company's domain.", field="contact_email")
+        raise ValidationFailed(_("Use an email address at your company's domain."), field="contact_email")
     elif email_domain in FREE_MAIL_DOMAINS:
         raise ValidationFailed(
-            f"Enter your company's website: a {email_domain} address does not tell us which company you are.",
+            _("Enter your company's website: a %(domain)s address does not tell us which company you are.")
+            % {"domain": email_domain},
             field="website",
         )
     else:
@@ -192,8 +196,11 @@ def _check_domain_is_free(domain: str, *, field: str, exclude_pk: int | None = N
     link expired are dropped (they hold the domain no longer)."""
     if _partner_with_domain(domain) is not None:
         raise DuplicateApplication(
-            f"{domain} already belongs to a partner of this program: sign in to the partner portal, or ask your "
-            "company's partner admin to invite you.",
+            _(
+                "%(domain)s already belongs to a partner of this program: sign in to the partner portal, or ask your "
+                "company's partner admin to invite you."
+            )
+            % {"domain": domain},
             field=field,
         )
     expired = PartnerApplication.objects.filter(
@@ -214,12 +221,12 @@ def _check_domain_is_free(domain: str, *, field: str, exclude_pk: int | None = N
 
 def _duplicate(domain: str, field: str, status: str | None = None) -> DuplicateApplication:
     if status == ApplicationStatus.PENDING_CONFIRMATION:
-        message = (
-            f"An application for {domain} is waiting for its email confirmation: follow the link in the email we "
+        message = _(
+            "An application for %(domain)s is waiting for its email confirmation: follow the link in the email we "
             "sent (look in the spam folder too)."
-        )
+        ) % {"domain": domain}
     else:
-        message = f"An application for {domain} is already open: we will be in touch about it."
+        message = _("An application for %(domain)s is already open: we will be in touch about it.") % {"domain": domain}
     return DuplicateApplication(message, field=field)
 
 
@@ -230,7 +237,7 @@ def _store(application: PartnerApplication, *, domain_field: str) -> None:
             application.save()
     except IntegrityError as exc:
         if "application_external_id_unique" in str(exc):
-            raise ValidationFailed("Another application has this external_id.", field="external_id") from exc
+            raise ValidationFailed(_("Another application has this external_id."), field="external_id") from exc
         raise _duplicate(application.email_domain, domain_field) from exc
 
 
@@ -264,7 +271,7 @@ def application_submit(*, data: dict, ip: str | None = None) -> tuple[PartnerApp
     takes no applications, the input is bad, the company's domain belongs to a partner already or has an open
     application. Returns the application and the token."""
     if not recruitment_settings()["open"]:
-        raise InvalidTransition("This program is not taking applications at the moment.")
+        raise InvalidTransition(_("This program is not taking applications at the moment."))
     cleaned = application_clean(data)
     _check_domain_is_free(cleaned["email_domain"], field=cleaned["_domain_field"])
     token = secrets.token_urlsafe(32)
@@ -274,6 +281,8 @@ def application_submit(*, data: dict, ip: str | None = None) -> tuple[PartnerApp
         source="web",
         submitted_ip=ip,
         confirmation_token_hash=hash_token(token),
+        # The page's language, so the emails to the applicant speak it too.
+        language=language if (language := translation.get_language()) in language_codes() else "",
     )
     _store(application, domain_field=domain_field)
     from partners.tasks.recruitment import send_application_confirmation_email
@@ -302,11 +311,13 @@ def application_check_confirmable(application: PartnerApplication) -> None:
     """Refuse a link that was used already, or has expired, with words the applicant understands."""
     if application.status != ApplicationStatus.PENDING_CONFIRMATION:
         raise InvalidTransition(
-            f"This link was used already: the application of {application.company_name} was confirmed and is "
-            f"{ApplicationStatus(application.status).label.lower()}."
+            _("This link was used already: the application of %(company)s was confirmed and is %(status)s.")
+            % {"company": application.company_name, "status": str(ApplicationStatus(application.status).label).lower()}
         )
     if confirmation_expires_at(application) <= timezone.now():
-        raise InvalidTransition("This confirmation link has expired. Apply again: the new application gets a new link.")
+        raise InvalidTransition(
+            _("This confirmation link has expired. Apply again: the new application gets a new link.")
+        )
 
 
 @transaction.atomic
@@ -326,7 +337,9 @@ def _criteria() -> list[IppCriterion]:
 
 
 def _score(application: PartnerApplication, criteria: list[IppCriterion] | None = None) -> None:
-    result = ipp_score(profile=application, criteria=_criteria() if criteria is None else criteria)
+    # The explanation is stored and read by the whole team: written in the program's language.
+    with program_language():
+        result = ipp_score(profile=application, criteria=_criteria() if criteria is None else criteria)
     application.ipp_score, application.ipp_explanation = result.score, result.explanation
 
 
@@ -340,7 +353,9 @@ def _submit(application: PartnerApplication, *, actor: Actor | None) -> PartnerA
     applied = {k: v for k, v in payload.items() if k in ("application_id", "company", "domain", "score")}
     record_event("partner.applied", subject=application, payload=applied, actor=actor)
     record_event("application.submitted", subject=application, payload=payload, actor=actor)
-    application, refusal = _apply_auto_rule(application)
+    # What the rule writes down (a reason, why it could not approve) is the program's record: in its language.
+    with program_language():
+        application, refusal = _apply_auto_rule(application)
     _announce(application, refusal)
     return application
 
@@ -360,7 +375,10 @@ def _apply_auto_rule(application: PartnerApplication) -> tuple[PartnerApplicatio
             logger.info("application %s not approved automatically: %s", application.pk, error.message)
             return application, error.message
     if rule["auto_decline_below"] is not None and score < rule["auto_decline_below"]:
-        reason = f"IPP score {score} is below {rule['auto_decline_below']}, the program's automatic decline threshold."
+        reason = _("IPP score %(score)s is below %(threshold)s, the program's automatic decline threshold.") % {
+            "score": score,
+            "threshold": rule["auto_decline_below"],
+        }
         return decline(system, application, reason=reason, auto=True), ""
     return application, ""
 
@@ -368,18 +386,34 @@ def _apply_auto_rule(application: PartnerApplication) -> tuple[PartnerApplicatio
 def _announce(application: PartnerApplication, refusal: str = "") -> None:
     """Tell the tenant admins and channel managers about the application (in-app, and by email unless they
     opted out of the kind)."""
-    score = f"IPP score {application.ipp_score}"
+    # Lazy: each reader gets them in their own language (notify() renders them per reader).
+    params = {"company": application.company_name, "score": application.ipp_score}
     if application.status == ApplicationStatus.APPROVED:
-        title = f"{application.company_name} was approved automatically ({score})"
-        body = f"{application.company_name} is onboarding; its admin {application.contact_email} was invited."
+        title = lazy_format(gettext_lazy("%(company)s was approved automatically (IPP score %(score)s)"), **params)
+        body = lazy_format(
+            gettext_lazy("%(company)s is onboarding; its admin %(email)s was invited."),
+            company=application.company_name,
+            email=application.contact_email,
+        )
     elif application.status == ApplicationStatus.DECLINED:
-        title = f"{application.company_name}'s application was declined automatically ({score})"
+        title = lazy_format(
+            gettext_lazy("%(company)s's application was declined automatically (IPP score %(score)s)"), **params
+        )
         body = application.decision_reason
     else:
-        title = f"New partner application: {application.company_name} ({score})"
-        body = f"{application.company_name} ({application.email_domain}) applied to join the program."
+        title = lazy_format(gettext_lazy("New partner application: %(company)s (IPP score %(score)s)"), **params)
+        domain = {"company": application.company_name, "domain": application.email_domain}
         if refusal:
-            body += f" It could not be approved automatically: {refusal}"
+            body = lazy_format(
+                gettext_lazy(
+                    "%(company)s (%(domain)s) applied to join the program. It could not be approved automatically: "
+                    "%(refusal)s"
+                ),
+                refusal=refusal,
+                **domain,
+            )
+        else:
+            body = lazy_format(gettext_lazy("%(company)s (%(domain)s) applied to join the program."), **domain)
     staff = Membership.objects.select_related("user").filter(
         role__in=[Role.TENANT_ADMIN, Role.CHANNEL_MANAGER], is_active=True
     )
@@ -427,8 +461,8 @@ def application_update(*, actor: Actor, application: PartnerApplication, **data)
         return application
     if application.status not in OPEN_APPLICATION_STATUSES:
         raise InvalidTransition(
-            f"This application was {ApplicationStatus(application.status).label.lower()} already: it no longer "
-            "changes.",
+            _("This application was %(status)s already: it no longer changes.")
+            % {"status": str(ApplicationStatus(application.status).label).lower()},
             field="status",
         )
     if "email_domain" in changed:

@@ -14,8 +14,11 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import CompanySize, IppAttribute, IppOperator, OnboardingStepKind, OnboardingStepTemplate
+from partners.selectors.program_settings import program_language
 from partners.services.ipp import OPERATORS_FOR, ORDERED_CHOICES
 from partners.services.organization import partner_type_is_known
 from prm.cleaning import clean_text
@@ -44,7 +47,7 @@ def clean_website(value, *, field: str = "website") -> str:
         _url_validator(website)
     except DjangoValidationError as exc:
         raise ValidationFailed(
-            "Enter your company's web address starting with http:// or https://, such as https://acme.com.",
+            _("Enter your company's web address starting with http:// or https://, such as https://acme.com."),
             field=field,
         ) from exc
     return website
@@ -57,7 +60,7 @@ def clean_email(value, *, field: str = "email", required: str = "") -> str:
         try:
             validate_email(email)
         except DjangoValidationError as exc:
-            raise ValidationFailed("Enter a valid email address.", field=field) from exc
+            raise ValidationFailed(_("Enter a valid email address."), field=field) from exc
     return email
 
 
@@ -65,7 +68,7 @@ def clean_phone(value, *, field: str = "phone") -> str:
     """A phone number as people write it: digits, spaces and + ( ) - . / x."""
     phone = clean_text(value, field=field, max_length=40)
     if phone and not PHONE_PATTERN.match(phone):
-        raise ValidationFailed("Enter a phone number of digits, spaces and + ( ) - . /", field=field)
+        raise ValidationFailed(_("Enter a phone number of digits, spaces and + ( ) - . /"), field=field)
     return phone
 
 
@@ -79,10 +82,13 @@ def clean_list(values, *, field: str, max_length: int = 64) -> list[str]:
         value = clean_text(value, field=field, max_length=10_000)
         if value and value not in cleaned:
             if len(value) > max_length:
-                raise ValidationFailed(f"'{value[:20]}…' is longer than {max_length} characters.", field=field)
+                raise ValidationFailed(
+                    _("'%(start)s…' is longer than %(limit)s characters.") % {"start": value[:20], "limit": max_length},
+                    field=field,
+                )
             cleaned.append(value)
     if len(cleaned) > MAX_LIST_ITEMS:
-        raise ValidationFailed(f"At most {MAX_LIST_ITEMS} entries.", field=field)
+        raise ValidationFailed(_("At most %(limit)s entries.") % {"limit": MAX_LIST_ITEMS}, field=field)
     return cleaned
 
 
@@ -91,7 +97,9 @@ def clean_email_domains(values, *, field: str = "email_domains") -> list[str]:
     domains = [d.lower().removeprefix("@") for d in clean_list(values, field=field, max_length=253)]
     bad = [d for d in domains if not DOMAIN_PATTERN.match(d)]
     if bad:
-        raise ValidationFailed(f"Not an email domain: {', '.join(bad)} (write acme.com).", field=field)
+        raise ValidationFailed(
+            _("Not an email domain: %(domains)s (write acme.com).") % {"domains": ", ".join(bad)}, field=field
+        )
     return list(dict.fromkeys(domains))
 
 
@@ -99,7 +107,7 @@ def clean_country(value, *, field: str = "country") -> str:
     """A two-letter ISO country code in upper case, or empty."""
     country = clean_text(value, field=field, max_length=200).upper()
     if country and not COUNTRY_PATTERN.match(country):
-        raise ValidationFailed("Enter a two-letter ISO country code such as DE or US.", field=field)
+        raise ValidationFailed(_("Enter a two-letter ISO country code such as DE or US."), field=field)
     return country
 
 
@@ -107,7 +115,7 @@ def clean_choice(value, *, field: str, choices, required: str = "") -> str:
     """One of the `choices` (a TextChoices class), or empty unless `required` is the message for it."""
     value = clean_text(value, field=field, max_length=64, required=required)
     if value and value not in choices.values:
-        raise ValidationFailed(f"Choose one of: {', '.join(choices.values)}.", field=field)
+        raise ValidationFailed(_("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)}, field=field)
     return value
 
 
@@ -115,7 +123,7 @@ def clean_partner_type(value, *, field: str = "partner_type", required: str = ""
     """A built-in partner type or one the tenant added; empty unless `required` is the message for it."""
     partner_type = clean_text(value, field=field, max_length=32, required=required)
     if partner_type and not partner_type_is_known(partner_type):
-        raise ValidationFailed(f"Unknown partner type '{partner_type}'.", field=field)
+        raise ValidationFailed(_("Unknown partner type '%(type)s'.") % {"type": partner_type}, field=field)
     return partner_type
 
 
@@ -151,7 +159,7 @@ def clean_ip_address(value: str | None) -> str | None:
 def clean_agreement_body(body, *, max_length: int = 100_000) -> str:
     """An agreement's text with Windows line ends made plain; required."""
     body = body.replace("\r\n", "\n") if isinstance(body, str) else body
-    return clean_text(body, field="body", max_length=max_length, required="Write the agreement's text.")
+    return clean_text(body, field="body", max_length=max_length, required=_("Write the agreement's text."))
 
 
 # A partner's profile --------------------------------------------------------------------------------------------
@@ -168,8 +176,8 @@ PROFILE_CLEANERS = {
     "customer_count": lambda v: clean_whole_number(
         v,
         field="customer_count",
-        message="Enter a whole number of customers.",
-        out_of_range="Enter a number of customers of 0 or more.",
+        message=_("Enter a whole number of customers."),
+        out_of_range=_("Enter a number of customers of 0 or more."),
         required=False,
     ),
 }
@@ -185,9 +193,9 @@ def clean_contact(fields: dict) -> dict:
     cleaned = {}
     for name, value in fields.items():
         if name not in CONTACT_FIELDS:
-            raise ValidationFailed("Not a contact field.", field=name)
+            raise ValidationFailed(_("Not a contact field."), field=name)
         if name == "name":
-            cleaned[name] = clean_text(value, field="name", max_length=200, required="Enter the contact's name.")
+            cleaned[name] = clean_text(value, field="name", max_length=200, required=_("Enter the contact's name."))
         elif name == "email":
             cleaned[name] = clean_email(value, field="email")
         elif name == "phone":
@@ -204,10 +212,18 @@ def clean_contact(fields: dict) -> dict:
 # Ideal partner profile criteria ---------------------------------------------------------------------------------
 
 _OPERATOR_HINTS = {
-    IppOperator.IN: "“is one of” compares a single value: use it with partner type, country, size or revenue band.",
-    IppOperator.ANY: "“includes any of” compares lists: use it with regions, industries or certifications.",
-    IppOperator.AT_LEAST: "“is at least” compares amounts: use it with customer count, company size or revenue band.",
-    IppOperator.AT_MOST: "“is at most” compares amounts: use it with customer count, company size or revenue band.",
+    IppOperator.IN: gettext_lazy(
+        "“is one of” compares a single value: use it with partner type, country, size or revenue band."
+    ),
+    IppOperator.ANY: gettext_lazy(
+        "“includes any of” compares lists: use it with regions, industries or certifications."
+    ),
+    IppOperator.AT_LEAST: gettext_lazy(
+        "“is at least” compares amounts: use it with customer count, company size or revenue band."
+    ),
+    IppOperator.AT_MOST: gettext_lazy(
+        "“is at most” compares amounts: use it with customer count, company size or revenue band."
+    ),
 }
 
 
@@ -221,27 +237,34 @@ def clean_criterion_value(attribute: str, operator: str, value):
             value = [value]
         values = list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
         if not values:
-            raise ValidationFailed("List at least one value, separated by commas.", field="value")
+            raise ValidationFailed(_("List at least one value, separated by commas."), field="value")
         if len(values) > 100:
-            raise ValidationFailed("At most 100 values.", field="value")
+            raise ValidationFailed(_("At most %(limit)s values.") % {"limit": 100}, field="value")
         if any(len(v) > 100 for v in values):
-            raise ValidationFailed("Each value has at most 100 characters.", field="value")
+            raise ValidationFailed(_("Each value has at most %(limit)s characters.") % {"limit": 100}, field="value")
         if attribute == IppAttribute.COUNTRY:
             values = [v.upper() for v in values]
             bad = [v for v in values if not COUNTRY_PATTERN.match(v)]
             if bad:
                 raise ValidationFailed(
-                    f"Use two-letter country codes such as DE (not {', '.join(bad)}).", field="value"
+                    _("Use two-letter country codes such as DE (not %(values)s).") % {"values": ", ".join(bad)},
+                    field="value",
                 )
         if attribute in ORDERED_CHOICES:
             allowed = ORDERED_CHOICES[attribute].values
             bad = [v for v in values if v not in allowed]
             if bad:
-                raise ValidationFailed(f"Unknown values {', '.join(bad)}: use {', '.join(allowed)}.", field="value")
+                raise ValidationFailed(
+                    _("Unknown values %(values)s: use %(allowed)s.")
+                    % {"values": ", ".join(bad), "allowed": ", ".join(allowed)},
+                    field="value",
+                )
         if attribute == IppAttribute.PARTNER_TYPE:
             bad = [v for v in values if not partner_type_is_known(v)]
             if bad:
-                raise ValidationFailed(f"Unknown partner types: {', '.join(bad)}.", field="value")
+                raise ValidationFailed(
+                    _("Unknown partner types: %(types)s.") % {"types": ", ".join(bad)}, field="value"
+                )
         return values
     # gte / lte
     if isinstance(value, list | tuple):
@@ -250,13 +273,13 @@ def clean_criterion_value(attribute: str, operator: str, value):
         return clean_whole_number(
             value,
             field="value",
-            message="Enter a whole number, such as 25.",
-            out_of_range="Enter a number of 0 or more.",
+            message=_("Enter a whole number, such as 25."),
+            out_of_range=_("Enter a number of 0 or more."),
         )
     allowed = ORDERED_CHOICES[attribute].values
     value = str(value or "").strip()
     if value not in allowed:
-        raise ValidationFailed(f"Choose one of: {', '.join(allowed)}.", field="value")
+        raise ValidationFailed(_("Choose one of: %(values)s.") % {"values": ", ".join(allowed)}, field="value")
     return value
 
 
@@ -264,17 +287,19 @@ def clean_criterion(*, label: str = "", attribute: str, operator: str, value, we
     """A criterion's fields, checked: a known attribute, an operator that fits it, a value of the operator's
     type, a weight of 1–100. An empty label is written from the rule ("Country is one of DE, AT")."""
     if attribute not in IppAttribute.values:
-        raise ValidationFailed("Choose what the criterion looks at.", field="attribute")
+        raise ValidationFailed(_("Choose what the criterion looks at."), field="attribute")
     if operator not in IppOperator.values:
-        raise ValidationFailed("Choose how it compares.", field="operator")
+        raise ValidationFailed(_("Choose how it compares."), field="operator")
     if attribute not in OPERATORS_FOR[operator]:
-        raise ValidationFailed(_OPERATOR_HINTS[operator], field="operator")
+        raise ValidationFailed(str(_OPERATOR_HINTS[operator]), field="operator")
     value = clean_criterion_value(attribute, operator, value)
-    weight = clean_whole_number(weight, field="weight", low=1, high=100, message="Enter a weight from 1 to 100.")
+    weight = clean_whole_number(weight, field="weight", low=1, high=100, message=_("Enter a weight from 1 to 100."))
     label = clean_text(label, field="label", max_length=200)
     if not label:
         shown = ", ".join(value) if isinstance(value, list) else str(value)
-        label = f"{IppAttribute(attribute).label} {IppOperator(operator).label} {shown}"[:200]
+        # Written down for the whole team: in the program's language.
+        with program_language():
+            label = f"{IppAttribute(attribute).label} {IppOperator(operator).label} {shown}"[:200]
     return {"label": label, "attribute": attribute, "operator": operator, "value": value, "weight": weight}
 
 
@@ -301,25 +326,29 @@ def clean_condition(condition) -> dict:
             condition = json.loads(text)
         except ValueError as exc:
             raise ValidationFailed(
-                'Write the condition as a JSON object, such as {"course_id": 12}.', field="condition"
+                _('Write the condition as a JSON object, such as {"course_id": 12}.'), field="condition"
             ) from exc
     if not isinstance(condition, dict):
-        raise ValidationFailed('The condition must be a JSON object, such as {"course_id": 12}.', field="condition")
+        raise ValidationFailed(_('The condition must be a JSON object, such as {"course_id": 12}.'), field="condition")
     if len(condition) > MAX_CONDITION_KEYS:
-        raise ValidationFailed(f"At most {MAX_CONDITION_KEYS} keys in a condition.", field="condition")
+        raise ValidationFailed(
+            _("At most %(limit)s keys in a condition.") % {"limit": MAX_CONDITION_KEYS}, field="condition"
+        )
     for key, value in condition.items():
         if not key.strip() or len(key) > MAX_CONDITION_KEY_LENGTH:
             raise ValidationFailed(
-                f"Condition keys are payload field names of 1 to {MAX_CONDITION_KEY_LENGTH} characters.",
+                _("Condition keys are payload field names of 1 to %(limit)s characters.")
+                % {"limit": MAX_CONDITION_KEY_LENGTH},
                 field="condition",
             )
         if isinstance(value, (dict, list)):
             raise ValidationFailed(
-                f"The condition's value for “{key}” must be a string, a number, true, false or null.",
+                _("The condition's value for “%(key)s” must be a string, a number, true, false or null.")
+                % {"key": key},
                 field="condition",
             )
         if isinstance(value, str) and len(value) > MAX_CONDITION_VALUE_LENGTH:
-            raise ValidationFailed(f"The value for “{key}” is too long.", field="condition")
+            raise ValidationFailed(_("The value for “%(key)s” is too long.") % {"key": key}, field="condition")
     return condition
 
 
@@ -330,24 +359,24 @@ def clean_completion_event(*, kind: str, completion_event) -> str:
     if kind == OnboardingStepKind.MANUAL:
         if event:
             raise ValidationFailed(
-                "A manual step is ticked off by the channel manager: it has no completion event.",
+                _("A manual step is ticked off by the channel manager: it has no completion event."),
                 field="completion_event",
             )
         return ""
     if not event:
         if kind == OnboardingStepKind.EVENT:
             raise ValidationFailed(
-                "Name the event that completes this step, such as webinar.attended.", field="completion_event"
+                _("Name the event that completes this step, such as webinar.attended."), field="completion_event"
             )
         return ""
     if len(event) > 64 or not EVENT_TYPE_PATTERN.match(event):
         raise ValidationFailed(
-            "Not an event type: event types look like course.completed (lowercase words joined by dots).",
+            _("Not an event type: event types look like course.completed (lowercase words joined by dots)."),
             field="completion_event",
         )
     if event.startswith(OWN_EVENT_PREFIX):
         raise ValidationFailed(
-            "Onboarding's own events cannot complete a step (it would complete steps in a loop).",
+            _("Onboarding's own events cannot complete a step (it would complete steps in a loop)."),
             field="completion_event",
         )
     return event
@@ -357,10 +386,10 @@ def clean_plan_step(*, title, description, kind, completion_event, condition, re
     """A plan step's fields, checked: a title, a known kind, a completion event and condition that fit the kind, a
     due offset of 0–MAX_DUE_OFFSET_DAYS days."""
     if kind not in OnboardingStepKind.values:
-        raise ValidationFailed("Choose what kind of step this is.", field="kind")
+        raise ValidationFailed(_("Choose what kind of step this is."), field="kind")
     max_title = OnboardingStepTemplate._meta.get_field("title").max_length
     cleaned = {
-        "title": clean_text(title, field="title", max_length=max_title, required="Give the step a title."),
+        "title": clean_text(title, field="title", max_length=max_title, required=_("Give the step a title.")),
         "description": clean_text(description, field="description", max_length=MAX_STEP_DESCRIPTION),
         "kind": kind,
         "completion_event": clean_completion_event(kind=kind, completion_event=completion_event),
@@ -370,10 +399,12 @@ def clean_plan_step(*, title, description, kind, completion_event, condition, re
             due_offset_days,
             field="due_offset_days",
             high=MAX_DUE_OFFSET_DAYS,
-            message="Enter a number of days.",
-            out_of_range=f"Between 0 and {MAX_DUE_OFFSET_DAYS} days after the start.",
+            message=_("Enter a number of days."),
+            out_of_range=_("Between 0 and %(limit)s days after the start.") % {"limit": MAX_DUE_OFFSET_DAYS},
         ),
     }
     if kind == OnboardingStepKind.MANUAL and cleaned["condition"]:
-        raise ValidationFailed("A manual step has no condition: the channel manager ticks it off.", field="condition")
+        raise ValidationFailed(
+            _("A manual step has no condition: the channel manager ticks it off."), field="condition"
+        )
     return cleaned

@@ -1,6 +1,7 @@
 """Contacts: the people at a partner organization the vendor deals with."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from partners.models import (
     PartnerContact,
@@ -28,7 +29,7 @@ def _save_contact(contact: PartnerContact) -> None:
         with transaction.atomic():
             contact.save()
     except IntegrityError as exc:
-        raise ValidationFailed("Another contact has this external_id.", field="external_id") from exc
+        raise ValidationFailed(_("Another contact has this external_id."), field="external_id") from exc
     if contact.is_primary:
         # One primary contact per partner: the newest choice wins.
         PartnerContact.objects.filter(partner_organization_id=contact.partner_organization_id, is_primary=True).exclude(

@@ -10,6 +10,8 @@ import secrets
 import zipfile
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import PartnerDocument, PartnerOrganization
 from prm import policy
@@ -28,7 +30,7 @@ DOCUMENT_TYPES = {
     "docx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
 EXTENSION_ALIASES = {"jpeg": "jpg"}
-ALLOWED_LABEL = "PDF, PNG, JPEG or Word (.docx)"
+ALLOWED_LABEL = gettext_lazy("PDF, PNG, JPEG or Word (.docx)")
 
 
 def _extension_of(name: str) -> str | None:
@@ -56,22 +58,23 @@ def validate_document(upload) -> str:
     """The trusted extension of an upload, or a refusal naming the `file` field: at most 10 MB, an allowed type by
     its name, and content that really is of that type."""
     if upload is None:
-        raise ValidationFailed("Choose a file to upload.", field="file")
+        raise ValidationFailed(_("Choose a file to upload."), field="file")
     if upload.size == 0:
-        raise ValidationFailed("The file is empty.", field="file")
+        raise ValidationFailed(_("The file is empty."), field="file")
     if upload.size > MAX_DOCUMENT_BYTES:
         limit = MAX_DOCUMENT_BYTES // (1024 * 1024)
-        raise ValidationFailed(f"The file is larger than {limit} MB.", field="file")
+        raise ValidationFailed(_("The file is larger than %(megabytes)s MB.") % {"megabytes": limit}, field="file")
     extension = _extension_of(upload.name)
     if extension is None:
-        raise ValidationFailed(f"Upload a {ALLOWED_LABEL} file.", field="file")
+        raise ValidationFailed(_("Upload a %(types)s file.") % {"types": ALLOWED_LABEL}, field="file")
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     signature, _content_type = DOCUMENT_TYPES[extension]
     if not head.startswith(signature) or (extension == "docx" and not _is_word_document(upload)):
         raise ValidationFailed(
-            f"The file's content is not what its name says (.{extension}): upload a {ALLOWED_LABEL} file.",
+            _("The file's content is not what its name says (.%(extension)s): upload a %(types)s file.")
+            % {"extension": extension, "types": ALLOWED_LABEL},
             field="file",
         )
     return extension
@@ -83,7 +86,7 @@ def partner_document_upload(*, actor: Actor, partner: PartnerOrganization, title
     `partner.document_uploaded`, which completes the partner's "upload a document" onboarding steps."""
     policy.require(actor, "documents.upload", partner)
     title = clean_text(
-        title, field="title", max_length=MAX_TITLE, required="Give the document a title, such as “W-9 tax form”."
+        title, field="title", max_length=MAX_TITLE, required=_("Give the document a title, such as “W-9 tax form”.")
     )
     extension = validate_document(upload)
     document = PartnerDocument(

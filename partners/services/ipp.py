@@ -19,6 +19,8 @@ import dataclasses
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from partners.models import CompanySize, IppAttribute, IppOperator, PartnerType, RevenueBand
 
 # Attributes holding one value, attributes holding a list, and attributes with an order (for gte/lte).
@@ -54,7 +56,7 @@ class IppResult:
 
 
 def _label(attribute: str) -> str:
-    return IppAttribute(attribute).label if attribute in IppAttribute.values else attribute
+    return str(IppAttribute(attribute).label) if attribute in IppAttribute.values else attribute
 
 
 def _display(attribute: str, value) -> str:
@@ -90,36 +92,50 @@ def _is_missing(value) -> bool:
 
 
 def _match(attribute: str, operator: str, expected, actual) -> tuple[bool, str]:
-    """(matched, why) for one criterion against the profile's value."""
+    """(matched, why) for one criterion against the profile's value, in the active language (scoring runs in the
+    program's: the explanation is stored)."""
     label = _label(attribute)
     if _is_missing(actual):
-        return False, f"{label} not given"
+        return False, _("%(attribute)s not given") % {"attribute": label}
     if operator == IppOperator.IN:
         wanted = [_fold(v) for v in expected or []]
         matched = _fold(actual) in wanted
-        verb = "is one of" if matched else "is not one of"
-        return matched, f"{label} {_display(attribute, actual)} {verb} {_joined(attribute, expected or [])}"
+        params = {
+            "attribute": label,
+            "value": _display(attribute, actual),
+            "values": _joined(attribute, expected or []),
+        }
+        if matched:
+            return True, _("%(attribute)s %(value)s is one of %(values)s") % params
+        return False, _("%(attribute)s %(value)s is not one of %(values)s") % params
     if operator == IppOperator.ANY:
         actual_values = actual if isinstance(actual, list) else [actual]
         wanted = {_fold(v) for v in expected or []}
         common = [v for v in actual_values if _fold(v) in wanted]
         if common:
-            return True, f"{label} include {_joined(attribute, common)}, one of {_joined(attribute, expected or [])}"
-        return False, f"{label} ({_joined(attribute, actual_values)}) include none of {_joined(attribute, expected)}"
+            return True, _("%(attribute)s include %(common)s, one of %(values)s") % {
+                "attribute": label,
+                "common": _joined(attribute, common),
+                "values": _joined(attribute, expected or []),
+            }
+        return False, _("%(attribute)s (%(actual)s) include none of %(values)s") % {
+            "attribute": label,
+            "actual": _joined(attribute, actual_values),
+            "values": _joined(attribute, expected),
+        }
     if operator in (IppOperator.AT_LEAST, IppOperator.AT_MOST):
         have, want = _rank(attribute, actual), _rank(attribute, expected)
+        params = {"attribute": label, "value": _display(attribute, actual), "limit": _display(attribute, expected)}
         if have is None or want is None:
-            return (
-                False,
-                f"{label} {_display(attribute, actual)} cannot be compared with {_display(attribute, expected)}",
-            )
-        shown, limit = _display(attribute, actual), _display(attribute, expected)
+            return False, _("%(attribute)s %(value)s cannot be compared with %(limit)s") % params
         if operator == IppOperator.AT_LEAST:
-            matched = have >= want
-            return matched, f"{label} {shown} is {'at least' if matched else 'below'} {limit}"
-        matched = have <= want
-        return matched, f"{label} {shown} is {'at most' if matched else 'above'} {limit}"
-    return False, f"Unknown operator {operator!r}"
+            if have >= want:
+                return True, _("%(attribute)s %(value)s is at least %(limit)s") % params
+            return False, _("%(attribute)s %(value)s is below %(limit)s") % params
+        if have <= want:
+            return True, _("%(attribute)s %(value)s is at most %(limit)s") % params
+        return False, _("%(attribute)s %(value)s is above %(limit)s") % params
+    return False, _("Unknown operator %(operator)s") % {"operator": repr(operator)}
 
 
 def percent(earned: int, total: int) -> int:

@@ -3,6 +3,7 @@ partner through STATUS_TRANSITIONS, each recording who, when and why (the row's 
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import (
     STATUS_TRANSITIONS,
@@ -22,19 +23,29 @@ from prm.policy import Actor
 # history and sent with the event.
 REASON_REQUIRED = frozenset({PartnerStatus.SUSPENDED, PartnerStatus.OFFBOARDED, PartnerStatus.REJECTED})
 REASON_MAX_LENGTH = PartnerOrganization._meta.get_field("status_reason").max_length
+# Whole sentences, so each language can word them its own way (a status is not always an adjective).
+_REASON_REQUIRED_MESSAGES = {
+    PartnerStatus.SUSPENDED: lambda: _("Say why the partner is suspended."),
+    PartnerStatus.OFFBOARDED: lambda: _("Say why the partner is offboarded."),
+    PartnerStatus.REJECTED: lambda: _("Say why the partner is rejected."),
+}
 
 
 def _status_label(status: str) -> str:
-    return PartnerStatus(status).label if status in PartnerStatus.values else status
+    return str(PartnerStatus(status).label) if status in PartnerStatus.values else status
 
 
 def _refuse(partner: PartnerOrganization, to: str) -> InvalidTransition:
     allowed = sorted(_status_label(s) for s in STATUS_TRANSITIONS.get(partner.status, ()))
-    hint = f" From {_status_label(partner.status)} it can go to: {', '.join(allowed)}." if allowed else ""
-    return InvalidTransition(
-        f"{partner.name} cannot go from {_status_label(partner.status)} to {_status_label(to)}.{hint}",
-        field="status",
-    )
+    params = {"partner": partner.name, "from": _status_label(partner.status), "to": _status_label(to)}
+    if allowed:
+        message = _("%(partner)s cannot go from %(from)s to %(to)s. From %(from)s it can go to: %(allowed)s.") % {
+            **params,
+            "allowed": ", ".join(allowed),
+        }
+    else:
+        message = _("%(partner)s cannot go from %(from)s to %(to)s.") % params
+    return InvalidTransition(message, field="status")
 
 
 def _checked(*, actor: Actor, partner: PartnerOrganization, to: str, reason: str) -> tuple[PartnerOrganization, str]:
@@ -45,9 +56,11 @@ def _checked(*, actor: Actor, partner: PartnerOrganization, to: str, reason: str
         raise _refuse(partner, to)
     reason = (reason or "").strip()
     if to in REASON_REQUIRED and not reason:
-        raise ValidationFailed(f"Say why the partner is {_status_label(to).lower()}.", field="reason")
+        raise ValidationFailed(_REASON_REQUIRED_MESSAGES[to](), field="reason")
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationFailed(f"Keep the reason under {REASON_MAX_LENGTH} characters.", field="reason")
+        raise ValidationFailed(
+            _("Keep the reason under %(limit)s characters.") % {"limit": REASON_MAX_LENGTH}, field="reason"
+        )
     return partner, reason
 
 
@@ -178,8 +191,8 @@ def partner_reactivate(*, actor: Actor, partner: PartnerOrganization, reason: st
     targets = {PartnerStatus.SUSPENDED: PartnerStatus.ACTIVE, PartnerStatus.OFFBOARDED: PartnerStatus.ONBOARDING}
     if partner_now.status not in targets:
         raise InvalidTransition(
-            f"{partner_now.name} is {_status_label(partner_now.status).lower()}: only suspended or offboarded "
-            "partners can be reactivated.",
+            _("%(partner)s is %(status)s: only suspended or offboarded partners can be reactivated.")
+            % {"partner": partner_now.name, "status": _status_label(partner_now.status).lower()},
             field="status",
         )
     to = targets[partner_now.status]
@@ -196,7 +209,7 @@ def partner_change_status(
     """Move a partner to `status` through the use case that leads there (the lifecycle card posts a target)."""
     policy.require(actor, "partners.change_status", partner)
     if status not in PartnerStatus.values:
-        raise ValidationFailed("Choose a status.", field="status")
+        raise ValidationFailed(_("Choose a status."), field="status")
     current = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if not current.can_transition_to(status):
         raise _refuse(current, status)

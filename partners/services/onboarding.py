@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import (
     STEP_KIND_EVENTS,
@@ -30,6 +34,7 @@ from partners.models import (
     PartnerOrganization,
     PartnerStatus,
 )
+from partners.selectors.program_settings import program_language
 from partners.services.cleaning import OWN_EVENT_PREFIX
 from partners.services.lifecycle import partner_activate
 from partners.services.onboarding_plans import plan_for_partner
@@ -37,6 +42,8 @@ from partners.services.profile import PROFILE_COMPLETED_EVENT, profile_is_comple
 from prm import policy
 from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
+from prm.events.selectors import partner_first_events
+from prm.i18n import lazy_format
 from prm.models import Event, Membership
 from prm.notifications import notify
 from prm.policy import Actor
@@ -45,7 +52,7 @@ from prm.tenancy import current_tenant
 
 # Partners in these statuses run their onboarding; a suspended one is paused (no reminders, no escalation).
 RUNNING_PARTNER_STATUSES = (PartnerStatus.ONBOARDING, PartnerStatus.ACTIVE)
-ACTIVATION_REASON = "All required onboarding steps are done."
+ACTIVATION_REASON = gettext_lazy("All required onboarding steps are done.")
 
 
 def step_completion_event(*, kind: str, completion_event: str = "") -> str:
@@ -103,7 +110,7 @@ def onboarding_start(
     now, and `onboarding.started` is recorded. Idempotent: with an onboarding running already, that one is returned
     and nothing changes. None when the tenant has no plan for the partner (it has plans, none fits).
 
-    A "complete the company profile" step is done at once when the profile is complete already."""
+    Steps the partner did already are done at once (`_complete_steps_done_before_start`)."""
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     existing = running_onboarding(partner.pk)
     if existing is not None:
@@ -148,14 +155,8 @@ def onboarding_start(
         payload=_onboarding_payload(onboarding, steps=len(steps), started_at=now.isoformat()),
         actor=actor,
     )
-    done_already = [
-        step
-        for step in steps
-        if step.completion_event == PROFILE_COMPLETED_EVENT and not step.condition and profile_is_complete(partner)
-    ]
-    _complete(done_already, onboarding_by_id={onboarding.pk: onboarding}, now=now, actor=None, user=None, event=None)
-    if not done_already:
-        _finish_if_done(onboarding, now=now)
+    _complete_steps_done_before_start(steps, onboarding=onboarding, partner=partner, started_at=now)
+    _finish_if_done(onboarding, now=now)
     return onboarding
 
 
@@ -166,17 +167,19 @@ def onboarding_start_by_staff(*, actor: Actor, partner: PartnerOrganization) -> 
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     if partner.status not in RUNNING_PARTNER_STATUSES:
         raise InvalidTransition(
-            f"{partner.name} is {partner.get_status_display().lower()}: only onboarding or active partners go through "
-            "an onboarding plan.",
+            _("%(partner)s is %(status)s: only onboarding or active partners go through an onboarding plan.")
+            % {"partner": partner.name, "status": str(partner.get_status_display()).lower()},
             field="status",
         )
     if running_onboarding(partner.pk) is not None:
-        raise InvalidTransition(f"{partner.name} is going through its onboarding already.", field="status")
+        raise InvalidTransition(
+            _("%(partner)s is going through its onboarding already.") % {"partner": partner.name}, field="status"
+        )
     onboarding = onboarding_start(partner=partner, actor=actor)
     if onboarding is None:
         raise ValidationFailed(
-            f"There is no active onboarding plan for {partner.partner_type_label} partners, nor a default plan: "
-            "add or activate one.",
+            _("There is no active onboarding plan for %(type)s partners, nor a default plan: add or activate one.")
+            % {"type": partner.partner_type_label},
             field="plan",
         )
     return onboarding
@@ -210,6 +213,60 @@ def onboarding_cancel_for_partner(*, partner_id: int, reason: str) -> PartnerOnb
     onboarding.save(update_fields=["status", "updated_at"])
     record_event("onboarding.cancelled", subject=onboarding, payload=_onboarding_payload(onboarding, reason=reason))
     return onboarding
+
+
+# Steps done before the start -------------------------------------------------------------------------------------
+
+
+def _done_before_filter(step: OnboardingStep, partner_id: int) -> Q | None:
+    """The outbox filter of the events that would have completed the step had it been running: its completion event
+    with a payload containing its condition (conditions hold only scalars, so containment is `condition_matches`),
+    and for inviting colleagues an invitation into a partner role made by one of the partner's own people
+    (`_invited_by_own_people`). None for steps no event completes."""
+    if not step.completion_event or step.completion_event.startswith(OWN_EVENT_PREFIX):
+        return None
+    wanted = Q(type=step.completion_event)
+    if step.condition:
+        wanted &= Q(payload__contains=step.condition)
+    if step.kind == OnboardingStepKind.INVITE_COLLEAGUES and step.completion_event == "invitation.created":
+        own_people = Membership.objects.filter(user_id=OuterRef("actor_user_id"), partner_organization_id=partner_id)
+        wanted &= Q(payload__role__in=sorted(PARTNER_ROLES)) & Exists(own_people)
+    return wanted
+
+
+def _complete_steps_done_before_start(
+    steps: list[OnboardingStep], *, onboarding: PartnerOnboarding, partner: PartnerOrganization, started_at: datetime
+) -> list[OnboardingStep]:
+    """A plan started after the partner accepted the agreement, invited a colleague or registered deals counts them:
+    each step whose event happened already for the partner (the first one matching its condition) is done, dated
+    when that event happened and naming it and its person, and `onboarding.step_completed` is recorded. A
+    complete-profile step is done also when the profile is complete with no event saying so (an imported partner),
+    dated the start. A fixed number of queries whatever the partner's history (one read of the outbox)."""
+    wanted = {step.pk: q for step in steps if (q := _done_before_filter(step, partner.pk)) is not None}
+    first_events = partner_first_events(partner_id=partner.pk, wanted=wanted)
+    done = []
+    for step in steps:
+        event = first_events.get(step.pk)
+        profile_done = step.completion_event == PROFILE_COMPLETED_EVENT and not step.condition
+        if event is None and not (profile_done and profile_is_complete(partner)):
+            continue
+        step.completed_at = event.occurred_at if event else started_at
+        step.completed_by_id = event.actor_user_id if event else None
+        step.completed_by_event = event
+        step.updated_at = started_at
+        done.append(step)
+    if not done:
+        return []
+    OnboardingStep.objects.bulk_update(done, ["completed_at", "completed_by", "completed_by_event", "updated_at"])
+    people = get_user_model().objects.in_bulk({step.completed_by_id for step in done if step.completed_by_id})
+    for step in done:
+        record_event(
+            "onboarding.step_completed",
+            subject=step,
+            payload=_step_payload(step),
+            actor=people.get(step.completed_by_id),
+        )
+    return done
 
 
 # Completing steps ----------------------------------------------------------------------------------------------
@@ -324,16 +381,22 @@ def _finish_if_done(onboarding: PartnerOnboarding, *, now: datetime) -> bool:
     partner = PartnerOrganization.objects.select_for_update().get(pk=onboarding.partner_organization_id)
     if partner.status == PartnerStatus.ONBOARDING:
         program = policy.ProgramActor(current_tenant().pk)
-        partner = partner_activate(actor=program, partner=partner, reason=ACTIVATION_REASON)
+        # The status reason is the program's record, read by the whole team: in the program's language.
+        with program_language():
+            reason = str(ACTIVATION_REASON)
+        partner = partner_activate(actor=program, partner=partner, reason=reason)
     if partner.owner_id:
         from partners.services.onboarding_reminders import partner_url
 
-        became = " and is now active" if partner.status == PartnerStatus.ACTIVE else ""
+        if partner.status == PartnerStatus.ACTIVE:
+            title = gettext_lazy("%(partner)s completed its onboarding and is now active")
+        else:
+            title = gettext_lazy("%(partner)s completed its onboarding")
         notify(
             users=[partner.owner],
             kind="onboarding.completed",
-            title=f"{partner.name} completed its onboarding{became}",
-            body=f"Every required step of “{onboarding.plan_name}” is done.",
+            title=lazy_format(title, partner=partner.name),
+            body=lazy_format(gettext_lazy("Every required step of “%(plan)s” is done."), plan=onboarding.plan_name),
             url=partner_url(partner),
         )
     return True
@@ -348,13 +411,17 @@ def onboarding_step_complete_manually(*, actor: Actor, step: OnboardingStep) -> 
     step = OnboardingStep.objects.select_for_update().get(pk=step.pk)
     if step.kind != OnboardingStepKind.MANUAL:
         raise InvalidTransition(
-            f"“{step.title}” completes itself when {step.completion_event or 'its event'} happens for the partner.",
+            _("“%(step)s” completes itself when %(event)s happens for the partner.")
+            % {"step": step.title, "event": step.completion_event or _("its event")},
             field="step",
         )
     if step.completed_at is not None:
-        raise InvalidTransition(f"“{step.title}” is done already.", field="step")
+        raise InvalidTransition(_("“%(step)s” is done already.") % {"step": step.title}, field="step")
     if onboarding.status != OnboardingStatus.IN_PROGRESS:
-        raise InvalidTransition(f"This onboarding is {onboarding.get_status_display().lower()}.", field="step")
+        raise InvalidTransition(
+            _("This onboarding is %(status)s.") % {"status": str(onboarding.get_status_display()).lower()},
+            field="step",
+        )
     _complete(
         [step],
         onboarding_by_id={onboarding.pk: onboarding},

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import OnboardingPlan, OnboardingStepKind, OnboardingStepTemplate, PartnerOrganization
+from partners.selectors.program_settings import program_language
 from partners.services.cleaning import clean_partner_type, clean_plan_step
 from prm import policy
 from prm.cleaning import clean_text
@@ -16,47 +19,51 @@ from prm.policy import Actor
 
 # The plan a tenant gets when it has none: what every partner does before selling. Only the first three are required,
 # so a partner becomes active once it has accepted the agreement, completed its profile and invited a colleague.
-DEFAULT_PLAN_NAME = "Partner onboarding"
+DEFAULT_PLAN_NAME = gettext_lazy("Partner onboarding")
 DEFAULT_PLAN_STEPS = (
     {
-        "title": "Accept the program agreement",
-        "description": "Read the partner program agreement and accept it for your organization.",
+        "title": gettext_lazy("Accept the program agreement"),
+        "description": gettext_lazy("Read the partner program agreement and accept it for your organization."),
         "kind": OnboardingStepKind.ACCEPT_AGREEMENT,
         "required": True,
         "due_offset_days": 7,
     },
     {
-        "title": "Complete your company profile",
-        "description": "Legal name, website, email domains, country, the regions and industries you sell into and "
-        "your company size: your channel manager matches opportunities and benefits on them.",
+        "title": gettext_lazy("Complete your company profile"),
+        "description": gettext_lazy(
+            "Legal name, website, email domains, country, the regions and industries you sell into and "
+            "your company size: your channel manager matches opportunities and benefits on them."
+        ),
         "kind": OnboardingStepKind.COMPLETE_PROFILE,
         "required": True,
         "due_offset_days": 7,
     },
     {
-        "title": "Invite your colleagues",
-        "description": "Invite the people who will register deals and run marketing with us.",
+        "title": gettext_lazy("Invite your colleagues"),
+        "description": gettext_lazy("Invite the people who will register deals and run marketing with us."),
         "kind": OnboardingStepKind.INVITE_COLLEAGUES,
         "required": True,
         "due_offset_days": 14,
     },
     {
-        "title": "Kick-off call with your channel manager",
-        "description": "A first call to agree on target accounts and a joint plan. Your channel manager ticks it off.",
+        "title": gettext_lazy("Kick-off call with your channel manager"),
+        "description": gettext_lazy(
+            "A first call to agree on target accounts and a joint plan. Your channel manager ticks it off."
+        ),
         "kind": OnboardingStepKind.MANUAL,
         "required": False,
         "due_offset_days": 14,
     },
     {
-        "title": "Complete a first enablement course",
-        "description": "Any course of the partner academy.",
+        "title": gettext_lazy("Complete a first enablement course"),
+        "description": gettext_lazy("Any course of the partner academy."),
         "kind": OnboardingStepKind.COMPLETE_COURSE,
         "required": False,
         "due_offset_days": 30,
     },
     {
-        "title": "Register a first deal",
-        "description": "Register an opportunity to protect it: the first step to your first won deal.",
+        "title": gettext_lazy("Register a first deal"),
+        "description": gettext_lazy("Register an opportunity to protect it: the first step to your first won deal."),
         "kind": OnboardingStepKind.REGISTER_DEAL,
         "required": False,
         "due_offset_days": 45,
@@ -76,11 +83,17 @@ def _check_one_active_plan(*, partner_type: str, is_active: bool, exclude_pk=Non
     others = OnboardingPlan.objects.filter(partner_type=partner_type, is_active=True).exclude(pk=exclude_pk)
     other = others.first()
     if other is not None:
-        which = "partners of this type" if partner_type else "partners whose type has no plan"
-        raise ValidationFailed(
-            f"“{other.name}” is already the active plan for {which}: deactivate it first, or choose another type.",
-            field="partner_type",
-        )
+        if partner_type:
+            message = _(
+                "“%(plan)s” is already the active plan for partners of this type: deactivate it first, or choose "
+                "another type."
+            )
+        else:
+            message = _(
+                "“%(plan)s” is already the active plan for partners whose type has no plan: deactivate it first, or "
+                "choose another type."
+            )
+        raise ValidationFailed(message % {"plan": other.name}, field="partner_type")
 
 
 def _save_plan(plan: OnboardingPlan) -> OnboardingPlan:
@@ -89,7 +102,7 @@ def _save_plan(plan: OnboardingPlan) -> OnboardingPlan:
             plan.save()
     except IntegrityError as exc:  # another request activated a plan for this type at the same moment
         raise ValidationFailed(
-            "Another active plan for this type was saved a moment ago.", field="partner_type"
+            _("Another active plan for this type was saved a moment ago."), field="partner_type"
         ) from exc
     return plan
 
@@ -99,7 +112,7 @@ def onboarding_plan_create(*, actor: Actor, name: str, partner_type: str = "", w
     """Staff who manage plans add one for a partner type (empty: the default plan). It starts active, with no
     steps unless `with_default_steps` copies DEFAULT_PLAN_STEPS into it."""
     policy.require(actor, "onboarding.manage_plans")
-    name = clean_text(name, field="name", max_length=MAX_PLAN_NAME, required="Name the plan.")
+    name = clean_text(name, field="name", max_length=MAX_PLAN_NAME, required=_("Name the plan."))
     partner_type = clean_partner_type(partner_type)
     _check_one_active_plan(partner_type=partner_type, is_active=True)
     plan = _save_plan(OnboardingPlan(name=name, partner_type=partner_type, is_active=True))
@@ -113,7 +126,7 @@ def onboarding_plan_update(*, actor: Actor, plan: OnboardingPlan, name: str, par
     """Rename a plan, move it to another partner type, or (de)activate it. Running onboardings keep their copy."""
     policy.require(actor, "onboarding.manage_plans")
     plan = OnboardingPlan.objects.select_for_update().get(pk=plan.pk)
-    name = clean_text(name, field="name", max_length=MAX_PLAN_NAME, required="Name the plan.")
+    name = clean_text(name, field="name", max_length=MAX_PLAN_NAME, required=_("Name the plan."))
     partner_type = clean_partner_type(partner_type)
     _check_one_active_plan(partner_type=partner_type, is_active=is_active, exclude_pk=plan.pk)
     plan.name, plan.partner_type, plan.is_active = name, partner_type, bool(is_active)
@@ -121,8 +134,14 @@ def onboarding_plan_update(*, actor: Actor, plan: OnboardingPlan, name: str, par
 
 
 def _add_default_steps(plan: OnboardingPlan) -> None:
+    """The default steps, written in the program's language: partners and staff read the same plan."""
+    with program_language():
+        steps = [
+            {**step, "title": str(step["title"]), "description": str(step["description"])}
+            for step in DEFAULT_PLAN_STEPS
+        ]
     OnboardingStepTemplate.objects.bulk_create(
-        [OnboardingStepTemplate(plan=plan, position=i, **step) for i, step in enumerate(DEFAULT_PLAN_STEPS)]
+        [OnboardingStepTemplate(plan=plan, position=i, **step) for i, step in enumerate(steps)]
     )
 
 
@@ -134,7 +153,9 @@ def onboarding_plan_ensure_default() -> OnboardingPlan | None:
         return plan
     try:
         with transaction.atomic():
-            plan = OnboardingPlan.objects.create(name=DEFAULT_PLAN_NAME, partner_type="", is_active=True)
+            with program_language():
+                name = str(DEFAULT_PLAN_NAME)
+            plan = OnboardingPlan.objects.create(name=name, partner_type="", is_active=True)
             _add_default_steps(plan)
     except IntegrityError:  # created by a concurrent request: use theirs
         plan = OnboardingPlan.objects.filter(partner_type="", is_active=True).first()
@@ -236,7 +257,7 @@ def onboarding_plan_step_move(*, actor: Actor, step: OnboardingStepTemplate, dir
     """Move a step one place up or down in its plan (the first cannot go up, nor the last down: nothing changes)."""
     policy.require(actor, "onboarding.manage_plans")
     if direction not in ("up", "down"):
-        raise ValidationFailed("Move a step up or down.", field="direction")
+        raise ValidationFailed(_("Move a step up or down."), field="direction")
     plan = OnboardingPlan.objects.select_for_update().get(pk=step.plan_id)
     _renumber(plan)
     steps = list(OnboardingStepTemplate.objects.filter(plan=plan).order_by("position", "id"))

@@ -20,6 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from partners.models import (
     OnboardingStatus,
@@ -30,6 +32,7 @@ from partners.models import (
 )
 from partners.selectors.program_settings import onboarding_settings
 from prm.events import record_event
+from prm.i18n import lazy_format
 from prm.models import Membership
 from prm.notifications import notify
 from prm.roles import Role
@@ -72,8 +75,12 @@ def _partner_admins(partner_ids) -> dict[int, list]:
     return admins
 
 
-def _due(when: datetime) -> str:
-    return date_format(timezone.localtime(when), "j M Y")
+def _format_due(when: datetime) -> str:
+    return date_format(timezone.localtime(when), "DATE_FORMAT")
+
+
+# Lazy: notify() writes each notice in its reader's language and time zone, and the day follows them.
+_due = lazy(_format_due, str)
 
 
 def _open_steps():
@@ -122,7 +129,9 @@ def send_due_soon_reminders(*, now: datetime, days_before: int) -> int:
             notify(
                 users=staff.get(partner_id, []),
                 kind="onboarding.step_due_soon",
-                title=f"{partner.name}: {_due_title(for_staff)}",
+                title=lazy_format(
+                    gettext_lazy("%(partner)s: %(notice)s"), partner=partner.name, notice=_due_title(for_staff)
+                ),
                 body=_step_lines(for_staff),
                 url=partner_url(partner),
             )
@@ -130,14 +139,31 @@ def send_due_soon_reminders(*, now: datetime, days_before: int) -> int:
     return len(steps)
 
 
-def _due_title(steps) -> str:
+def _due_title(steps):
     if len(steps) == 1:
-        return f"Onboarding step “{steps[0].title}” is due on {_due(steps[0].due_at)}"
-    return f"{len(steps)} onboarding steps are due by {_due(max(s.due_at for s in steps))}"
+        return lazy_format(
+            gettext_lazy("Onboarding step “%(step)s” is due on %(day)s"), step=steps[0].title, day=_due(steps[0].due_at)
+        )
+    return lazy_format(
+        gettext_lazy("%(count)s onboarding steps are due by %(day)s"),
+        count=len(steps),
+        day=_due(max(s.due_at for s in steps)),
+    )
 
 
-def _step_lines(steps) -> str:
-    return "\n".join(f"- {s.title} (due {_due(s.due_at)})" for s in steps)
+def _step_line(step):
+    return lazy_format(gettext_lazy("- %(step)s (due %(day)s)"), step=step.title, day=_due(step.due_at))
+
+
+def _join_lines(lines) -> str:
+    return "\n".join(str(line) for line in lines)
+
+
+_joined_lines = lazy(_join_lines, str)
+
+
+def _step_lines(steps):
+    return _joined_lines([_step_line(step) for step in steps])
 
 
 def send_overdue_notices(*, now: datetime) -> int:
@@ -156,9 +182,21 @@ def send_overdue_notices(*, now: datetime) -> int:
     for partner_id, partner_steps in _by_partner(steps).items():
         partner = partners[partner_id]
         if len(partner_steps) == 1:
-            title = f"{partner.name}: onboarding step “{partner_steps[0].title}” is overdue"
+            title = lazy_format(
+                gettext_lazy("%(partner)s: onboarding step “%(step)s” is overdue"),
+                partner=partner.name,
+                step=partner_steps[0].title,
+            )
         else:
-            title = f"{partner.name}: {len(partner_steps)} onboarding steps are overdue"
+            title = lazy_format(
+                ngettext_lazy(
+                    "%(partner)s: %(count)s onboarding step is overdue",
+                    "%(partner)s: %(count)s onboarding steps are overdue",
+                    len(partner_steps),
+                ),
+                partner=partner.name,
+                count=len(partner_steps),
+            )
         notify(
             users=staff[partner_id],
             kind="onboarding.step_overdue",
@@ -209,8 +247,16 @@ def escalate_stalled(*, now: datetime, stalled_after_days: int) -> int:
         notify(
             users=recipients,
             kind="onboarding.escalated",
-            title=f"{partner.name}'s onboarding has stalled",
-            body=f"No onboarding step of “{onboarding.plan_name}” was completed for {days} days.",
+            title=lazy_format(gettext_lazy("%(partner)s's onboarding has stalled"), partner=partner.name),
+            body=lazy_format(
+                ngettext_lazy(
+                    "No onboarding step of “%(plan)s” was completed for %(days)s day.",
+                    "No onboarding step of “%(plan)s” was completed for %(days)s days.",
+                    days,
+                ),
+                plan=onboarding.plan_name,
+                days=days,
+            ),
             url=partner_url(partner),
         )
     return len(onboardings)

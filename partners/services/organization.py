@@ -1,6 +1,7 @@
 """Adding and changing partner organizations: the plain create and update CRM integrations and staff use."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from partners.models import (
     CustomPartnerType,
@@ -26,16 +27,18 @@ def partner_type_is_known(partner_type: str) -> bool:
 
 def _save(partner: PartnerOrganization) -> None:
     if not partner.name.strip():
-        raise ValidationFailed("Enter the partner's name.", field="name")
+        raise ValidationFailed(_("Enter the partner's name."), field="name")
     if not partner_type_is_known(partner.partner_type):
-        raise ValidationFailed(f"Unknown partner type '{partner.partner_type}'.", field="partner_type")
+        raise ValidationFailed(
+            _("Unknown partner type '%(type)s'.") % {"type": partner.partner_type}, field="partner_type"
+        )
     try:
         with transaction.atomic():
             partner.save()
     except IntegrityError as exc:
         if "external_id" in str(exc):
-            raise ValidationFailed("Another partner has this external_id.", field="external_id") from exc
-        raise ValidationFailed("A partner with this name exists already.", field="name") from exc
+            raise ValidationFailed(_("Another partner has this external_id."), field="external_id") from exc
+        raise ValidationFailed(_("A partner with this name exists already."), field="name") from exc
 
 
 @transaction.atomic

@@ -4,6 +4,9 @@ import dataclasses
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners import selectors
 from partners.models import PartnerOrganization
@@ -81,7 +84,7 @@ def partner_profile_update(*, actor: Actor, partner: PartnerOrganization, **fiel
     policy.require(actor, "partners.edit_profile", partner)
     for field in fields:
         if field not in PROFILE_FIELDS:
-            raise ValidationFailed("This is not a profile field.", field=field)
+            raise ValidationFailed(_("This is not a profile field."), field=field)
     cleaned = {field: PROFILE_CLEANERS[field](value) for field, value in fields.items()}
     partner = PartnerOrganization.objects.select_for_update().get(pk=partner.pk)
     changed = sorted(field for field, value in cleaned.items() if getattr(partner, field) != value)
@@ -135,7 +138,12 @@ class ImportRejected(ValidationFailed):
     """The file has bad rows: nothing was written. `errors` lists every one."""
 
     def __init__(self, errors: list[ImportRowError]):
-        super().__init__(f"{len(errors)} problem(s) in the file: nothing was imported.", field="file")
+        message = ngettext(
+            "%(count)s problem in the file: nothing was imported.",
+            "%(count)s problems in the file: nothing was imported.",
+            len(errors),
+        ) % {"count": len(errors)}
+        super().__init__(message, field="file")
         self.errors = errors
 
 
@@ -146,19 +154,20 @@ def partners_import_check(*, rows: list[dict[str, str]]) -> ImportPlan:
     it, any other row creates a partner; a name (compared without case) or an external_id may appear once in the
     file, and a new or renamed partner may not take the name of another existing partner."""
     plan = ImportPlan()
-    known_types = {key for key, _ in selectors.partner_type_choices()}
+    known_types = {key for key, _label in selectors.partner_type_choices()}
     by_external_id, by_name = selectors.partners_by_external_id_or_name()
     seen_names: dict[str, int] = {}
     seen_external_ids: dict[str, int] = {}
     if len(rows) > MAX_IMPORT_ROWS:
-        plan.errors.append(ImportRowError(0, "file", f"At most {MAX_IMPORT_ROWS:,} rows per file."))
+        message = _("At most %(limit)s rows per file.") % {"limit": number_format(MAX_IMPORT_ROWS, force_grouping=True)}
+        plan.errors.append(ImportRowError(0, "file", message))
         return plan
     for index, raw in enumerate(rows):
         line = index + 2
         values, row_errors = {}, []
         cleaners = {
-            "name": lambda v: clean_text(v, field="name", max_length=200, required="Enter the partner's name."),
-            "partner_type": lambda v: clean_text(v, field="partner_type", max_length=32, required="Enter a type."),
+            "name": lambda v: clean_text(v, field="name", max_length=200, required=_("Enter the partner's name.")),
+            "partner_type": lambda v: clean_text(v, field="partner_type", max_length=32, required=_("Enter a type.")),
             "external_id": lambda v: clean_text(v, field="external_id", max_length=100),
             **PROFILE_CLEANERS,
         }
@@ -170,23 +179,33 @@ def partners_import_check(*, rows: list[dict[str, str]]) -> ImportPlan:
             except ValidationFailed as error:
                 row_errors.append(ImportRowError(line, column, error.message))
         if values.get("partner_type") and values["partner_type"] not in known_types:
-            row_errors.append(ImportRowError(line, "partner_type", f"Unknown partner type '{values['partner_type']}'."))
+            message = _("Unknown partner type '%(type)s'.") % {"type": values["partner_type"]}
+            row_errors.append(ImportRowError(line, "partner_type", message))
         name, external_id = values.get("name", ""), values.get("external_id", "")
         if name:
             key = name.casefold()
             if key in seen_names:
-                row_errors.append(ImportRowError(line, "name", f"'{name}' is also on row {seen_names[key]}."))
+                message = _("'%(name)s' is also on row %(row)s.") % {"name": name, "row": seen_names[key]}
+                row_errors.append(ImportRowError(line, "name", message))
             seen_names.setdefault(key, line)
         if external_id:
             if external_id in seen_external_ids:
-                message = f"external_id '{external_id}' is also on row {seen_external_ids[external_id]}."
+                message = _("external_id '%(external_id)s' is also on row %(row)s.") % {
+                    "external_id": external_id,
+                    "row": seen_external_ids[external_id],
+                }
                 row_errors.append(ImportRowError(line, "external_id", message))
             seen_external_ids.setdefault(external_id, line)
         target = by_external_id.get(external_id) if external_id else None
         namesake = by_name.get(name.casefold()) if name else None
         if namesake is not None and namesake != target:
-            hint = "" if external_id else " Give its external_id to update it."
-            row_errors.append(ImportRowError(line, "name", f"A partner named '{namesake.name}' exists already.{hint}"))
+            if external_id:
+                message = _("A partner named '%(name)s' exists already.") % {"name": namesake.name}
+            else:
+                message = _("A partner named '%(name)s' exists already. Give its external_id to update it.") % {
+                    "name": namesake.name
+                }
+            row_errors.append(ImportRowError(line, "name", message))
         if row_errors:
             plan.errors.extend(row_errors)
             continue
@@ -229,7 +248,7 @@ def partners_import(*, actor: Actor, rows: list[dict[str, str]]) -> ImportResult
                 )
     except IntegrityError as exc:
         # Another request added a partner with one of these names or external_ids since the check.
-        conflict = ImportRowError(0, "file", "Another change took one of these names or external_ids: try again.")
+        conflict = ImportRowError(0, "file", _("Another change took one of these names or external_ids: try again."))
         raise ImportRejected([conflict]) from exc
     record_event(
         "partners.imported",

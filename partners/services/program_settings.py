@@ -5,6 +5,8 @@ reads them."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.models import PartnerProgramSettings
 from partners.selectors.program_settings import onboarding_settings, recruitment_settings
@@ -13,7 +15,7 @@ from prm import policy
 from prm.errors import ValidationFailed
 from prm.policy import Actor
 
-THRESHOLD_MESSAGE = "Enter a score from 0 to 100, or leave it empty."
+THRESHOLD_MESSAGE = gettext_lazy("Enter a score from 0 to 100, or leave it empty.")
 # Bounds of the onboarding timing, in days.
 ONBOARDING_SETTING_LIMITS = {"reminder_days_before": (0, 60), "stalled_after_days": (1, 365)}
 
@@ -39,14 +41,15 @@ def recruitment_settings_update(*, actor: Actor, is_open: bool, auto_approve_at=
     be off). The approve threshold must be above the decline threshold. History keeps who changed what."""
     policy.require(actor, "recruitment.manage")
     approve_at = clean_whole_number(
-        auto_approve_at, field="auto_approve_at", high=100, message=THRESHOLD_MESSAGE, required=False
+        auto_approve_at, field="auto_approve_at", high=100, message=str(THRESHOLD_MESSAGE), required=False
     )
     decline_below = clean_whole_number(
-        auto_decline_below, field="auto_decline_below", high=100, message=THRESHOLD_MESSAGE, required=False
+        auto_decline_below, field="auto_decline_below", high=100, message=str(THRESHOLD_MESSAGE), required=False
     )
     if approve_at is not None and decline_below is not None and approve_at <= decline_below:
         raise ValidationFailed(
-            f"The auto-approve score must be above the auto-decline score ({decline_below}).", field="auto_approve_at"
+            _("The auto-approve score must be above the auto-decline score (%(score)s).") % {"score": decline_below},
+            field="auto_approve_at",
         )
     settings = _locked_settings()
     settings.applications_open = bool(is_open)
@@ -67,8 +70,8 @@ def onboarding_settings_update(*, actor: Actor, reminder_days_before, stalled_af
             field=key,
             low=low,
             high=high,
-            message="Enter a number of days.",
-            out_of_range=f"Between {low} and {high} days.",
+            message=_("Enter a number of days."),
+            out_of_range=_("Between %(low)s and %(high)s days.") % {"low": low, "high": high},
         )
     settings = _locked_settings()
     settings.onboarding_reminder_days_before = cleaned["reminder_days_before"]

@@ -5,22 +5,28 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import ApplicationStatus, PartnerApplication
+from prm.i18n import recipient_locale
 from prm.tasks import TRANSIENT_MAIL_ERRORS, TenantTask
 
 __all__ = ["send_application_confirmation_email", "send_application_declined_email"]
 
 
-def _send(application: PartnerApplication, *, subject: str, template: str, **context) -> None:
+def _send(application: PartnerApplication, *, subject, template: str, **context) -> None:
+    """Mail the applicant in the language they applied in (else the program's), times in the program's zone: they
+    have no account to choose either. `subject` is a lazy text with a %(program)s placeholder."""
     tenant = application.tenant
-    body = render_to_string(template, {"application": application, "tenant": tenant, **context})
-    send_mail(
-        subject=subject,
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[application.contact_email],
-    )
+    with recipient_locale(None, tenant), translation.override(application.language or translation.get_language()):
+        body = render_to_string(template, {"application": application, "tenant": tenant, **context})
+        send_mail(
+            subject=str(subject) % {"program": tenant.display_name},
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[application.contact_email],
+        )
 
 
 @shared_task(
@@ -41,7 +47,7 @@ def send_application_confirmation_email(*, tenant_id: int, application_id: int, 
     path = reverse("apply_confirm", args=[application.tenant.slug, token])
     _send(
         application,
-        subject=f"Confirm your application to {application.tenant.display_name}",
+        subject=_("Confirm your application to %(program)s"),
         template="emails/application_confirm.txt",
         link=settings.SITE_URL.rstrip("/") + path,
         expires_at=confirmation_expires_at(application),
@@ -64,7 +70,7 @@ def send_application_declined_email(*, tenant_id: int, application_id: int) -> b
         return False
     _send(
         application,
-        subject=f"Your application to {application.tenant.display_name}",
+        subject=_("Your application to %(program)s"),
         template="emails/application_declined.txt",
     )
     return True

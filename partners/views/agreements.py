@@ -1,12 +1,11 @@
 """Agreement pages: the staff console (write, publish, see who accepted) and the partner portal (read, accept)."""
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from partners import services
 from partners.forms.agreements import AgreementForm, AgreementPublishForm, AgreementVersionForm
@@ -15,18 +14,10 @@ from partners.services.agreements import default_reaccept_by
 from prm import policy
 from prm.errors import DomainError
 from prm.errors import PermissionDenied as DomainPermissionDenied
+from prm.http import client_ip
 from prm.views import TenantView, add_domain_error
 
 PAGE_SIZE = 50
-
-
-def client_ip(request) -> str | None:
-    """The client's address as allauth sees it for its login rate limits (REMOTE_ADDR, or the trusted proxy
-    header when ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER are set); None when unknown."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except DjangoPermissionDenied:
-        return None
 
 
 # Staff ----------------------------------------------------------------------------------------------------------
@@ -69,7 +60,9 @@ class AgreementCreateView(_StaffAgreementView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"{agreement.name} is added: write its first version.")
+                messages.success(
+                    request, _("%(agreement)s is added: write its first version.") % {"agreement": agreement.name}
+                )
                 return redirect("agreement_version_create", request.tenant.slug, agreement.pk)
         return self.render_page(form, status=400)
 
@@ -101,7 +94,7 @@ class AgreementVersionCreateView(_StaffAgreementView):
         agreement = self.get_agreement(agreement_id)
         draft = selectors.draft_of(agreement)
         if draft is not None:
-            messages.info(request, f"v{draft.number} is a draft still: edit it.")
+            messages.info(request, _("v%(number)s is a draft still: edit it.") % {"number": draft.number})
             return redirect("agreement_version", request.tenant.slug, agreement.pk, draft.pk)
         current = selectors.current_version_of(agreement)
         form = AgreementVersionForm(initial={"body": current.body if current else ""})
@@ -118,7 +111,9 @@ class AgreementVersionCreateView(_StaffAgreementView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"Draft v{version.number} saved. Publish it when it is ready.")
+                messages.success(
+                    request, _("Draft v%(number)s saved. Publish it when it is ready.") % {"number": version.number}
+                )
                 return redirect("agreement_version", request.tenant.slug, agreement.pk, version.pk)
         return self.render_page(agreement, form, status=400)
 
@@ -187,10 +182,10 @@ class AgreementVersionEditView(AgreementVersionView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"Draft v{version.number} saved.")
+                messages.success(request, _("Draft v%(number)s saved.") % {"number": version.number})
                 return redirect("agreement_version", request.tenant.slug, version.agreement_id, version.pk)
         if version.published_at is not None:
-            messages.error(request, form.errors.get("body", ["This version is published."])[0])
+            messages.error(request, form.errors.get("body", [_("This version is published.")])[0])
             return self.render_page(version, status=400)
         return self.render_page(version, edit_form=form, status=400)
 
@@ -212,13 +207,17 @@ class AgreementVersionPublishView(AgreementVersionView):
             else:
                 messages.success(
                     request,
-                    f"v{version.number} of {version.agreement.name} is published. Partners are asked to accept it "
-                    f"by {version.reaccept_by:%d %b %Y}.",
+                    _("v%(number)s of %(agreement)s is published. Partners are asked to accept it by %(day)s.")
+                    % {
+                        "number": version.number,
+                        "agreement": version.agreement.name,
+                        "day": formats.date_format(version.reaccept_by, "DATE_FORMAT"),
+                    },
                 )
                 return redirect("agreement_version", request.tenant.slug, version.agreement_id, version.pk)
         version.refresh_from_db()
         if version.published_at is not None:
-            messages.error(request, "; ".join(form.non_field_errors()) or "This version is published already.")
+            messages.error(request, "; ".join(form.non_field_errors()) or _("This version is published already."))
             return self.render_page(version, status=400)
         return self.render_page(version, publish_form=form, status=400)
 
@@ -280,7 +279,7 @@ class PortalAgreementAcceptView(PortalAgreementView):
             else None
         )
         if version is None:
-            return self.render_page(item, error="Choose the version you read: reload the page.", status=400)
+            return self.render_page(item, error=_("Choose the version you read: reload the page."), status=400)
         try:
             acceptance, created = services.agreement_accept(
                 actor=request.membership, version=version, ip_address=client_ip(request)
@@ -289,11 +288,19 @@ class PortalAgreementAcceptView(PortalAgreementView):
             raise Http404("Page not found.") from error
         except DomainError as error:
             return self.render_page(item, error=error.message, status=400)
-        name = f"{item.agreement.name} v{acceptance.version.number}"
+        params = {"agreement": item.agreement.name, "number": acceptance.version.number}
         if created:
-            messages.success(request, f"You accepted {name} on behalf of {acceptance.partner_organization.name}.")
+            messages.success(
+                request,
+                _("You accepted %(agreement)s v%(number)s on behalf of %(organization)s.")
+                % {**params, "organization": acceptance.partner_organization.name},
+            )
         else:
             who = acceptance.user.get_full_name() or acceptance.user.email
-            when = timezone.localtime(acceptance.accepted_at)
-            messages.info(request, f"{name} was accepted already, by {who} on {when:%d %b %Y at %H:%M}.")
+            when = formats.date_format(timezone.localtime(acceptance.accepted_at), "DATETIME_FORMAT")
+            messages.info(
+                request,
+                _("%(agreement)s v%(number)s was accepted already, by %(person)s on %(when)s.")
+                % {**params, "person": who, "when": when},
+            )
         return redirect("portal_agreement", request.tenant.slug, item.agreement.pk)

@@ -8,6 +8,9 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from partners import selectors, services
 from partners.filters.directory import PartnerFilterSet
@@ -90,16 +93,16 @@ class PartnerDetailView(InvitationFormMixin, TenantView):
 
 # What the button that leads to a status says, by (from, to) when the same target has two meanings.
 _ACTION_LABELS = {
-    PartnerStatus.APPLIED: "Mark as applied",
-    PartnerStatus.ONBOARDING: "Approve: start onboarding",
-    PartnerStatus.ACTIVE: "Activate",
-    PartnerStatus.SUSPENDED: "Suspend",
-    PartnerStatus.OFFBOARDED: "Offboard",
-    PartnerStatus.REJECTED: "Reject",
+    PartnerStatus.APPLIED: gettext_lazy("Mark as applied"),
+    PartnerStatus.ONBOARDING: gettext_lazy("Approve: start onboarding"),
+    PartnerStatus.ACTIVE: gettext_lazy("Activate"),
+    PartnerStatus.SUSPENDED: gettext_lazy("Suspend"),
+    PartnerStatus.OFFBOARDED: gettext_lazy("Offboard"),
+    PartnerStatus.REJECTED: gettext_lazy("Reject"),
 }
 _REACTIVATION_LABELS = {
-    (PartnerStatus.SUSPENDED, PartnerStatus.ACTIVE): "Reactivate",
-    (PartnerStatus.OFFBOARDED, PartnerStatus.ONBOARDING): "Reactivate: onboard again",
+    (PartnerStatus.SUSPENDED, PartnerStatus.ACTIVE): gettext_lazy("Reactivate"),
+    (PartnerStatus.OFFBOARDED, PartnerStatus.ONBOARDING): gettext_lazy("Reactivate: onboard again"),
 }
 _ACTION_ORDER = list(PartnerStatus.values)
 
@@ -169,7 +172,7 @@ class PartnerStatusView(TenantView):
         reason = request.POST.get("reason", "")
         errors = {}
         if target == PartnerStatus.OFFBOARDED and not request.POST.get("confirm"):
-            errors["confirm"] = (
+            errors["confirm"] = _(
                 "Confirm the offboarding: it signs the partner's users out and revokes its API keys at once."
             )
         else:
@@ -190,7 +193,10 @@ class PartnerStatusView(TenantView):
             return detail.render_page(
                 form, status=400, partner_id=partner_id, lifecycle_errors=errors, lifecycle_values=values
             )
-        message = f"{partner.name} is now {_status_label(partner.status).lower()}."
+        message = _("%(partner)s is now %(status)s.") % {
+            "partner": partner.name,
+            "status": str(_status_label(partner.status)).lower(),
+        }
         if request.htmx:
             return self.render_card(partner, {}, {}, notice=message)
         messages.success(request, message)
@@ -352,7 +358,7 @@ class PartnerImportView(TenantView):
             else None
         )
         if raw is None:
-            messages.warning(request, "That upload has expired or was already imported: upload the file again.")
+            messages.warning(request, _("That upload has expired or was already imported: upload the file again."))
             return redirect("partner_import", request.tenant.slug)
         rows = parse_partner_csv(raw.decode("utf-8-sig"))
         try:
@@ -364,7 +370,16 @@ class PartnerImportView(TenantView):
             cache.delete(self._cache_key(token))
             request.session.pop(IMPORT_SESSION_KEY, None)
         total = result.created + result.updated
-        messages.success(request, f"Imported {total:,} partners: {result.created:,} added, {result.updated:,} updated.")
+        message = ngettext(
+            "Imported %(total)s partner: %(created)s added, %(updated)s updated.",
+            "Imported %(total)s partners: %(created)s added, %(updated)s updated.",
+            total,
+        ) % {
+            "total": number_format(total, force_grouping=True),
+            "created": number_format(result.created, force_grouping=True),
+            "updated": number_format(result.updated, force_grouping=True),
+        }
+        messages.success(request, message)
         return redirect("partner_list", request.tenant.slug)
 
     def render_page(self, form, *, status=200, plan=None, rows=0, token=None, stale=False):
@@ -404,7 +419,7 @@ class _ProfileEditView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"{partner.name}'s profile is saved.")
+                messages.success(request, _("%(partner)s's profile is saved.") % {"partner": partner.name})
                 return redirect(self.success_url(partner))
         return self.render_page(partner, form, status=400)
 
@@ -458,7 +473,11 @@ class PartnerContactsView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"{contact.name} is now a contact of {partner.name}.")
+                messages.success(
+                    request,
+                    _("%(contact)s is now a contact of %(partner)s.")
+                    % {"contact": contact.name, "partner": partner.name},
+                )
                 return redirect("partner_contacts", request.tenant.slug, partner.pk)
         return self.render_page(partner, form, status=400)
 
@@ -493,7 +512,7 @@ class PartnerContactEditView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Contact saved.")
+                messages.success(request, _("Contact saved."))
                 return redirect("partner_contacts", request.tenant.slug, partner_id)
         return self.render_page(contact, form, status=400)
 
@@ -509,5 +528,5 @@ class PartnerContactDeleteView(TenantView):
     def post(self, request, partner_id, contact_id):
         contact = self.check_object(selectors.contact_get(partner_organization_id=partner_id, contact_id=contact_id))
         services.contact_delete(actor=request.membership, contact=contact)
-        messages.success(request, f"{contact.name} is no longer a contact.")
+        messages.success(request, _("%(contact)s is no longer a contact.") % {"contact": contact.name})
         return redirect("partner_contacts", request.tenant.slug, partner_id)

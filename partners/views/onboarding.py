@@ -9,6 +9,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners import selectors, services
 from partners.forms.onboarding import DocumentUploadForm, OnboardingSettingsForm, PlanForm, StepForm
@@ -26,20 +28,24 @@ from prm.views import TenantView, add_domain_error
 # Where a partner does each kind of step: (URL name, the action its page needs, the link's words). A URL that does
 # not exist yet (another module adds it later) simply shows no link.
 STEP_LINKS = {
-    OnboardingStepKind.ACCEPT_AGREEMENT: (("portal_agreements",), "agreements.accept", "Read and accept"),
-    OnboardingStepKind.COMPLETE_PROFILE: (("portal_profile",), "portal.edit_profile", "Edit the profile"),
-    OnboardingStepKind.INVITE_COLLEAGUES: (("partner_team",), "partner_team.view", "Invite colleagues"),
-    OnboardingStepKind.UPLOAD_DOCUMENT: (("partner_documents",), "documents.upload", "Upload"),
-    OnboardingStepKind.REGISTER_DEAL: (("deal_register", "deal_create"), "deals.register", "Register a deal"),
+    OnboardingStepKind.ACCEPT_AGREEMENT: (("portal_agreements",), "agreements.accept", gettext_lazy("Read and accept")),
+    OnboardingStepKind.COMPLETE_PROFILE: (("portal_profile",), "portal.edit_profile", gettext_lazy("Edit the profile")),
+    OnboardingStepKind.INVITE_COLLEAGUES: (("partner_team",), "partner_team.view", gettext_lazy("Invite colleagues")),
+    OnboardingStepKind.UPLOAD_DOCUMENT: (("partner_documents",), "documents.upload", gettext_lazy("Upload")),
+    OnboardingStepKind.REGISTER_DEAL: (
+        ("deal_register", "deal_create"),
+        "deals.register",
+        gettext_lazy("Register a deal"),
+    ),
 }
 PROFILE_FIELD_LABELS = {
-    "legal_name": "legal name",
-    "website": "website",
-    "email_domains": "email domains",
-    "country": "country",
-    "regions": "regions",
-    "industries": "industries",
-    "company_size": "company size",
+    "legal_name": gettext_lazy("legal name"),
+    "website": gettext_lazy("website"),
+    "email_domains": gettext_lazy("email domains"),
+    "country": gettext_lazy("country"),
+    "regions": gettext_lazy("regions"),
+    "industries": gettext_lazy("industries"),
+    "company_size": gettext_lazy("company size"),
 }
 assert set(PROFILE_FIELD_LABELS) <= set(PROFILE_FIELDS)
 
@@ -71,7 +77,9 @@ def step_rows(onboarding, *, membership, tenant, partner, now=None) -> list[dict
         if status != "done" and step.kind == OnboardingStepKind.COMPLETE_PROFILE:
             missing = profile_missing_fields(partner) if missing is None else missing
             if missing:
-                hint = "Still missing: " + ", ".join(PROFILE_FIELD_LABELS.get(f, f) for f in missing) + "."
+                hint = _("Still missing: %(fields)s.") % {
+                    "fields": ", ".join(str(PROFILE_FIELD_LABELS.get(f, f)) for f in missing)
+                }
         rows.append({"step": step, "status": status, "link": link if label else None, "label": label, "hint": hint})
     return rows
 
@@ -133,11 +141,16 @@ class OnboardingProgressView(TenantView):
         )
         page = Paginator(queryset, self.page_size).get_page(request.GET.get("page"))
         counts = selectors_onboarding.onboarding_state_counts(owner_id=owner_id, now=now)
-        labels = {"on_track": "On track", "overdue": "Overdue", "stalled": "Stalled", "completed": "Completed"}
+        labels = {
+            "on_track": _("On track"),
+            "overdue": _("Overdue"),
+            "stalled": _("Stalled"),
+            "completed": _("Completed"),
+        }
         context = {
             "page": page,
             "filters": {"status": status, "state": state, "owner": owner_id or ""},
-            "statuses": [*OnboardingStatus.choices, ("all", "Any status")],
+            "statuses": [*OnboardingStatus.choices, ("all", _("Any status"))],
             "states": selectors_onboarding.PROGRESS_STATES.items(),
             "owners": selectors.partner_owner_choices(),
             "counts": counts,
@@ -180,7 +193,7 @@ class PlanListView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"Plan “{plan.name}” created: add its steps.")
+                messages.success(request, _("Plan “%(plan)s” created: add its steps.") % {"plan": plan.name})
                 return redirect("onboarding_plan", request.tenant.slug, plan.pk)
         return self.render_page(form, self.settings_form(), status=400)
 
@@ -213,7 +226,7 @@ class OnboardingSettingsView(PlanListView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Reminder and escalation timing saved.")
+                messages.success(request, _("Reminder and escalation timing saved."))
                 return redirect("onboarding_plans", request.tenant.slug)
         return self.render_page(self.plan_form(), form, status=400)
 
@@ -243,7 +256,7 @@ class PlanDetailView(TenantView):
                 except DomainError as error:
                     add_domain_error(form, error)
                 else:
-                    messages.success(request, "Plan saved.")
+                    messages.success(request, _("Plan saved."))
                     return redirect("onboarding_plan", request.tenant.slug, plan.pk)
             return self.render_page(plan, form, StepForm(), status=400)
         step_form = StepForm(request.POST)
@@ -255,7 +268,7 @@ class PlanDetailView(TenantView):
             except DomainError as error:
                 add_domain_error(step_form, error)
             else:
-                messages.success(request, f"Step “{step.title}” added.")
+                messages.success(request, _("Step “%(step)s” added.") % {"step": step.title})
                 return redirect("onboarding_plan", request.tenant.slug, plan.pk)
         return self.render_page(plan, self.plan_form(plan), step_form, status=400)
 
@@ -299,7 +312,7 @@ class PlanStepView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Step saved.")
+                messages.success(request, _("Step saved."))
                 return redirect("onboarding_plan", request.tenant.slug, step.plan_id)
         return self.render_page(step, form, status=400)
 
@@ -315,7 +328,9 @@ class PlanStepRemoveView(PlanStepView):
     def post(self, request, onboarding_plan_id, plan_step_id):
         step = self.get_step(onboarding_plan_id, plan_step_id)
         onboarding_plans.onboarding_plan_step_remove(actor=request.membership, step=step)
-        messages.success(request, f"Step “{step.title}” removed. Onboardings already running keep it.")
+        messages.success(
+            request, _("Step “%(step)s” removed. Onboardings already running keep it.") % {"step": step.title}
+        )
         return redirect("onboarding_plan", request.tenant.slug, step.plan_id)
 
 
@@ -346,7 +361,9 @@ class PartnerOnboardingStartView(TenantView):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{partner.name} started “{onboarding.plan_name}”.")
+            messages.success(
+                request, _("%(partner)s started “%(plan)s”.") % {"partner": partner.name, "plan": onboarding.plan_name}
+            )
         return redirect(reverse("partner_detail", args=[request.tenant.slug, partner.pk]) + "#onboarding")
 
 
@@ -365,7 +382,7 @@ class OnboardingStepCompleteView(TenantView):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"“{step.title}” is done.")
+            messages.success(request, _("“%(step)s” is done.") % {"step": step.title})
         return redirect(reverse("partner_detail", args=[request.tenant.slug, partner.pk]) + "#onboarding")
 
 
@@ -397,7 +414,7 @@ class PartnerDocumentsView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"“{document.title}” uploaded.")
+                messages.success(request, _("“%(document)s” uploaded.") % {"document": document.title})
                 return redirect("partner_documents", request.tenant.slug, partner.pk)
         return self.render_page(partner, form, status=400)
 

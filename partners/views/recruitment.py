@@ -1,13 +1,12 @@
 """Pages of recruitment: the public application page and its confirmation link (no login), the staff review
 queue with each application's score and decision, and the ideal partner profile with the auto rule."""
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as NoClientAddress
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views import View
 
 from partners import selectors, services
@@ -25,17 +24,10 @@ from partners.selectors import recruitment as queue_selectors
 from prm import policy
 from prm import selectors as core_selectors
 from prm.errors import DomainError, InvalidTransition
+from prm.http import client_ip
 from prm.views import TenantView, add_domain_error
 
 # The public pages -----------------------------------------------------------------------------------------------
-
-
-def client_ip(request) -> str | None:
-    """The visitor's address as allauth sees it (its trusted-proxy settings apply to the login limits too)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except NoClientAddress:
-        return None
 
 
 class _PublicPage(View):
@@ -102,7 +94,7 @@ class ApplyConfirmView(_PublicPage):
     def dispatch(self, request, confirmation_token):
         self.application = services.application_by_token(token=confirmation_token)
         if self.application is None:
-            message = "This confirmation link is not valid. Check that you copied the whole link from the email."
+            message = _("This confirmation link is not valid. Check that you copied the whole link from the email.")
             return self.page("apply_link_problem.html", {"message": message}, status=404)
         return super().dispatch(request, confirmation_token)
 
@@ -241,13 +233,15 @@ class ApplicationApproveView(_DecisionView):
             partner_name=form.cleaned_data["partner_name"],
             reason=form.cleaned_data["reason"],
         )
+        params = {"partner": application.partner_organization.name, "email": application.contact_email}
         if application.invitation_id:
-            invited = f" and {application.contact_email} is invited as its admin"
+            message = _("%(partner)s is approved: it starts onboarding and %(email)s is invited as its admin.")
         else:
-            invited = f"; {application.contact_email} is a member of the program already, so nobody was invited"
-        messages.success(
-            self.request, f"{application.partner_organization.name} is approved: it starts onboarding{invited}."
-        )
+            message = _(
+                "%(partner)s is approved: it starts onboarding; %(email)s is a member of the program already, so "
+                "nobody was invited."
+            )
+        messages.success(self.request, message % params)
         return application
 
 
@@ -260,7 +254,9 @@ class ApplicationDeclineView(_DecisionView):
             actor=self.request.membership, application=application, reason=form.cleaned_data["reason"]
         )
         messages.success(
-            self.request, f"{application.company_name}'s application is declined; they were told by email."
+            self.request,
+            _("%(company)s's application is declined; they were told by email.")
+            % {"company": application.company_name},
         )
         return application
 
@@ -288,7 +284,7 @@ class RecruitmentSettingsView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Recruitment settings saved.")
+                messages.success(request, _("Recruitment settings saved."))
                 return redirect("recruitment_settings", request.tenant.slug)
         return self.render_page(settings_form=form, status=400)
 
@@ -320,7 +316,11 @@ class CriterionCreateView(RecruitmentSettingsView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"Criterion “{criterion.label}” added; applications in review are rescored.")
+                messages.success(
+                    request,
+                    _("Criterion “%(criterion)s” added; applications in review are rescored.")
+                    % {"criterion": criterion.label},
+                )
                 return redirect("recruitment_settings", request.tenant.slug)
         return self.render_page(criterion_form=form, status=400)
 
@@ -344,7 +344,7 @@ class CriterionEditView(TenantView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, "Criterion saved; applications in review are rescored.")
+                messages.success(request, _("Criterion saved; applications in review are rescored."))
                 return redirect("recruitment_settings", request.tenant.slug)
         return self.render_page(criterion, form, status=400)
 
@@ -359,5 +359,9 @@ class CriterionDeleteView(CriterionEditView):
     def post(self, request, criterion_id):
         criterion = self.get_criterion(criterion_id)
         services.criterion_delete(actor=request.membership, criterion=criterion)
-        messages.success(request, f"Criterion “{criterion.label}” removed; applications in review are rescored.")
+        messages.success(
+            request,
+            _("Criterion “%(criterion)s” removed; applications in review are rescored.")
+            % {"criterion": criterion.label},
+        )
         return redirect("recruitment_settings", request.tenant.slug)

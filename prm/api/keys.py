@@ -108,7 +108,11 @@ def api_key_revoke(*, actor, api_key: ApiKey) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at", "updated_at"])
-        cache.delete(_cache_key(api_key.key_hash))
+        # Now, and again after the commit: a request that read the key before the commit (still valid to it) may
+        # have cached it in between, and would keep using that copy for KEY_CACHE_SECONDS.
+        entry = _cache_key(api_key.key_hash)
+        cache.delete(entry)
+        transaction.on_commit(lambda: cache.delete(entry))
         record_event("api_key.revoked", subject=api_key, payload={"prefix": api_key.prefix}, actor=actor)
     return api_key
 
@@ -129,7 +133,7 @@ def find_key(raw: str) -> ApiKey | None:
     """The usable key (of the current tenant) that `raw` is, or None (unknown, revoked or expired).
 
     Keys are cached for a minute by their hash (only the key's holder can ask for that entry); revoking a key
-    deletes its entry, and expiry is checked on every use."""
+    deletes its entry (again after the commit), and expiry is checked on every use."""
     key_hash = hash_key(raw)
     api_key = cache.get(_cache_key(key_hash))
     if api_key is None or api_key.tenant_id != current_tenant().pk:
@@ -141,8 +145,11 @@ def find_key(raw: str) -> ApiKey | None:
         return None
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
-        # At most one write a minute per key: "last used" needs no more precision than that.
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        # At most one write a minute per key: "last used" needs no more precision than that. The write waits for
+        # a revocation in progress; if that revoked the key, our copy is stale: refuse, and cache nothing.
+        if not ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(last_used_at=now):
+            cache.delete(_cache_key(key_hash))
+            return None
         api_key.last_used_at = now
         cache.set(_cache_key(key_hash), api_key, KEY_CACHE_SECONDS)
     return api_key

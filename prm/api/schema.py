@@ -11,8 +11,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
 
+from prm.api import serializers
 from prm.api.problems import PROBLEM_CONTENT_TYPE
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(

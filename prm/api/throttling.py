@@ -1,5 +1,7 @@
 from rest_framework.throttling import SimpleRateThrottle
 
+from prm.http import client_ip
+
 
 class CredentialRateThrottle(SimpleRateThrottle):
     """Per API key (or per signed-in user and tenant) rate limit; exceeding it answers 429 with Retry-After."""
@@ -16,3 +18,7 @@ class CredentialRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request):
+        # The address behind the reverse proxy, as everywhere else (DRF's own NUM_PROXIES is left unset).
+        return client_ip(request) or request.META.get("REMOTE_ADDR", "")

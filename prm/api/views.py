@@ -1,9 +1,10 @@
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from prm import selectors, services
+from prm.api import serializers
 from prm.api.viewsets import (
     IDEMPOTENCY_PARAMETER,
     SinceFilter,

@@ -6,6 +6,8 @@
   PolicyPermission;
 - `updated_since` filtering, cursor pagination, ordering;
 - `Idempotency-Key` on POST, ETag on reads and `If-Match` on writes (412 on a stale one);
+- a body field the endpoint would drop is refused (400 naming it): serializers from prm.api.serializers check their
+  input, and a DELETE or a step declared `@action(..., takes_body=False)` refuses any body;
 - upsert by `external_id` for objects that come from a CRM.
 """
 
@@ -24,6 +26,7 @@ from rest_framework.response import Response
 from prm.api import idempotency
 from prm.api.exceptions import PreconditionFailed
 from prm.api.schema import IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER, ConventionsAutoSchema
+from prm.api.serializers import refuse_body
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -73,6 +76,8 @@ class TenantViewSetMixin:
     # JSON in, JSON out: one body format to document, fingerprint (Idempotency-Key) and fuzz.
     parser_classes = [JSONParser]
     schema = ConventionsAutoSchema()
+    # False for a step with no input (`@action(..., takes_body=False)`): fields sent to it are refused, not dropped.
+    takes_body = True
 
     @property
     def actor(self):
@@ -102,6 +107,8 @@ class TenantViewSetMixin:
     # Idempotency-Key on POST --------------------------------------------------------------------------------
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if request.method == "DELETE" or (request.method not in SAFE_METHODS and not self.takes_body):
+            refuse_body(request.data)
         self._idempotency_key = None
         key = request.headers.get(idempotency.HEADER)
         if request.method == "POST" and key:

@@ -123,13 +123,12 @@ class _RelayAfterCommit:
 
 
 def _relay_after_commit() -> None:
-    """Enqueue the tenant's relay once the transaction commits, once per block: a relay takes every pending event,
-    so a use case (or a batch) that records several needs one. A callback of a savepoint rolled back is gone from
-    the list, so the next event asks again."""
+    """Enqueue the tenant's relay once the transaction commits, once per transaction: a relay takes every pending
+    event, so a use case (or a batch) that records several needs one. A callback of a savepoint rolled back is gone
+    from the list, so the next event asks again. Only a callback of the same savepoint counts: one registered in an
+    enclosing block (a test's transaction, which never commits) may never run for this one."""
     tenant_id = current_tenant().pk
     connection = transaction.get_connection()
-    # Only a callback of the same block counts: one of an enclosing block may belong to a transaction that a test
-    # harness never commits (nor would it matter in production, where it runs at the same commit).
     here = set(connection.savepoint_ids)
     if any(
         isinstance(callback, _RelayAfterCommit) and callback.covers(tenant_id) and savepoints == here

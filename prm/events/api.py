@@ -7,10 +7,10 @@ one) is a 409 problem.
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from prm.api import serializers
 from prm.api.viewsets import IDEMPOTENCY_PARAMETER, TenantReadOnlyViewSet, UpdatedSinceFilterSet
 from prm.events import selectors, services
 from prm.models import EventHandlerFailure
@@ -101,7 +101,7 @@ class EventHandlerFailureViewSet(TenantReadOnlyViewSet):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={200: EventHandlerFailureSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], takes_body=False)
     def retry(self, request, pk=None):
         failure = services.event_failure_retry(actor=self.actor, failure=self.get_object())
         return Response(self.get_serializer(failure).data)
@@ -115,7 +115,7 @@ class EventHandlerFailureViewSet(TenantReadOnlyViewSet):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={200: EventHandlerFailureSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], takes_body=False)
     def dismiss(self, request, pk=None):
         failure = services.event_failure_dismiss(actor=self.actor, failure=self.get_object())
         return Response(self.get_serializer(failure).data)

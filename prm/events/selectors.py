@@ -1,11 +1,14 @@
-"""Read queries of failed event subscribers, scoped to the current tenant."""
+"""Read queries of the outbox (what happened, for a partner) and of failed event subscribers, scoped to the current
+tenant."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Hashable, Mapping
 
-from prm.models import EventHandlerFailure
-from prm.models.events import FailureStatus
+from django.db.models import IntegerField, Q, QuerySet, Value
+
+from prm.models import Event, EventHandlerFailure
+from prm.models.events import FailureStatus, event_partner_key
 
 STATUS_FILTERS = {
     FailureStatus.RETRYING: Q(resolved_at__isnull=True, dismissed_at__isnull=True, dead_lettered_at__isnull=True),
@@ -33,3 +36,22 @@ def failure_get(*, failure_id) -> EventHandlerFailure | None:
 
 def open_failure_count() -> int:
     return EventHandlerFailure.objects.filter(OPEN).count()
+
+
+def partner_first_events(*, partner_id: int, wanted: Mapping[Hashable, Q]) -> dict[Hashable, Event]:
+    """For each wanted kind of event (a filter on the outbox naming its `type`, plus whatever else must hold), the
+    first event of that kind that concerns the partner (its subject is the partner organization, or its payload names
+    it: `event_partner_key`). Kinds that never happened are left out. One query whatever the partner's history: a
+    `LIMIT 1` per kind along the `event_tenant_type_partner` index, joined in one UNION ALL."""
+    if not wanted:
+        return {}
+    partner_events = Event.objects.alias(partner_key=event_partner_key()).filter(partner_key=str(partner_id))
+    keys = list(wanted)
+    firsts = [
+        partner_events.filter(condition)
+        .annotate(wanted_index=Value(index, output_field=IntegerField()))
+        .order_by("occurred_at", "id")[:1]
+        for index, condition in enumerate(wanted.values())
+    ]
+    query = firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0]
+    return {keys[event.wanted_index]: event for event in query}

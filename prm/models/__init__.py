@@ -7,6 +7,7 @@ from prm.models.core import (
     User,
     UserManager,
     hash_token,
+    invitation_link_token,
     invitation_ttl_hours,
     partner_organization_model,
 )
@@ -32,5 +33,6 @@ __all__ = [
     "WebhookEndpoint",
     "partner_organization_model",
     "hash_token",
+    "invitation_link_token",
     "invitation_ttl_hours",
 ]

@@ -1,5 +1,7 @@
+import base64
 import hashlib
 import re
+from datetime import UTC, datetime, timedelta
 
 import pghistory
 from django.conf import settings
@@ -7,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
@@ -52,6 +55,11 @@ class User(AbstractUser):
 class Tenant(models.Model):
     """A vendor running a partner program: our customer. Global table; everything it owns carries tenant_id."""
 
+    class PartnerMfa(models.TextChoices):
+        NONE = "none", _("No partner user")
+        ADMINS = "admins", _("Partner admins")
+        ALL = "all", _("Every partner user")
+
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
     program_name = models.CharField(max_length=200, blank=True)
@@ -59,6 +67,7 @@ class Tenant(models.Model):
     primary_colour = models.CharField(max_length=7, default="#0d6efd", validators=[HEX_COLOUR])
     base_currency = models.CharField(max_length=3, default="USD")
     require_mfa_for_staff = models.BooleanField(default=False)
+    require_mfa_for_partners = models.CharField(max_length=8, choices=PartnerMfa.choices, default=PartnerMfa.NONE)
     # What a member sees until they choose for themselves (and their browser names no language we speak).
     default_language = models.CharField(_("default language"), max_length=8, blank=True)
     default_time_zone = models.CharField(_("default time zone"), max_length=64, blank=True)
@@ -75,6 +84,14 @@ class Tenant(models.Model):
     @property
     def display_name(self):
         return self.program_name or self.name
+
+    def requires_mfa_of(self, membership: "Membership") -> bool:
+        """Whether this program asks the member to sign in with two factors (staff, partner admins, partners)."""
+        if membership.is_staff_role:
+            return self.require_mfa_for_staff
+        if self.require_mfa_for_partners == self.PartnerMfa.ALL:
+            return True
+        return self.require_mfa_for_partners == self.PartnerMfa.ADMINS and membership.role == Role.PARTNER_ADMIN
 
 
 @pghistory.track()
@@ -125,6 +142,15 @@ def invitation_ttl_hours() -> int:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_link_token(*, tenant_id: int, email: str, expires_at: datetime) -> str:
+    """The secret in an invitation's link: an HMAC of the invitation (program, address, expiry to the microsecond)
+    under SECRET_KEY, as Django's password-reset tokens are. The email task rebuilds it from the invitation's id,
+    so no secret passes through the broker; the database keeps only its hash, and cannot produce it alone."""
+    stamp = (expires_at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    digest = salted_hmac("prm.invitation.link", f"{tenant_id}:{email}:{stamp}", algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 @pghistory.track()
@@ -179,6 +205,9 @@ class Invitation(TenantOwnedModel):
 
     def is_open(self) -> bool:
         return self.status == "pending"
+
+    def link_token(self) -> str:
+        return invitation_link_token(tenant_id=self.tenant_id, email=self.email, expires_at=self.expires_at)
 
 
 def partner_organization_model():

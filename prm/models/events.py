@@ -1,9 +1,22 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy import TenantOwnedModel
+
+
+def event_partner_key() -> models.Case:
+    """The partner organization an event concerns, as text: its subject when that is a partner organization, else the
+    payload's `partner_organization_id` (an integer or a string of digits read as the same text). The outbox index
+    `event_tenant_type_partner` is built on this very expression, so a query filtering on it uses the index."""
+    subject_type = settings.PRM_PARTNER_ORGANIZATION_MODEL.rsplit(".", 1)[-1].lower()
+    return models.Case(
+        models.When(subject_type=subject_type, then=models.F("subject_id")),
+        default=KT("payload__partner_organization_id"),
+        output_field=models.CharField(),
+    )
 
 
 class Event(TenantOwnedModel):
@@ -26,6 +39,8 @@ class Event(TenantOwnedModel):
         indexes = [
             models.Index(fields=["tenant", "occurred_at"], name="event_tenant_occurred"),
             models.Index(fields=["tenant", "type"], name="event_tenant_type"),
+            # What a partner did already, by kind (onboarding counts it when a plan starts).
+            models.Index("tenant", "type", event_partner_key(), "occurred_at", name="event_tenant_type_partner"),
             models.Index(
                 fields=["tenant", "id"], name="event_outbox_pending", condition=models.Q(relayed_at__isnull=True)
             ),

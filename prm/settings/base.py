@@ -78,11 +78,13 @@ TEMPLATES = [
 ]
 
 # DATABASE_URL is required; `python -m prm.embedded` (used by `make run` / `make test`) provides an embedded
-# PostgreSQL when it is unset. The login role owns the tables and runs migrations; every other connection
-# switches to DATABASE_APP_ROLE, which owns nothing and is subject to row-level security.
+# PostgreSQL when it is unset. Its login owns the tables and runs migrations; every other connection logs in to the
+# same database as DATABASE_APP_ROLE (password DATABASE_APP_PASSWORD; none needed with trust authentication), which
+# migrate creates, owns nothing and is subject to row-level security (docs/architecture.md).
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/prm")}
 DATABASES["default"]["ENGINE"] = "prm.db"
 DATABASES["default"]["APP_ROLE"] = env("DATABASE_APP_ROLE", default="prm_app")
+DATABASES["default"]["APP_PASSWORD"] = env("DATABASE_APP_PASSWORD", default="")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -9,6 +9,10 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who the client is, behind the proxy (prm.http.client_ip; allauth's login limits read the same settings): the
+# number of proxies that append to X-Forwarded-For, or a header the edge sets itself (e.g. CF-Connecting-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("PRM_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("PRM_TRUSTED_CLIENT_IP_HEADER", default="") or None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Health probes from the container runtime or load balancer speak plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

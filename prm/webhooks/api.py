@@ -7,10 +7,11 @@ The signing secret is returned only when an endpoint is created and by `rotate-s
 import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from prm.api import serializers
 from prm.api.viewsets import (
     IDEMPOTENCY_PARAMETER,
     TenantModelViewSet,
@@ -147,7 +148,7 @@ class WebhookViewSet(TenantModelViewSet):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={200: WebhookSecretSerializer},
     )
-    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    @action(detail=True, methods=["post"], takes_body=False, url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         endpoint = services.webhook_secret_rotate(actor=self.actor, endpoint=self.get_object())
         return Response(WebhookSecretSerializer(endpoint).data, headers={"ETag": etag_for(endpoint)})
@@ -244,7 +245,7 @@ class WebhookDeliveryViewSet(TenantReadOnlyViewSet):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={202: WebhookDeliverySerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], takes_body=False)
     def redeliver(self, request, pk=None):
         delivery = services.webhook_redeliver(actor=self.actor, delivery=self.get_object())
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

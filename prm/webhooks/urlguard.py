@@ -2,7 +2,9 @@
 
 A webhook URL is chosen by a tenant admin, and the server POSTs to it: without this rule a tenant could make the
 platform call its own private network (server-side request forgery). Private, loopback, link-local, shared
-(CGNAT), reserved, multicast and unspecified addresses, IPv4 and IPv6 (IPv4-mapped ones included), are refused
+(CGNAT), reserved, multicast and unspecified addresses, IPv4 and IPv6 (IPv4-mapped, 6to4 and Teredo ones included),
+and NAT64 addresses (`64:ff9b::/96`, `64:ff9b:1::/48`: a NAT64 gateway near the server turns them into IPv4 ones,
+private ones included), are refused
 unless `settings.PRM_WEBHOOKS_ALLOW_PRIVATE_TARGETS` is on (tests with a local receiver, on-premises installs).
 
 The rule is checked when an endpoint is saved and again before every delivery, since DNS answers change. The
@@ -26,6 +28,8 @@ ALLOWED_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 500
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Named, not left to `is_reserved`: whether a Python version counts them reserved (inside ::/8) is its own choice.
+NAT64_NETWORKS = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 
 
 class TargetRefused(ValidationFailed):
@@ -60,6 +64,8 @@ def private_targets_allowed() -> bool:
 def refusal_reason(address: IPAddress) -> str | None:
     """Why webhooks may not go to this address, or None when it is a public one."""
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in NAT64_NETWORKS):
+            return "NAT64"
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
         if embedded is not None:
             return refusal_reason(embedded)

@@ -288,3 +288,30 @@ def test_scoring_from_stored_keys_gives_what_similarity_gives():
             customer = conflicts._Customer(a_name, a_domain, a_country)
             got = customer.score(b_name, b_country, match_keys(b_name, b_domain)) if customer.keys else None
             assert got == expected, (a_name, a_domain, b_name, b_domain, a_country, b_country)
+
+
+def test_a_branch_finds_its_company_and_the_company_its_branch(in_tenant, other_partner):
+    branch = register(other_partner, "Zentrix Deutschland GmbH")
+    account = crm_account("Zentrix Inc")
+
+    found = find_conflicts(customer_name="Zentrix (Berlin)", customer_domain="")
+    assert kinds_and_ids(found) == [("crm_account", account.pk)]
+    assert found[0].reason == "same name but for the branch or location"
+
+    found = find_conflicts(customer_name="Zentrix AG", customer_domain="")
+    assert kinds_and_ids(found) == [("crm_account", account.pk), ("registration", branch.pk)]
+    assert [c.score for c in found] == [0.98, 0.93]
+
+
+def test_two_branches_of_one_name_are_two_customers(in_tenant, other_partner):
+    register(other_partner, "Zentrix UK Ltd")
+
+    assert find_conflicts(customer_name="Zentrix US", customer_domain="") == []
+
+
+def test_a_typo_in_the_first_letters_of_a_short_name_is_found(in_tenant, other_partner):
+    """No word or prefix is shared ("vereda" / "verda", "^vere" / "^verd"): the edit keys of short names are."""
+    theirs = register(other_partner, "Vereda Inc")
+
+    assert kinds_and_ids(find_conflicts(customer_name="Verda", customer_domain="")) == [("registration", theirs.pk)]
+    assert kinds_and_ids(find_conflicts(customer_name="Vreeda", customer_domain="")) == [("registration", theirs.pk)]

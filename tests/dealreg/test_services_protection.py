@@ -43,7 +43,7 @@ def test_the_partner_is_warned_once_fourteen_days_before_protection_ends(tenant,
     run_expiry(noon(2030, 3, 27))  # 14 days before
     run_expiry(noon(2030, 3, 28))
     [warning] = notifications_of(tenant, partner_admin.user, "deal.expiring")
-    assert warning.title == "Protection of Initech GmbH ends on 2030-04-10"
+    assert warning.title == "Protection of Initech GmbH ends on 10 Apr 2030"
     assert "ask for an extension" in warning.body
     assert refreshed(tenant, approved).expiry_warned_at == noon(2030, 3, 27)
 
@@ -58,7 +58,7 @@ def test_protection_ends_after_its_last_day_and_the_registration_expires_once(te
     [event] = events_of(tenant, "deal.expired")
     assert event.payload["partner_organization_id"] == partner_admin.partner_organization_id
     [notification] = notifications_of(tenant, partner_admin.user, "deal.expired")
-    assert notification.title == "Protection of Initech GmbH ended on 2030-04-10"
+    assert notification.title == "Protection of Initech GmbH ended on 10 Apr 2030"
 
 
 def test_an_approved_extension_moves_the_end_and_brings_a_new_warning(tenant, partner_admin, channel_manager, approved):
@@ -77,7 +77,7 @@ def test_an_approved_extension_moves_the_end_and_brings_a_new_warning(tenant, pa
     [event] = events_of(tenant, "deal.extended")
     assert event.payload["days"] == 30 and event.payload["protected_until"] == "2030-05-10"
     [decided] = notifications_of(tenant, partner_admin.user, "deal.extension_decided")
-    assert decided.title == "Initech GmbH: protection extended until 2030-05-10"
+    assert decided.title == "Initech GmbH: protection extended until 10 May 2030"
 
     run_expiry(noon(2030, 4, 11))
     assert refreshed(tenant, approved).status == DealStatus.APPROVED

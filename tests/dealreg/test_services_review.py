@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dealreg import services
 from dealreg.models import (
@@ -50,8 +50,27 @@ def test_approval_protects_the_deal_until_a_date_and_tells_the_partner(
     assert event.payload["protected_until"] == "2030-09-01"
     assert event.actor_user_id == channel_manager.user_id
     [notification] = notifications_of(tenant, partner_admin.user, "deal.approved")
-    assert "protected until 2030-09-01" in notification.title
+    assert "protected until 1 Sep 2030" in notification.title
     assert notification.body == "Go get it"
+
+
+def test_each_reader_gets_the_decision_in_their_own_language(tenant, partner_admin, channel_manager, register):
+    """The channel manager decides in English; the partner reads the notification in French, and a refusal
+    in German names the reason and the date the German way."""
+    partner_admin.user.language, partner_admin.user.time_zone = "fr", "Europe/Paris"
+    partner_admin.user.save(update_fields=["language", "time_zone"])
+    registration = register()
+    with time_machine.travel(datetime.datetime(2030, 6, 3, 9, 30, tzinfo=datetime.UTC), tick=False):
+        with tenant_context(tenant):
+            services.deal_reject(
+                actor=channel_manager, registration=registration, reason=RejectionReason.INCOMPLETE, note="Merci"
+            )
+    [notification] = notifications_of(tenant, partner_admin.user, "deal.rejected")
+    assert notification.title == "Votre enregistrement de Initech GmbH a été refusé"
+    assert notification.body == "Informations incomplètes. Merci"
+    with translation.override("de"), tenant_context(tenant), pytest.raises(InvalidTransition) as refused:
+        services.deal_approve(actor=channel_manager, registration=registration)
+    assert refused.value.message.startswith("Bereits am 3. Juni 2030, 09:30 UTC von Casey Manager abgelehnt.")
 
 
 def test_approve_and_assign_a_vendor_seller_for_co_sell(tenant, channel_manager, tenant_admin, register):
@@ -156,7 +175,7 @@ def test_a_second_decision_names_who_decided_first(tenant, channel_manager, seco
             services.deal_approve(actor=channel_manager, registration=registration)
     with tenant_context(tenant), pytest.raises(InvalidTransition) as refused:
         services.deal_reject(actor=second_manager, registration=registration, reason=RejectionReason.DUPLICATE)
-    assert refused.value.message.startswith("Already approved by Casey Manager at 2030-01-07 10:15 UTC.")
+    assert refused.value.message.startswith("Already approved by Casey Manager at 7 Jan 2030, 10:15 UTC.")
     assert "from Approved to Rejected" in refused.value.message
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from dealreg import services
 from dealreg.models import ConflictPolicy, DealActivity, DealActivityKind, DealStatus, EngagementRules, RejectionReason
@@ -33,7 +34,8 @@ def test_a_clean_registration_is_approved_at_once_when_the_rules_say_so(tenant, 
         [approval] = DealActivity.objects.filter(registration=registration, kind=DealActivityKind.APPROVED)
     assert approval.actor_id is None
     [notification] = notifications_of(tenant, partner_admin.user, "deal.approved")
-    assert notification.title == f"Initech GmbH is approved: protected until {registration.protected_until}"
+    until = date_format(registration.protected_until)
+    assert notification.title == f"Initech GmbH is approved: protected until {until}"
 
 
 @pytest.mark.parametrize(

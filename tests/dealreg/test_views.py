@@ -278,7 +278,7 @@ def test_bulk_approve_from_the_queue(client, tenant, channel_manager, other_part
     response = client.post(
         "/t/acme/deals/review/bulk/", {"registrations": [first.pk, second.pk], "decision": "approve"}, follow=True
     )
-    assert b"2 registration(s) approved." in response.content
+    assert b"2 registrations approved." in response.content
     assert refreshed(tenant, first).status == refreshed(tenant, second).status == DealStatus.APPROVED
 
 
@@ -362,4 +362,42 @@ def test_a_partners_registration_page_tells_of_conflicts_without_saying_who(
     assert "already being worked by the vendor&#x27;s sales team" in body
     for secret in (other_partner.partner_organization.name, "SF-ACC-SECRET", "Dana Direct", f"/deals/{theirs.pk}/"):
         assert secret not in body
+    assert account.pk
+
+
+def test_contoso_pharma_meets_contoso_pharmaceuticals_and_a_partner_reads_the_sales_team_line_once(
+    client, tenant, partner_admin, channel_manager, crm_account, crm_opportunity, register
+):
+    """Issue 16, 4.3: the abbreviated name on another domain finds the vendor's account and its open opportunity;
+    the partner is told once that the vendor's sales team works the customer, staff see both records once each."""
+    account = crm_account("Contoso Pharmaceuticals", "contoso-pharma.example")
+    opportunity = crm_opportunity("Contoso Pharmaceuticals", "contoso-pharma.example")
+    typed = {"customer_name": "Contoso Pharma", "customer_website": "https://www.contoso-pharma.com/"}
+    sales_team_line = "already being worked by the vendor&#x27;s sales team"
+
+    login(client, partner_admin)
+    body = client.post("/t/acme/deals/check-conflicts/", typed, HTTP_HX_REQUEST="true").content.decode()
+    assert body.count(sales_team_line) == 1
+    mine = register(customer_name="Contoso Pharma", customer_website="https://www.contoso-pharma.com/")
+    assert {(c["kind"], c["id"]) for c in mine.conflicts} == {
+        ("crm_account", account.pk),
+        ("crm_opportunity", opportunity.pk),
+    }
+    assert client.get(f"/t/acme/deals/{mine.pk}/").content.decode().count(sales_team_line) == 1
+
+    login(client, channel_manager)
+    staff_body = client.post("/t/acme/deals/check-conflicts/", typed, HTTP_HX_REQUEST="true").content.decode()
+    assert staff_body.count("Crmaccount #") == 1 and staff_body.count("Crmopportunity #") == 1
+
+
+def test_the_decision_screen_lists_a_record_once_however_often_it_was_stored(
+    client, tenant, partner_admin, channel_manager, crm_account, register
+):
+    account = crm_account("Initech Deutschland", "initech.de", owner_name="Dana Direct")
+    mine = register()
+    with tenant_context(tenant):
+        DealRegistration.objects.filter(pk=mine.pk).update(conflicts=mine.conflicts * 2)
+    login(client, channel_manager)
+    body = client.get(f"/t/acme/deals/{mine.pk}/").content.decode()
+    assert body.count("CRM account · owner Dana Direct") == 1
     assert account.pk

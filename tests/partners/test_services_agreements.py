@@ -119,7 +119,7 @@ def test_publishing_sets_the_deadline_records_the_event_and_asks_bound_partners_
     with tenant_context(tenant):
         notified = set(Notification.objects.values_list("user_id", "kind", "title", "url"))
     url = f"/t/acme/portal/agreements/{agreement.pk}/"
-    title = "Please accept Partner program agreement v1 by 9 April 2025"
+    title = "Please accept Partner program agreement v1 by 9 Apr 2025"
     asked = {partner_admin, onboarding, suspended}
     assert notified == {(m.user_id, "agreement.acceptance_requested", title, url) for m in asked}
     assert {m.to[0] for m in mailoutbox} == {m.user.email for m in asked}
@@ -213,8 +213,7 @@ def test_an_outdated_version_is_refused(tenant, tenant_admin, partner_admin):
             services.agreement_accept(actor=partner_admin, version=v1)
         assert not AgreementAcceptance.objects.exists()
     assert refused.value.message == (
-        "Version 1 of Partner program agreement was replaced by version 2 on 10 March 2025: read version 2 and "
-        "accept it."
+        "Version 1 of Partner program agreement was replaced by version 2 on 10 Mar 2025: read version 2 and accept it."
     )
     assert events(tenant, "agreement.accepted") == []
 

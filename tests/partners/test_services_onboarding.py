@@ -279,7 +279,7 @@ def test_the_partner_becomes_active_when_the_required_steps_are_done(tenant, onb
     assert onboarding.status == OnboardingStatus.COMPLETED and onboarding.completed_at is not None
     assert partner.status == PartnerStatus.ACTIVE and partner.activated_at is not None
     [activated] = events_of(tenant, "partner.activated")
-    assert activated.payload["reason"] == onboarding_services.ACTIVATION_REASON and activated.actor_user_id is None
+    assert activated.payload["reason"] == str(onboarding_services.ACTIVATION_REASON) and activated.actor_user_id is None
     assert [e.payload["onboarding_id"] for e in events_of(tenant, "onboarding.completed")] == [onboarding.pk]
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.test import override_settings
 
 from partners import services
 from partners.models import Agreement, AgreementAcceptance, AgreementVersion, PartnerType
@@ -215,6 +216,20 @@ def test_partner_admin_reads_and_accepts_with_evidence(client, tenant, tenant_ad
     assert acceptance.partner_organization_id == partner_org.pk
     assert (acceptance.text, acceptance.text_sha256) == (body, hashlib.sha256(body.encode()).hexdigest())
     assert event.payload["partner_organization_id"] == partner_org.pk and event.payload["version_id"] == version.pk
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_acceptance_evidence_records_the_partners_address_behind_the_proxy(client, tenant, tenant_admin, partner_admin):
+    agreement, version = make_agreement(tenant, actor=tenant_admin)
+    login(client, partner_admin)
+    client.post(
+        f"/t/acme/portal/agreements/{agreement.pk}/accept/",
+        {"version": version.pk},
+        REMOTE_ADDR="10.0.0.2",
+        headers={"X-Forwarded-For": "203.0.113.66, 203.0.113.9"},
+    )
+    with tenant_context(tenant):
+        assert AgreementAcceptance.objects.get().ip_address == "203.0.113.9"
 
 
 def test_clicking_twice_keeps_one_acceptance_and_shows_no_error(client, tenant, tenant_admin, partner_admin):

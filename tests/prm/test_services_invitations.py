@@ -1,6 +1,7 @@
 """Invitations through the service layer: who may invite whom, the emailed link, and accepting it."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -150,6 +151,53 @@ def test_no_email_is_sent_when_the_invitation_is_rolled_back(
 
     assert callbacks == []
     assert mailoutbox == []
+
+
+def test_the_email_task_is_given_ids_only_never_the_token(
+    tenant_admin, tenant, partner_org, django_capture_on_commit_callbacks, mailoutbox
+):
+    from prm.tasks import send_invitation_email
+
+    # Task arguments travel through the broker (Redis) in plain text: the link's secret must not be among them.
+    with (
+        mock.patch.object(send_invitation_email, "apply_async", wraps=send_invitation_email.apply_async) as enqueued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        invitation, token = invite(tenant_admin, email="dana@example.com", organization=partner_org)
+
+    (args, kwargs), *_ = [call.args for call in enqueued.call_args_list]
+    assert (list(args or ()), kwargs) == ([], {"tenant_id": tenant.pk, "invitation_id": invitation.pk})
+    assert accept_link_in(mailoutbox[0])["token"] == token  # the task rebuilt the link from the invitation
+    with tenant_context(tenant):
+        assert services.invitation_by_token(token=token).pk == invitation.pk
+
+
+def test_the_email_task_sends_no_link_it_cannot_rebuild(
+    tenant_admin, tenant, partner_org, django_capture_on_commit_callbacks, mailoutbox, settings, caplog
+):
+    from prm.tasks import send_invitation_email
+
+    invitation, _token = invite(tenant_admin, email="dana@example.com", organization=partner_org)
+    settings.SECRET_KEY = "rotated-" + "x" * 50  # rotated between the commit and the task: the link would not work
+
+    with caplog.at_level("WARNING", logger="prm.tasks"):
+        assert send_invitation_email.delay(tenant_id=tenant.pk, invitation_id=invitation.pk).get() is False
+
+    assert mailoutbox == []
+    assert f"invitation {invitation.pk}" in caplog.text
+
+
+def test_an_email_queued_by_the_previous_release_still_sends_its_link(tenant_admin, tenant, partner_org, mailoutbox):
+    from prm.tasks import send_invitation_email
+
+    invitation, _token = invite(tenant_admin, email="dana@example.com", organization=partner_org)
+    random_token = "r" * 43  # issued before links were derived from the invitation
+    with tenant_context(tenant):
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(random_token))
+
+    assert send_invitation_email.delay(tenant_id=tenant.pk, invitation_id=invitation.pk, token=random_token).get()
+
+    assert accept_link_in(mailoutbox[0])["token"] == random_token
 
 
 def test_only_the_hash_of_the_token_is_stored(tenant_admin, tenant, partner_org):

@@ -41,6 +41,17 @@ def test_celery_task_runs_under_its_tenant_only_and_leaves_no_tenant_behind():
         PartnerOrganization.objects.count()
 
 
+def test_task_of_an_inactive_program_is_skipped_and_logged(caplog):
+    closed = TenantFactory(is_active=False)
+    PartnerOrganizationFactory(tenant=closed)
+
+    with caplog.at_level("WARNING", logger="prm.tasks"):
+        assert count_partners_task.delay(tenant_id=closed.pk).get() is None
+
+    assert f"skipped for inactive tenant {closed.pk}" in caplog.text
+    assert count_partners_task.name in caplog.text
+
+
 def test_celery_task_without_tenant_is_refused():
     with pytest.raises(TypeError, match="tenant_id"):
         count_partners_task.delay().get()

@@ -70,14 +70,81 @@ def test_history_rows_are_isolated_too(two_tenants):
         assert raw_count("partners_partnerorganizationevent") == 3
 
 
-def test_app_connects_as_unprivileged_role_that_owns_no_table(db):
+def test_app_logs_in_as_unprivileged_role_that_owns_no_table_and_belongs_to_no_role(db):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user")
-        role, is_superuser, bypasses_rls = cursor.fetchone()
+        cursor.execute(
+            "SELECT session_user, current_user, r.rolsuper, r.rolbypassrls "
+            "FROM pg_roles r WHERE r.rolname = current_user"
+        )
+        login, role, is_superuser, bypasses_rls = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tableowner = %s", [role])
         owned = cursor.fetchone()[0]
-    assert role == connection.settings_dict["APP_ROLE"]
-    assert (is_superuser, bypasses_rls, owned) == (False, False, 0)
+        cursor.execute("SELECT count(*) FROM pg_auth_members WHERE member = %s::regrole", [role])
+        memberships = cursor.fetchone()[0]
+    # Logged in as itself, not switched to by the owner: there is no other role for injected SQL to return to.
+    assert login == role == connection.settings_dict["APP_ROLE"]
+    assert (is_superuser, bypasses_rls, owned, memberships) == (False, False, 0, 0)
+
+
+def tenant_ids_seen(cursor) -> list[int]:
+    cursor.execute("SELECT DISTINCT tenant_id FROM partners_partnerorganization ORDER BY tenant_id")
+    return [row[0] for row in cursor.fetchall()]
+
+
+def test_reset_role_from_sql_does_not_escape_row_level_security(two_tenants):
+    a, _ = two_tenants
+    with tenant_context(a), connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        assert tenant_ids_seen(cursor) == [a.pk]
+
+
+def test_set_role_to_the_table_owner_from_sql_is_refused(two_tenants):
+    a, _ = two_tenants
+    owner = connection.settings_dict["USER"]
+    with pytest.raises(ProgrammingError, match="permission denied"), tenant_context(a):
+        with connection.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{owner}"')
+            # Had it been allowed, this would show the owner's (or a superuser's) view of every tenant.
+            assert tenant_ids_seen(cursor) == [a.pk]
+
+
+def test_switching_on_all_tenants_from_sql_does_not_escape_row_level_security(two_tenants):
+    a, _ = two_tenants
+    with tenant_context(a), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.all_tenants', 'on', true)")
+        assert tenant_ids_seen(cursor) == [a.pk]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.all_tenants', 'on', true)")
+        assert tenant_ids_seen(cursor) == []
+
+
+def test_all_tenants_proof_made_for_another_session_does_not_escape(two_tenants):
+    # The proof all_tenants() sets is bound to one database session; one read from another session's query text
+    # (pg_stat_activity) is worthless here.
+    from prm.db.base import all_tenants_proof_for
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.all_tenants', %s, true)", [all_tenants_proof_for("1:0")])
+        assert tenant_ids_seen(cursor) == []
+
+
+def test_app_role_can_neither_read_the_all_tenants_key_nor_turn_row_level_security_off(two_tenants):
+    with pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM prm_rls_key")
+    with pytest.raises(ProgrammingError, match="must be owner"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE partners_partnerorganization NO FORCE ROW LEVEL SECURITY")
+
+
+def test_all_tenants_sees_every_tenant_in_raw_sql_too(two_tenants):
+    a, b = two_tenants
+    with all_tenants(), connection.cursor() as cursor:
+        assert tenant_ids_seen(cursor) == sorted([a.pk, b.pk])
+        with tenant_context(a):
+            assert tenant_ids_seen(cursor) == [a.pk]
+        # Leaving the inner tenant gives the platform-wide view back.
+        assert tenant_ids_seen(cursor) == sorted([a.pk, b.pk])
 
 
 def test_app_role_cannot_rewrite_history(two_tenants):

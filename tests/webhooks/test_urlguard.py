@@ -52,6 +52,17 @@ def test_private_loopback_link_local_and_reserved_addresses_are_refused(url):
     assert "Use a public address" in refused.value.message
 
 
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::808:808", "64:ff9b:1::a00:1", "64:ff9b:1:ffff::1"]
+)
+def test_nat64_addresses_are_refused_whatever_ipv4_address_they_embed(address):
+    # A NAT64 gateway on the platform's own network would translate them to IPv4 hosts, private ones included.
+    with pytest.raises(TargetRefused, match="NAT64"):
+        urlguard.check(f"http://[{address}]/hook")
+    with resolving_to(address), pytest.raises(TargetRefused, match="NAT64"):
+        urlguard.check("https://innocent.example.com/hook")
+
+
 def test_a_host_name_resolving_to_loopback_is_refused():
     with resolving_to("127.0.0.1"), pytest.raises(TargetRefused, match="loopback"):
         urlguard.check("https://innocent.example.com/hook")

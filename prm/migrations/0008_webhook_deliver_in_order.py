@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("prm", "0005_language_and_time_zone"),
+        ("prm", "0007_tenant_require_mfa_for_partners"),
     ]
 
     operations = [
