@@ -147,3 +147,18 @@ def test_the_sweep_retries_only_due_failures_of_each_tenant(tenant, other_tenant
         assert run(sweep_outbox) == 2
     assert sorted(controlled.calls) == sorted([due.event_id, failures(other_tenant)[0].event_id])
     assert [f.status for f in failures(tenant)] == ["resolved"]
+
+
+def test_a_transaction_that_records_several_events_enqueues_one_relay(tenant, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from prm.events import record_event, record_events
+
+    with mock.patch.object(relay_events, "delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True), tenant_context(tenant):
+            for n in range(3):
+                record_event("bench.ping", subject=tenant, payload={"n": n})
+            record_events([("bench.ping", tenant, {"n": 3}), ("bench.ping", tenant, {"n": 4})])
+    delay.assert_called_once_with(tenant_id=tenant.pk)
+    with tenant_context(tenant):
+        assert Event.objects.filter(type="bench.ping", relayed_at__isnull=True).count() == 5
