@@ -22,6 +22,7 @@ RULES: dict[str, frozenset[str]] = {
 
 API_RESOURCES = ("deals", "crm")
 API_ROUTE_MODULES = ("dealreg.api.registrations", "dealreg.api.crm")
+PAGE_URLS = "dealreg.urls"
 
 # What every deal.* event carries (dealreg.services.common.deal_payload), plus the fields named per type.
 _DEAL = {

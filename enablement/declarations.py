@@ -1,20 +1,101 @@
-"""What enablement will bring to the platform. The LMS itself is the next issue; its event types are declared now
-because they are a contract other apps already build on: partners' onboarding steps "complete a course" and "earn a
-certification" wait for them, and an event type no app declares stops start-up."""
+"""What enablement brings to the platform: its policy rules, API resources and routes, pages, event types,
+notification kinds, navigation and demo data (collected by `prm.registry` at start-up).
+
+Partners' onboarding steps "complete a course" and "earn a certification" wait for `course.completed` and
+`certification.awarded`; tiering counts certified people from `certification.*`."""
 
 from django.utils.translation import gettext_lazy as _
 
+from prm.notifications.kinds import Kind
 from prm.registry import EventType
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+
+ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
+MANAGERS = frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER})
+# Who writes courses, quizzes, SCORM imports, certifications and learning paths.
+AUTHORS = MANAGERS | {Role.MARKETING}
+
+RULES: dict[str, frozenset[str]] = {
+    # The catalogue and one's own learning; partners see only courses their audience rules let them see.
+    "learning.view": ALL_ROLES,
+    # Enrolling oneself and taking lessons and quizzes.
+    "learning.take": PARTNER_ROLES,
+    # Assigning a course to people (staff: any partner's people; a partner admin: its own organization's).
+    "learning.assign": MANAGERS | {Role.PARTNER_ADMIN},
+    # Everyone's progress and the staff reports (per course, per partner, expiring certifications).
+    "learning.view_all": STAFF_ROLES,
+    "learning.export": STAFF_ROLES,
+    # A partner admin sees the progress and certifications of its own organization's people.
+    "learning.view_team": frozenset({Role.PARTNER_ADMIN}),
+    "courses.manage": AUTHORS,
+    "certifications.view": ALL_ROLES,
+    "certifications.manage": AUTHORS,
+    "certifications.revoke": MANAGERS,
+}
+
+API_RESOURCES = ("courses", "enrollments", "certifications")
+# Each area's API module adds itself here when it exists.
+API_ROUTE_MODULES: tuple[str, ...] = ()
+PAGE_URLS = "enablement.urls"
 
 _LEARNER = {"partner_organization_id": "the learner's partner", "user_id": "the learner"}
+_AWARD = {
+    **_LEARNER,
+    "award_id": "certification award id",
+    "certification_id": "",
+    "expires_at": "ISO 8601 or null",
+    "verification_url": "public verification page",
+}
 
 COURSE_COMPLETED = EventType(
-    "course.completed", _("A partner's learner completed a course."), {**_LEARNER, "course_id": ""}
+    "course.completed",
+    _("A partner's learner completed a course."),
+    {**_LEARNER, "course_id": "", "course_version": "version number", "enrollment_id": "", "score": "% or null"},
 )
-CERTIFICATION_AWARDED = EventType(
-    "certification.awarded",
-    _("A partner's learner earned a certification."),
-    {**_LEARNER, "certification_id": "", "expires_at": "YYYY-MM-DD or null"},
+ENROLLMENT_CREATED = EventType(
+    "enrollment.created",
+    _("A partner's learner was enrolled in a course (by themselves, by staff or by a rule)."),
+    {**_LEARNER, "enrollment_id": "", "course_id": "", "source": "self, assigned, rule or path", "due_on": ""},
 )
+CERTIFICATION_AWARDED = EventType("certification.awarded", _("A partner's learner earned a certification."), _AWARD)
+CERTIFICATION_EXPIRING = EventType(
+    "certification.expiring", _("A certification expires soon."), {**_AWARD, "days_left": "60, 30 or 7"}
+)
+CERTIFICATION_EXPIRED = EventType("certification.expired", _("A certification expired."), _AWARD)
+CERTIFICATION_REVOKED = EventType("certification.revoked", _("A certification was revoked."), {**_AWARD, "reason": ""})
 
-EVENT_TYPES = [COURSE_COMPLETED, CERTIFICATION_AWARDED]
+EVENT_TYPES = [
+    COURSE_COMPLETED,
+    ENROLLMENT_CREATED,
+    CERTIFICATION_AWARDED,
+    CERTIFICATION_EXPIRING,
+    CERTIFICATION_EXPIRED,
+    CERTIFICATION_REVOKED,
+]
+
+NOTIFICATION_KINDS = [
+    Kind(
+        "enrollment.assigned",
+        _("Courses assigned to you"),
+        _("Someone assigned you a course, or a rule enrolled you in one."),
+        audience="learning.take",
+    ),
+    Kind(
+        "enrollment.due_soon",
+        _("Course due soon"),
+        _("A course assigned to you is due in the next few days."),
+        audience="learning.take",
+    ),
+    Kind(
+        "certification.awarded",
+        _("Certifications earned"),
+        _("You earned a certification."),
+        audience="learning.take",
+    ),
+    Kind(
+        "certification.expiring",
+        _("Certification expiring"),
+        _("A certification of yours expires in 60, 30 or 7 days."),
+        audience="learning.take",
+    ),
+]

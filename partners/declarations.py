@@ -49,6 +49,7 @@ API_ROUTE_MODULES = (
     "partners.api.onboarding",
     "partners.api.agreements",
 )
+PAGE_URLS = "partners.urls"
 
 _PARTNER = {"id": "partner organization id", "name": "name", "status": "lifecycle status", "…": "profile fields"}
 _APPLICATION = {"id": "application id", "company_name": "company", "status": "application status", "score": "IPP score"}

@@ -7,6 +7,8 @@ The core names no domain app. Each app declares, in its own `declarations.py` (f
 - `API_RESOURCES`: names an API key can be granted (`<resource>:read` / `<resource>:write`, merged into
   `prm.api.keys.RESOURCES`);
 - `API_ROUTE_MODULES`: dotted paths of modules whose `ROUTES` list `(prefix, viewset, basename)` for `/api/v1/`;
+- `PAGE_URLS`: the dotted path of the app's URL module, included under `/t/<slug>/` (so a new app's pages need no
+  line in `prm/urls.py`);
 - `EVENT_TYPES`: the `EventType`s the app records (importable constants, with their payload described for the
   webhook catalogue);
 - `NOTIFICATION_KINDS`: `prm.notifications.kinds.Kind`s the app sends (merged into `KINDS`);
@@ -74,6 +76,7 @@ class ConsoleCard:
 class _Registry:
     collected: bool = False
     api_route_modules: list[str] = field(default_factory=list)
+    page_url_modules: list[str] = field(default_factory=list)
     event_types: dict[str, EventType] = field(default_factory=dict)
     navigation: list[NavigationEntry] = field(default_factory=list)
     console_cards: list[ConsoleCard] = field(default_factory=list)
@@ -114,6 +117,8 @@ def collect() -> None:
         _add_unique("API resources", dict.fromkeys(keys.RESOURCES), resources, module)
         keys.RESOURCES.extend(resources)
         _registry.api_route_modules.extend(getattr(module, "API_ROUTE_MODULES", ()))
+        if getattr(module, "PAGE_URLS", ""):
+            _registry.page_url_modules.append(module.PAGE_URLS)
         event_types = {str(event_type): event_type for event_type in getattr(module, "EVENT_TYPES", ())}
         _add_unique("event types", _registry.event_types, event_types, module)
         notification_kinds = {kind.key: kind for kind in getattr(module, "NOTIFICATION_KINDS", ())}
@@ -142,6 +147,11 @@ def _collected() -> _Registry:
 def api_routes() -> list[tuple]:
     """Every app's `(prefix, viewset, basename)` for the API router, in declaration order."""
     return [route for path in _collected().api_route_modules for route in import_module(path).ROUTES]
+
+
+def page_url_modules() -> list[str]:
+    """Every app's URL module for the tenant's pages, in INSTALLED_APPS order."""
+    return list(_collected().page_url_modules)
 
 
 def event_types() -> dict[str, EventType]:

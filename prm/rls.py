@@ -75,9 +75,15 @@ def tenant_tables(cursor) -> list[str]:
 
 
 def _history_tables() -> list[str]:
+    """History tables, and the tables of models that say they are append-only (`APPEND_ONLY = True`: a quiz
+    attempt's answers, a ledger's entries): evidence the application may add to but never rewrite or remove."""
     import pghistory.models
 
-    return [m._meta.db_table for m in apps.get_models() if issubclass(m, pghistory.models.Event)]
+    return [
+        m._meta.db_table
+        for m in apps.get_models()
+        if issubclass(m, pghistory.models.Event) or getattr(m, "APPEND_ONLY", False)
+    ]
 
 
 def apply_database_security(using="default", **kwargs):

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from prm import views
+from prm import registry, views
 
 tenant_patterns = [
     path("", views.TenantHomeView.as_view(), name="tenant_home"),
@@ -13,8 +13,8 @@ tenant_patterns = [
     path("members/<int:membership_id>/", views.MembershipDetailView.as_view(), name="membership_detail"),
     path("invitations/<int:invitation_id>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
     path("invitations/accept/<str:token>/", views.AcceptInvitationView.as_view(), name="invitation_accept"),
-    path("", include("partners.urls")),
-    path("", include("dealreg.urls")),
+    # Each app's pages, from its declarations (`PAGE_URLS`).
+    *[path("", include(module)) for module in registry.page_url_modules()],
     path("", include("prm.webhooks.urls")),
     path("", include("prm.events.urls")),
     path("", include("prm.notifications.urls")),

@@ -154,6 +154,15 @@ def test_app_role_cannot_rewrite_history(two_tenants):
             cursor.execute("DELETE FROM partners_partnerorganizationevent")
 
 
+def test_app_role_cannot_rewrite_an_append_only_table(two_tenants):
+    """A model that says APPEND_ONLY (a quiz attempt's answers) is evidence like history: insert only."""
+    a, _ = two_tenants
+    for statement in ("UPDATE enablement_attemptanswer SET choice_ids = '{}'", "DELETE FROM enablement_attemptanswer"):
+        with pytest.raises(ProgrammingError, match="permission denied"), tenant_context(a):
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+
+
 def test_tenant_tables_have_forced_rls_tenant_id_and_tenant_scoped_unique_constraints(db):
     with connection.cursor() as cursor:
         tables = tenant_tables(cursor)

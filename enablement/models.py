@@ -1,1 +1,0 @@
-# Filled by the enablement issue; registered now so the project layout is complete.

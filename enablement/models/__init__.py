@@ -1,0 +1,77 @@
+"""Enablement's tables, one module per area: content (courses, versions, modules, lessons), quizzes, SCORM,
+progress (enrollments, lesson progress, rules, learning paths) and certifications."""
+
+from enablement.models.certifications import (
+    AwardStatus,
+    Certification,
+    CertificationAward,
+    CertificationCourse,
+    CredentialSigningKey,
+)
+from enablement.models.content import (
+    Course,
+    CourseModule,
+    CourseVersion,
+    CourseVersionStatus,
+    Lesson,
+    LessonFile,
+    LessonKind,
+)
+from enablement.models.progress import (
+    Enrollment,
+    EnrollmentRule,
+    EnrollmentSource,
+    EnrollmentStatus,
+    LearningPath,
+    LearningPathCourse,
+    LessonProgress,
+    LessonProgressStatus,
+)
+from enablement.models.quizzes import (
+    AttemptAnswer,
+    AttemptQuestion,
+    AttemptStatus,
+    Choice,
+    Question,
+    QuestionKind,
+    QuestionVersion,
+    Quiz,
+    QuizAttempt,
+)
+from enablement.models.scorm import ScormAttempt, ScormPackage, ScormSco, ScormVersion
+
+__all__ = [
+    "AttemptAnswer",
+    "AttemptQuestion",
+    "AttemptStatus",
+    "AwardStatus",
+    "Certification",
+    "CertificationAward",
+    "CertificationCourse",
+    "Choice",
+    "Course",
+    "CourseModule",
+    "CourseVersion",
+    "CourseVersionStatus",
+    "CredentialSigningKey",
+    "Enrollment",
+    "EnrollmentRule",
+    "EnrollmentSource",
+    "EnrollmentStatus",
+    "LearningPath",
+    "LearningPathCourse",
+    "Lesson",
+    "LessonFile",
+    "LessonKind",
+    "LessonProgress",
+    "LessonProgressStatus",
+    "Question",
+    "QuestionKind",
+    "QuestionVersion",
+    "Quiz",
+    "QuizAttempt",
+    "ScormAttempt",
+    "ScormPackage",
+    "ScormSco",
+    "ScormVersion",
+]

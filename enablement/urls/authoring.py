@@ -1,0 +1,3 @@
+"""Enablement pages: authoring."""
+
+urlpatterns: list = []

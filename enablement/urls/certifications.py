@@ -1,0 +1,3 @@
+"""Enablement pages: certifications."""
+
+urlpatterns: list = []

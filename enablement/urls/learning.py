@@ -1,0 +1,3 @@
+"""Enablement pages: learning."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Enablement pages: quizzes."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Enablement pages: scorm."""
+
+urlpatterns: list = []
