@@ -23,6 +23,8 @@ _VIMEO_ID = re.compile(r"^\d{4,12}$")
 _VIMEO_HASH = re.compile(r"^[0-9a-f]{6,20}$")
 _WISTIA_ID = re.compile(r"^[a-z0-9]{10}$")
 _LOOM_ID = re.compile(r"^[0-9a-f]{32}$")
+# "javascript:…", "data:…" (but not "youtube.com:443/…", a host and its port).
+_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:(?!\d)")
 _TIME = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 
 
@@ -102,6 +104,8 @@ def video_embed_url(url: str, *, field: str = "video_url") -> str:
         raise ValidationFailed(_("Paste the address of the video."), field=field)
     if len(url) > MAX_URL or "\x00" in url:
         raise ValidationFailed(_("At most %(limit)s characters.") % {"limit": MAX_URL}, field=field)
+    if "://" not in url and _OTHER_SCHEME.match(url):
+        raise ValidationFailed(_("This is not a web address: paste the video's https:// address."), field=field)
     parts = urlsplit(url if "://" in url else f"https://{url}")
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
