@@ -334,22 +334,21 @@ def _quiz_editor_url(tenant, lesson) -> str | None:
 
 
 class LessonAddView(AuthoringView):
-    def dispatch_kind(self, request):
-        kind = request.GET.get("kind", "")
-        if kind not in ADDABLE_KINDS:
+    def get_kind(self, lesson_kind):
+        if lesson_kind not in ADDABLE_KINDS:
             raise Http404(_("Page not found."))
-        return kind
+        return lesson_kind
 
-    def get(self, request, course_id, module_id):
+    def get(self, request, course_id, module_id, lesson_kind):
         course = self.get_course(course_id)
         module = self.get_module(course, module_id)
-        kind = self.dispatch_kind(request)
+        kind = self.get_kind(lesson_kind)
         return self.render_page(course, module, kind, LessonForm(kind=kind))
 
-    def post(self, request, course_id, module_id):
+    def post(self, request, course_id, module_id, lesson_kind):
         course = self.get_course(course_id)
         module = self.get_module(course, module_id)
-        kind = self.dispatch_kind(request)
+        kind = self.get_kind(lesson_kind)
         form = LessonForm(request.POST, request.FILES, kind=kind)
         if form.is_valid():
             try:

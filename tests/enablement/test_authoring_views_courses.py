@@ -102,7 +102,7 @@ def test_a_course_without_a_title_is_refused_on_the_title_field(client_as, tenan
 def test_a_text_lesson_with_a_script_is_refused_on_the_text_field_and_not_stored(client_as, tenant, author):
     course = draft_course(author)
     module = first_module_of(course)
-    add_url = url("authoring_lesson_add", course.pk, module.pk) + "?kind=text"
+    add_url = url("authoring_lesson_add", course.pk, module.pk, "text")
     response = client_as(author).post(add_url, {"title": "Welcome", "body": "Hi <script>alert(1)</script>"})
     assert response.status_code == 400
     body = response.content.decode()
@@ -117,7 +117,7 @@ def test_a_file_lesson_with_a_wrongly_typed_or_oversized_file_is_refused_and_not
 ):
     course = draft_course(author)
     module = first_module_of(course)
-    add_url = url("authoring_lesson_add", course.pk, module.pk) + "?kind=file"
+    add_url = url("authoring_lesson_add", course.pk, module.pk, "file")
     response = client_as(author).post(add_url, {"title": "Price list", "file": upload("prices.pdf", PNG)})
     assert response.status_code == 400
     assert re.search(r'id="id_file-error">The file&#x27;s content is not what its name says', response.content.decode())
@@ -132,7 +132,7 @@ def test_a_video_from_a_host_not_allowed_is_refused_on_the_address(client_as, au
     course = draft_course(author)
     module = first_module_of(course)
     response = client_as(author).post(
-        url("authoring_lesson_add", course.pk, module.pk) + "?kind=video",
+        url("authoring_lesson_add", course.pk, module.pk, "video"),
         {"title": "Tour", "video_url": "https://videos.evil.example/tour"},
     )
     assert response.status_code == 400
