@@ -23,6 +23,9 @@ from enablement.models import (
 )
 from partners.selectors import partner_queryset
 
+# A program has a handful of tiers and regions; more than this is free text nobody reads in a hint.
+MAX_SUGGESTED = 50
+
 
 def _count(queryset) -> Coalesce:
     return Coalesce(Subquery(queryset.values("n"), output_field=IntegerField()), 0)
@@ -142,11 +145,13 @@ def is_enrolled_in_version(*, user_id: int, version_id: int) -> bool:
 
 def audience_values() -> dict[str, list[str]]:
     """The tiers and regions partners have today, to suggest (and to spell) a course's or path's audience."""
-    partners = partner_queryset().order_by()
-    return {
-        "tiers": sorted(set(partners.exclude(tier="").values_list("tier", flat=True))),
-        "regions": sorted(set(partners.exclude(region="").values_list("region", flat=True))),
-    }
+    partners = partner_queryset()
+
+    def distinct(field):
+        values = partners.exclude(**{field: ""}).order_by(field).values_list(field, flat=True).distinct()
+        return list(values[:MAX_SUGGESTED])
+
+    return {"tiers": distinct("tier"), "regions": distinct("region")}
 
 
 def enrollment_rules() -> QuerySet[EnrollmentRule]:
