@@ -87,6 +87,7 @@ class DealListView(TenantView):
                 registration, today=today, warning_days=rules.expiry_warning_days
             )
             registration.sla = services.sla_status(registration)
+            registration.conflict_total = selectors.conflict_count(registration)
         filters = page_filters(filterset)
         context = {
             "page": page,
