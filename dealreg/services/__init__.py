@@ -11,7 +11,7 @@
 - cleaning: the one place input is cleaned (documented public cleaners, field-named errors).
 """
 
-from dealreg.services.attribution import deal_set_participants  # noqa: F401
+from dealreg.services.attribution import attribution_open, deal_set_participants  # noqa: F401
 from dealreg.services.protection import (  # noqa: F401
     deal_decide_extension,
     deal_expire,
