@@ -162,8 +162,28 @@ NOTIFICATION_KINDS = [
     ),
 ]
 
+
+def _deals_waiting(request) -> int | None:
+    """The Deals badge: registrations waiting for a decision, for those who decide them (no query for others)."""
+    from dealreg.selectors import deals_waiting_count
+    from prm import policy
+
+    if not policy.can(getattr(request, "membership", None), "deals.review"):
+        return None
+    return deals_waiting_count()
+
+
 NAVIGATION = [
-    NavigationEntry(_("Deals"), "deal_list", "deals.view_all", icon="bi-briefcase", order=60),
+    NavigationEntry(
+        _("Deals"),
+        "deal_list",
+        "deals.view_all",
+        icon="bi-briefcase",
+        order=60,
+        testid="nav-deals",
+        badge=_deals_waiting,
+        badge_testid="nav-deals-waiting",
+    ),
     NavigationEntry(_("Deals"), "deal_list", "portal.view", icon="bi-briefcase", order=150),
 ]
 

@@ -396,6 +396,11 @@ def queue_counts() -> dict:
     )
 
 
+def deals_waiting_count() -> int:
+    """Registrations waiting for a reviewer's decision (the Deals badge in the top bar), one query."""
+    return DealRegistration.objects.filter(status__in=AWAITING_REVIEW_STATUSES).count()
+
+
 def deal_export_rows(*, ordering: str = "created") -> QuerySet[DealRegistration]:
     """Registrations for the staff CSV export: partner and people joined, nothing per row."""
     order = DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["created"])
