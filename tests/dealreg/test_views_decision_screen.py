@@ -43,7 +43,11 @@ def test_rejecting_without_a_reason_shows_the_error_at_the_top_of_the_decision_f
     summary = card.index('data-testid="decision-errors"')
     assert "Choose the reason from the list." in card[summary : card.index("<form")]
     select = re.search(r'<select[^>]*id="reject-reason"[^>]*>', card).group(0)
-    assert "is-invalid" in select and "autofocus" in select and 'aria-describedby="reject-reason-error"' in select
+    assert (
+        "is-invalid" in select
+        and 'aria-invalid="true"' in select
+        and 'aria-describedby="reject-reason-error"' in select
+    )
     assert 'id="reject-reason-error">Choose the reason from the list.' in card
     # What the reviewer typed is still there.
     assert ">Your customer is with another partner</textarea>" in card
@@ -57,7 +61,7 @@ def test_a_refused_question_comes_back_beside_its_own_field(client, tenant, chan
     assert response.status_code == 400
     card = decision_card(response.content.decode())
     assert "Write your question." in card
-    assert re.search(r'<textarea[^>]*is-invalid[^>]*id="info-question"[^>]*autofocus', card)
+    assert re.search(r'<textarea[^>]*is-invalid[^>]*id="info-question"[^>]*aria-invalid="true"', card)
     assert "reject-reason-error" not in card
 
 
