@@ -119,6 +119,15 @@ NOTIFICATION_KINDS = [
         audience="deals.view_all",
     ),
     Kind(
+        "deal.protection_ended_offboarding",
+        _("Protection ended by an offboarding"),
+        _(
+            "A partner left the program: its protected registration of a customer you sell to (or, when the program "
+            "does not know the customer's seller, of a partner you review) ended."
+        ),
+        audience="deals.view_all",
+    ),
+    Kind(
         "deal.approved",
         _("Deal registration approved"),
         _("Your deal registration was approved, with the date its protection ends."),
