@@ -480,7 +480,8 @@ def quiz_attempt_answer(
     if timed_out:
         raise InvalidTransition(
             _(
-                "Time ran out at %(time)s: this answer came too late. Your attempt was graded on what you answered in time."
+                "Time ran out at %(time)s: this answer came too late. "
+                "Your attempt was graded on what you answered in time."
             )
             % {"time": _shown_time(attempt.deadline_at)},
             field="status",
