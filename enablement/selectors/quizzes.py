@@ -178,6 +178,8 @@ class SheetQuestion:
     correct: bool | None = None
     points_awarded: object = None
     explanation: str | None = None
+    # A refused submission's message about this question (the page shows it beside it).
+    error: str = ""
 
     @property
     def multiple(self) -> bool:
