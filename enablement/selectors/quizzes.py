@@ -300,3 +300,11 @@ def attempt_api_queryset() -> QuerySet[QuizAttempt]:
 def attempt_get(*, attempt_id: int, user_id: int) -> QuizAttempt | None:
     """One of the learner's own attempts."""
     return QuizAttempt.objects.select_related("quiz").filter(pk=attempt_id, user_id=user_id).first()
+
+
+def has_open_attempt(*, quiz_id: int, user_id: int) -> bool:
+    return QuizAttempt.objects.filter(quiz_id=quiz_id, user_id=user_id, status=AttemptStatus.IN_PROGRESS).exists()
+
+
+def enrollment_of_user_exists(*, enrollment_id: int, user_id: int) -> bool:
+    return Enrollment.objects.filter(pk=enrollment_id, user_id=user_id).exists()

@@ -405,17 +405,22 @@ def _check_may_start(availability) -> None:
         )
 
 
-def _locked_open_attempt(actor: Actor, attempt: QuizAttempt) -> QuizAttempt:
-    _require_learner(actor, attempt)
+def _locked_open_attempt(actor: Actor, attempt: QuizAttempt, answers: Sequence[AnswerInput]):
+    """The attempt, locked, with the answers checked: refused when the answers do not fit it (400), when the actor
+    is not its learner (404: those who may read it — their partner's admin — learn nothing new from the answers'
+    refusal), when it is closed (409). Returns (attempt, the cleaned answers)."""
+    policy.require(actor, "learning.take", attempt)
     # Only the attempt's row: learners submitting the same quiz at once must not queue on the quiz's.
     attempt = QuizAttempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+    cleaned = _validated(attempt, answers)
+    _require_learner(actor, attempt)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise InvalidTransition(
             _("This attempt was already submitted, at %(time)s. Its result stands.")
             % {"time": _shown_time(attempt.submitted_at)},
             field="status",
         )
-    return attempt
+    return attempt, cleaned
 
 
 def _validated(attempt: QuizAttempt, answers: Sequence[AnswerInput]) -> list[tuple[int, list[int]]]:
@@ -470,8 +475,7 @@ def quiz_attempt_answer(
     answered in time (kept even though the call is refused)."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = _locked_open_attempt(actor, attempt)
-        cleaned = _validated(attempt, answers)
+        attempt, cleaned = _locked_open_attempt(actor, attempt, answers)
         timed_out = attempt_is_past_deadline(attempt, now)
         if timed_out:
             _close(attempt, now)
@@ -497,8 +501,7 @@ def quiz_attempt_submit(
     timed out."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt = _locked_open_attempt(actor, attempt)
-        cleaned = _validated(attempt, answers)
+        attempt, cleaned = _locked_open_attempt(actor, attempt, answers)
         if not attempt_is_past_deadline(attempt, now):
             _append(attempt, cleaned, now)
         return _close(attempt, now)

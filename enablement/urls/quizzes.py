@@ -5,19 +5,19 @@ from django.urls import path
 from enablement.views import quizzes as views
 
 _LESSON = "learning/<int:enrollment_id>/lessons/<int:lesson_id>/quiz/"
-_ATTEMPT = _LESSON + "attempts/<int:attempt_id>/"
+_ATTEMPT = _LESSON + "attempts/<int:quiz_attempt_id>/"
 
 urlpatterns = [
     path("quizzes/", views.QuizListView.as_view(), name="quiz_list"),
     path("quizzes/<int:quiz_id>/", views.QuizEditView.as_view(), name="quiz_edit"),
     path("quizzes/<int:quiz_id>/questions/add/", views.QuestionAddView.as_view(), name="quiz_question_add"),
     path(
-        "quizzes/<int:quiz_id>/questions/<int:question_id>/",
+        "quizzes/<int:quiz_id>/questions/<int:quiz_question_id>/",
         views.QuestionEditView.as_view(),
         name="quiz_question_edit",
     ),
     path(
-        "quizzes/<int:quiz_id>/questions/<int:question_id>/active/",
+        "quizzes/<int:quiz_id>/questions/<int:quiz_question_id>/active/",
         views.QuestionActiveView.as_view(),
         name="quiz_question_active",
     ),

@@ -121,13 +121,13 @@ class QuestionAddView(QuizAuthorMixin):
 class QuestionEditView(QuestionAddView):
     """Editing adds a version: attempts that drew the old one keep it (and their grade)."""
 
-    def get(self, request, quiz_id, question_id):
-        question = self.get_question(quiz_id, question_id)
+    def get(self, request, quiz_id, quiz_question_id):
+        question = self.get_question(quiz_id, quiz_question_id)
         form = QuestionForm(initial=QuestionForm.initial_for(question.current_version))
         return self.render_page(question.quiz, form, question=question)
 
-    def post(self, request, quiz_id, question_id):
-        question = self.get_question(quiz_id, question_id)
+    def post(self, request, quiz_id, quiz_question_id):
+        question = self.get_question(quiz_id, quiz_question_id)
         form = QuestionForm(request.POST)
         if form.is_valid():
             try:
@@ -143,8 +143,8 @@ class QuestionEditView(QuestionAddView):
 class QuestionActiveView(QuizAuthorMixin):
     """POST: take a question out of the pool, or put it back."""
 
-    def post(self, request, quiz_id, question_id):
-        question = self.get_question(quiz_id, question_id)
+    def post(self, request, quiz_id, quiz_question_id):
+        question = self.get_question(quiz_id, quiz_question_id)
         active = request.POST.get("active") == "1"
         services.question_set_active(actor=request.membership, question=question, active=active)
         if active:
@@ -260,9 +260,9 @@ class QuizAttemptSaveView(QuizLessonMixin):
     """POST (HTMX, on every change): keep the answers given so far, so that what was answered before the time ran
     out counts even if the page is never submitted."""
 
-    def post(self, request, enrollment_id, lesson_id, attempt_id):
+    def post(self, request, enrollment_id, lesson_id, quiz_attempt_id):
         enrollment, lesson = self.get_lesson(enrollment_id, lesson_id)
-        attempt = self.get_attempt(enrollment, lesson, attempt_id)
+        attempt = self.get_attempt(enrollment, lesson, quiz_attempt_id)
         try:
             answers, _chosen = self.answers_from(request, attempt)
             services.quiz_attempt_answer(actor=request.membership, attempt=attempt, answers=answers)
@@ -287,9 +287,9 @@ class QuizAttemptSaveView(QuizLessonMixin):
 
 
 class QuizAttemptSubmitView(QuizLessonMixin):
-    def post(self, request, enrollment_id, lesson_id, attempt_id):
+    def post(self, request, enrollment_id, lesson_id, quiz_attempt_id):
         enrollment, lesson = self.get_lesson(enrollment_id, lesson_id)
-        attempt = self.get_attempt(enrollment, lesson, attempt_id)
+        attempt = self.get_attempt(enrollment, lesson, quiz_attempt_id)
         chosen = {}
         try:
             answers, chosen = self.answers_from(request, attempt)
@@ -318,9 +318,9 @@ class QuizAttemptSubmitView(QuizLessonMixin):
 class QuizAttemptView(QuizLessonMixin):
     """The feedback of one closed attempt; an open one is taken on the lesson's page."""
 
-    def get(self, request, enrollment_id, lesson_id, attempt_id):
+    def get(self, request, enrollment_id, lesson_id, quiz_attempt_id):
         enrollment, lesson = self.get_lesson(enrollment_id, lesson_id)
-        attempt = self.get_attempt(enrollment, lesson, attempt_id)
+        attempt = self.get_attempt(enrollment, lesson, quiz_attempt_id)
         if attempt.status == AttemptStatus.IN_PROGRESS:
             return redirect(self.lesson_url(enrollment, lesson) + "#quiz")
         availability = selectors.quiz_availability(quiz=lesson.quiz, user_id=request.user.pk, now=timezone.now())

@@ -18,6 +18,7 @@ from tests.security import (
     world_dealreg,
     world_events,
     world_onboarding,
+    world_quizzes,
     world_recruitment,
     world_roles,
 )
@@ -66,6 +67,8 @@ OBJECT_KWARGS = {
 # Each domain area adds its own objects of organization X to the world, and its URL parameters and router
 # basenames, in tests/security/world_<area>.py (`extend(world)`, `OBJECT_KWARGS`, `API_OBJECTS`).
 WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg, world_events, world_roles]
+# After world_roles: the quiz world's attempts are taken by its people.
+WORLD_PARTS += [world_quizzes]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
 

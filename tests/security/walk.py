@@ -110,6 +110,28 @@ ID_KINDS = {
         "y": lambda w: w.crm_opportunity_b.external_id,
         "b": lambda w: w.crm_opportunity_b.external_id,
     },
+    # Quizzes: a choice of X's attempt's question / of another quiz; a question of X's attempt / of Y's; X's learner's
+    # enrollment / Y's; the quiz lesson / a lesson of the course that is no quiz.
+    "quiz_choice": {
+        "x": lambda w: w.quiz_choice_x.pk,
+        "y": lambda w: w.quiz_choice_other.pk,
+        "b": lambda w: w.quiz_choice_b.pk,
+    },
+    "attempt_question": {
+        "x": lambda w: w.quiz_attempt_question_x.pk,
+        "y": lambda w: w.quiz_attempt_question_y.pk,
+        "b": lambda w: w.quiz_attempt_question_b.pk,
+    },
+    "quiz_enrollment": {
+        "x": lambda w: w.quiz_enrollment_x.pk,
+        "y": lambda w: w.quiz_enrollment_y.pk,
+        "b": lambda w: w.quiz_enrollment_b.pk,
+    },
+    "quiz_lesson": {
+        "x": lambda w: w.quiz_lesson_a.pk,
+        "y": lambda w: w.quiz_text_lesson_a.pk,
+        "b": lambda w: w.quiz_lesson_b.pk,
+    },
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -126,6 +148,10 @@ ID_MODELS = {
     "deal_external_id": "dealreg.DealRegistration",
     "application_external_id": "partners.PartnerApplication",
     "crm_opportunity_external_id": "dealreg.CrmOpportunity",
+    "quiz_choice": "enablement.Choice",
+    "attempt_question": "enablement.AttemptQuestion",
+    "quiz_enrollment": "enablement.Enrollment",
+    "quiz_lesson": "enablement.Lesson",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 
