@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     # Review SLA reminders and escalation; protection expiry and its 14-day warning.
     "deal-review-sla": {"task": "dealreg.tasks.check_review_sla", "schedule": timedelta(hours=1)},
     "deal-protection-expiry": {"task": "dealreg.tasks.expire_protection", "schedule": timedelta(hours=6)},
+    # Quiz attempts whose time ran out with nobody submitting them: graded on what was answered in time.
+    "quiz-attempts-time-out": {
+        "task": "enablement.tasks.close_expired_quiz_attempts",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 REST_FRAMEWORK = {
