@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -269,6 +270,10 @@ class QuizAttemptSaveView(QuizLessonMixin):
         except ValidationFailed as error:
             return self.saved(request, enrollment, lesson, error=error.message, status=400)
         except InvalidTransition as error:
+            attempt.refresh_from_db(fields=["status"])
+            if attempt.status == AttemptStatus.SUBMITTED:
+                # A save still in flight when the learner submitted: the submission carried these answers already.
+                return HttpResponse(status=204) if request.htmx else redirect(self.lesson_url(enrollment, lesson))
             messages.warning(request, error.message)
             if request.htmx:
                 response = HttpResponse(status=204)
@@ -309,9 +314,11 @@ class QuizAttemptSubmitView(QuizLessonMixin):
         if attempt.status == AttemptStatus.TIMED_OUT:
             messages.warning(request, _("Time ran out before you submitted: only the answers given in time count."))
         elif attempt.passed:
-            messages.success(request, _("Passed with %(score)s%%.") % {"score": attempt.score})
+            messages.success(request, _("Passed with %(score)s%%.") % {"score": floatformat(attempt.score, "-2")})
         else:
-            messages.info(request, _("Not passed this time: %(score)s%%.") % {"score": attempt.score})
+            messages.info(
+                request, _("Not passed this time: %(score)s%%.") % {"score": floatformat(attempt.score, "-2")}
+            )
         return redirect(self.lesson_url(enrollment, lesson) + "#quiz")
 
 

@@ -338,3 +338,15 @@ def test_a_learner_enrolled_twice_only_reaches_quiz_lessons_of_their_course(clie
     other_enrollment = EnrollmentFactory(tenant=world.tenant, membership=world.learner)
     # The quiz lesson belongs to another course than this enrollment's.
     assert client.get(lesson_url(world, other_enrollment)).status_code == 404
+
+
+def test_a_save_still_in_flight_after_the_submission_changes_nothing_and_says_nothing(client, world):
+    login(client, world.learner)
+    attempt = start(client, world)
+    data = form_data(world, attempt, ALL_RIGHT)
+    client.post(attempt_url(world, "quiz_attempt_submit", attempt), data)
+    late = form_data(world, attempt, {TIER: ("Silver",)})
+    response = client.post(attempt_url(world, "quiz_attempt_save", attempt), late, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    html = client.get(lesson_url(world)).content.decode()
+    assert "already submitted" not in html and "Passed" in html
