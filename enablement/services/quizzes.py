@@ -411,7 +411,11 @@ def _locked_open_attempt(actor: Actor, attempt: QuizAttempt, answers: Sequence[A
     refusal), when it is closed (409). Returns (attempt, the cleaned answers)."""
     policy.require(actor, "learning.take", attempt)
     # Only the attempt's row: learners submitting the same quiz at once must not queue on the quiz's.
-    attempt = QuizAttempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+    attempt = (
+        QuizAttempt.objects.select_for_update(of=("self",))
+        .select_related("quiz", "enrollment", "lesson__module")
+        .get(pk=attempt.pk)
+    )
     cleaned = _validated(attempt, answers)
     _require_learner(actor, attempt)
     if attempt.status != AttemptStatus.IN_PROGRESS:
@@ -455,8 +459,9 @@ def _validated(attempt: QuizAttempt, answers: Sequence[AnswerInput]) -> list[tup
     return cleaned
 
 
-def _append(attempt: QuizAttempt, cleaned: list[tuple[int, list[int]]], now: datetime) -> int:
-    """Append the answers that differ from the last one given to their question; returns how many."""
+def _append(attempt: QuizAttempt, cleaned: list[tuple[int, list[int]]], now: datetime) -> dict[int, list[int]]:
+    """Append the answers that differ from the last one given to their question; returns the latest answers now
+    (question version id -> choice ids)."""
     latest = latest_answers(attempt)
     rows = [
         AttemptAnswer(attempt=attempt, question_version_id=version_id, choice_ids=choice_ids, answered_at=now)
@@ -464,7 +469,7 @@ def _append(attempt: QuizAttempt, cleaned: list[tuple[int, list[int]]], now: dat
         if sorted(latest.get(version_id, [])) != choice_ids and (choice_ids or version_id in latest)
     ]
     AttemptAnswer.objects.bulk_create(rows)
-    return len(rows)
+    return {**latest, **{row.question_version_id: row.choice_ids for row in rows}}
 
 
 def quiz_attempt_answer(
@@ -502,17 +507,18 @@ def quiz_attempt_submit(
     now = now or timezone.now()
     with transaction.atomic():
         attempt, cleaned = _locked_open_attempt(actor, attempt, answers)
-        if not attempt_is_past_deadline(attempt, now):
-            _append(attempt, cleaned, now)
-        return _close(attempt, now)
+        if attempt_is_past_deadline(attempt, now):
+            return _close(attempt, now)
+        return _close(attempt, now, latest=_append(attempt, cleaned, now))
 
 
-def _close(attempt: QuizAttempt, now: datetime) -> QuizAttempt:
+def _close(attempt: QuizAttempt, now: datetime, latest: dict[int, list[int]] | None = None) -> QuizAttempt:
     """Grade a locked open attempt, close it (submitted, or timed out when past its deadline) and record the quiz
-    lesson's result."""
+    lesson's result. `latest`: the answers just appended in time, when the caller has them."""
     timed_out = attempt_is_past_deadline(attempt, now)
-    cutoff = attempt.deadline_at + DEADLINE_GRACE if timed_out else None
-    answers = latest_answers(attempt, until=cutoff)
+    if timed_out or latest is None:
+        latest = latest_answers(attempt, until=attempt.deadline_at + DEADLINE_GRACE if timed_out else None)
+    answers = latest
     rows = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("question_version"))
     correct_sets: dict[int, set[int]] = {row.question_version_id: set() for row in rows}
     for version_id, choice_id in Choice.objects.filter(
