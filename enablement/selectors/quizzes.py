@@ -38,7 +38,7 @@ DEADLINE_GRACE = timedelta(seconds=10)
 def quiz_list() -> QuerySet[Quiz]:
     """The program's quizzes with the size of their pool (active questions), newest first."""
     return Quiz.objects.annotate(
-        active_questions=Count("questions", filter=Q(questions__active=True)),
+        active_questions=Count("questions", filter=Q(questions__active=True), distinct=True),
         lesson_count=Count("lessons", distinct=True),
     ).order_by("-created_at", "-id")
 
@@ -53,7 +53,6 @@ def quiz_for_editing(*, quiz_id: int) -> Quiz | None:
     questions = (
         Question.objects.select_related("current_version")
         .prefetch_related(Prefetch("current_version__choices", queryset=Choice.objects.order_by("position", "id")))
-        .annotate(version_count=Count("versions"))
         .order_by("-active", "position", "id")
     )
     return Quiz.objects.prefetch_related(Prefetch("questions", queryset=questions)).filter(pk=quiz_id).first()
@@ -130,13 +129,21 @@ def attempt_ended_at(attempt: QuizAttempt) -> datetime | None:
 
 
 def quiz_availability(
-    *, quiz: Quiz, user_id: int, now: datetime, attempts: list[QuizAttempt] | None = None
+    *,
+    quiz: Quiz,
+    user_id: int,
+    now: datetime,
+    enrollment_id: int | None = None,
+    attempts: list[QuizAttempt] | None = None,
 ) -> Availability:
-    """One query (none when the learner's attempts, newest first, are given): a learner has a handful of attempts."""
+    """One query (none when the learner's attempts, newest first, are given): a learner has a handful of attempts.
+    With an enrollment, only its attempts count toward the limit and the cool-down: taking the course again (a
+    certification's renewal) starts afresh. The open attempt is the learner's whatever the enrollment (one at a time
+    per quiz)."""
     if attempts is None:
         attempts = attempts_of(quiz=quiz, user_id=user_id)
     open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
-    closed = [a for a in attempts if a.status != AttemptStatus.IN_PROGRESS]
+    closed = closed_attempts(attempts, enrollment_id=enrollment_id)
     next_attempt_at = None
     if closed and quiz.cooldown_minutes:
         ends = max(attempt_ended_at(a) for a in closed) + timedelta(minutes=quiz.cooldown_minutes)
@@ -144,6 +151,14 @@ def quiz_availability(
     return Availability(
         used=len(closed), limit=quiz.attempt_limit, open_attempt=open_attempt, next_attempt_at=next_attempt_at
     )
+
+
+def closed_attempts(attempts: list[QuizAttempt], *, enrollment_id: int | None = None) -> list[QuizAttempt]:
+    return [
+        a
+        for a in attempts
+        if a.status != AttemptStatus.IN_PROGRESS and (enrollment_id is None or a.enrollment_id == enrollment_id)
+    ]
 
 
 def attempts_of(*, quiz: Quiz, user_id: int) -> list[QuizAttempt]:

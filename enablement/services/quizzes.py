@@ -349,13 +349,15 @@ def quiz_attempt_start(*, actor: Actor, enrollment: Enrollment, lesson: Lesson, 
         if enrollment.status == EnrollmentStatus.WITHDRAWN:
             raise ValidationFailed(_("This enrollment was withdrawn."), field="enrollment")
         quiz = Quiz.objects.get(pk=lesson.quiz_id)
-        availability = quiz_availability(quiz=quiz, user_id=enrollment.user_id, now=now)
+        availability = quiz_availability(quiz=quiz, user_id=enrollment.user_id, now=now, enrollment_id=enrollment.pk)
         if availability.open_attempt is not None:
             attempt = QuizAttempt.objects.select_for_update().get(pk=availability.open_attempt.pk)
             if not attempt_is_past_deadline(attempt, now):
                 return attempt
             _close(attempt, now)
-            availability = quiz_availability(quiz=quiz, user_id=enrollment.user_id, now=now)
+            availability = quiz_availability(
+                quiz=quiz, user_id=enrollment.user_id, now=now, enrollment_id=enrollment.pk
+            )
         _check_may_start(availability)
         drawn = _draw(quiz, secrets.SystemRandom())
         if not drawn:

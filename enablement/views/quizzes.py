@@ -202,11 +202,13 @@ class QuizLessonMixin(TenantView):
         now = timezone.now()
         quiz = lesson.quiz
         attempts = selectors.attempts_of(quiz=quiz, user_id=request.user.pk)
-        availability = selectors.quiz_availability(quiz=quiz, user_id=request.user.pk, now=now, attempts=attempts)
+        availability = selectors.quiz_availability(
+            quiz=quiz, user_id=request.user.pk, now=now, enrollment_id=enrollment.pk, attempts=attempts
+        )
         open_attempt = availability.open_attempt
         if sheet is None and open_attempt is not None:
             sheet = selectors.attempt_sheet(open_attempt)
-        closed = [attempt for attempt in attempts if attempt.status != AttemptStatus.IN_PROGRESS]
+        closed = selectors.closed_attempts(attempts, enrollment_id=enrollment.pk)
         feedback = selectors.attempt_sheet(closed[0]) if closed and open_attempt is None else None
         seconds_left = None
         if open_attempt is not None and open_attempt.deadline_at is not None:

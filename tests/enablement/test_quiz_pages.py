@@ -350,3 +350,30 @@ def test_a_save_still_in_flight_after_the_submission_changes_nothing_and_says_no
     assert response.status_code == 204
     html = client.get(lesson_url(world)).content.decode()
     assert "already submitted" not in html and "Passed" in html
+
+
+def test_the_quiz_list_counts_the_pool_once_per_quiz_whatever_its_lessons(client, world):
+    from enablement.models import LessonKind
+    from tests.enablement.factories import CourseFactory, LessonFactory
+
+    LessonFactory(tenant=world.tenant, course=CourseFactory(tenant=world.tenant), kind=LessonKind.QUIZ, quiz=world.quiz)
+    login(client, world.author)
+    html = client.get(reverse("quiz_list", args=[world.tenant.slug])).content.decode()
+    row = re.search(r"Firewall basics</a></td>(.*?)</tr>", html).group(1)
+    assert re.findall(r">(\d+%?)<", row) == ["3", "80%", "2"]
+
+
+def test_the_editor_runs_the_same_queries_whatever_the_size_of_the_pool(client, world):
+    login(client, world.author)
+    url = reverse("quiz_edit", args=[world.tenant.slug, world.quiz.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = count()
+    with world.scoped():
+        for n in range(6):
+            add_question(world.quiz, f"Extra {n}", (("Yes", True), ("No", False)))
+    assert count() == small

@@ -355,3 +355,14 @@ def test_staff_cannot_take_a_quiz():
     world = quiz_world()
     with pytest.raises(PermissionDenied):
         start(world, learner=world.author)
+
+
+def test_taking_the_course_again_starts_the_attempt_limit_afresh():
+    world = quiz_world(attempt_limit=1, cooldown_minutes=60)
+    submit(world, start(world), {})
+    with pytest.raises(InvalidTransition):
+        start(world)
+    # A certification's renewal: the learner takes the course again (the next cycle).
+    again = EnrollmentFactory(tenant=world.tenant, course=world.course, membership=world.learner, cycle=2)
+    attempt = start(world, enrollment=again)
+    assert attempt.number == 2 and attempt.enrollment_id == again.pk
