@@ -206,10 +206,17 @@ class QuizLessonMixin(TenantView):
             quiz=quiz, user_id=request.user.pk, now=now, enrollment_id=enrollment.pk, attempts=attempts
         )
         open_attempt = availability.open_attempt
+        elsewhere = None
+        if open_attempt is not None and (open_attempt.enrollment_id, open_attempt.lesson_id) != (
+            enrollment.pk,
+            lesson.pk,
+        ):
+            # The same quiz is open in another lesson (another course uses it too): one attempt at a time.
+            elsewhere, open_attempt = open_attempt, None
         if sheet is None and open_attempt is not None:
             sheet = selectors.attempt_sheet(open_attempt)
         closed = selectors.closed_attempts(attempts, enrollment_id=enrollment.pk)
-        feedback = selectors.attempt_sheet(closed[0]) if closed and open_attempt is None else None
+        feedback = selectors.attempt_sheet(closed[0]) if closed and availability.open_attempt is None else None
         seconds_left = None
         if open_attempt is not None and open_attempt.deadline_at is not None:
             seconds_left = max(int((open_attempt.deadline_at - now).total_seconds()), 0)
@@ -223,6 +230,7 @@ class QuizLessonMixin(TenantView):
             "sheet": sheet,
             "feedback": feedback,
             "seconds_left": seconds_left,
+            "elsewhere": elsewhere,
             "progress": progress,
         }
         return render(request, "enablement/quizzes/lesson.html", context, status=status)

@@ -377,3 +377,18 @@ def test_the_editor_runs_the_same_queries_whatever_the_size_of_the_pool(client, 
         for n in range(6):
             add_question(world.quiz, f"Extra {n}", (("Yes", True), ("No", False)))
     assert count() == small
+
+
+def test_a_quiz_open_in_another_courses_lesson_is_finished_there_first(client, world):
+    from enablement.models import LessonKind
+    from tests.enablement.factories import CourseFactory, LessonFactory
+
+    other_course = CourseFactory(tenant=world.tenant, title="Advanced selling")
+    other_lesson = LessonFactory(tenant=world.tenant, course=other_course, kind=LessonKind.QUIZ, quiz=world.quiz)
+    other_enrollment = EnrollmentFactory(tenant=world.tenant, course=other_course, membership=world.learner)
+    login(client, world.learner)
+    start(client, world)
+    url = reverse("quiz_lesson", args=[world.tenant.slug, other_enrollment.pk, other_lesson.pk])
+    html = client.get(url).content.decode()
+    assert 'data-testid="quiz-open-elsewhere"' in html and lesson_url(world) in html
+    assert 'name="q1"' not in html and "correct" not in html.lower()
