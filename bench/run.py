@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.dealreg import add_arguments as dealreg_arguments
+from bench.enablement.quizzes import add_arguments as quiz_arguments
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -54,6 +55,7 @@ def main(argv=None):
         "--onboarding-events", type=int, default=10_000, help="domain events relayed to running onboardings"
     )
     dealreg_arguments(parser)  # --registrations, --crm-accounts, --crm-opportunities, --conflict-checks, …
+    quiz_arguments(parser)  # --quiz-learners, --quiz-seconds
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
@@ -126,9 +128,17 @@ def main(argv=None):
         submit_seconds=args.submit_seconds,
     )
     from bench.dealreg.quality import matching_quality
+    from bench.enablement.quizzes import quiz_bench
+
+    quizzes = (
+        quiz_bench(tenant, learners=args.quiz_learners, seconds=args.quiz_seconds)
+        if args.quiz_seconds
+        else {"skipped": "--quiz-seconds 0"}
+    )
 
     report = {
-        "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration, matching quality",
+        "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration, matching quality, "
+        "quiz submissions",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
@@ -139,6 +149,7 @@ def main(argv=None):
         "onboarding_events": onboarding,
         "deal_registration": deal_registration,
         "matching_quality": matching_quality(),
+        "quiz_submissions": quizzes,
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -130,7 +130,15 @@ class QuizAttempt(TenantOwnedModel):
                 name="quiz_attempt_one_open",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "partner_organization"], name="quiz_attempt_org")]
+        indexes = [
+            models.Index(fields=["tenant", "partner_organization"], name="quiz_attempt_org"),
+            # The sweep that closes abandoned attempts reads only open ones with a deadline.
+            models.Index(
+                fields=["deadline_at"],
+                condition=models.Q(status="in_progress", deadline_at__isnull=False),
+                name="quiz_attempt_open_deadline",
+            ),
+        ]
 
 
 class AttemptQuestion(TenantOwnedModel):

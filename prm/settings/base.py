@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "DealStatusEnum": "dealreg.models.DealStatus",
         "DealRejectionReasonEnum": "dealreg.models.RejectionReason",
         "AttributionRoleEnum": "dealreg.models.AttributionRole",
+        "QuizAttemptStatusEnum": "enablement.models.AttemptStatus",
         "RoleEnum": "prm.roles.Role",
     },
 }

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from prm.roles import Role
-from tests.security.walk import ADMIN, EVERYONE, MANAGERS, PARTNER_ADMIN, SELLERS, STAFF, Id, may
+from tests.security.walk import ADMIN, EVERYONE, MANAGERS, PARTNER_ADMIN, PARTNERS, SELLERS, STAFF, Id, may
 
 READERS = MANAGERS | {Role.ANALYST}
 
@@ -78,6 +78,8 @@ _OPPORTUNITY = {
 }
 _INVITATION = {"email": "newcomer@harness.example", "role": Role.PARTNER_SALES, "partner_organization": Id("partner")}
 
+_QUIZ_ANSWERS = {"answers": [{"question": Id("attempt_question"), "choices": [Id("quiz_choice")]}]}
+
 BODIES = {
     "api:deal-list": _DEAL,
     "api:deal-detail": _DEAL,
@@ -98,6 +100,9 @@ BODIES = {
     "api:crm-opportunity-list": _OPPORTUNITY,
     "api:crm-opportunity-detail": _OPPORTUNITY,
     "api:crm-opportunity-bulk": {"rows": [_OPPORTUNITY]},
+    "api:quiz-attempt-list": {"enrollment": Id("quiz_enrollment"), "lesson": Id("quiz_lesson")},
+    "api:quiz-attempt-answer": _QUIZ_ANSWERS,
+    "api:quiz-attempt-submit": _QUIZ_ANSWERS,
 }
 
 API = {
@@ -183,4 +188,10 @@ API = {
     "api:webhook-detail": Api(get=may(ADMIN, 200), put=may(ADMIN, 400), patch=may(ADMIN, 200), delete=may(ADMIN, 204)),
     "api:webhook-list": Api(get=may(ADMIN, 200), post=may(ADMIN, 400)),
     "api:webhook-rotate-secret": Api(post=may(ADMIN, 200)),
+    # Quiz attempts: X's learner (its partner admin) reads and takes its own; staff and the partner's admin (a key
+    # bound to it too) read them; another side's enrollment, lesson, question or choice in the body is a 400.
+    "api:quiz-attempt-list": Api(body=BODIES["api:quiz-attempt-list"], get=may(EVERYONE, 200), post=may(PARTNERS, 400)),
+    "api:quiz-attempt-detail": Api(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "api:quiz-attempt-answer": Api(body=BODIES["api:quiz-attempt-answer"], post=may(PARTNER_ADMIN, 400)),
+    "api:quiz-attempt-submit": Api(body=BODIES["api:quiz-attempt-submit"], post=may(PARTNER_ADMIN, 400)),
 }

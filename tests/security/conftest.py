@@ -19,6 +19,7 @@ from tests.security import (
     world_dealreg,
     world_events,
     world_onboarding,
+    world_quizzes,
     world_recruitment,
     world_roles,
 )
@@ -75,6 +76,8 @@ WORLD_PARTS = [
     world_roles,
     # After world_roles: enrolls organization X's people of every role.
     world_authoring,
+    # After world_roles: the quiz world's attempts are taken by its people.
+    world_quizzes,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)

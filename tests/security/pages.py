@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from prm.roles import Role
 from tests.security.walk import ADMIN, EVERYONE, MANAGERS, PARTNER_ADMIN, PARTNERS, SELLERS, STAFF, Id, may
+from tests.security.world_quizzes import QUIZ_LESSON_KWARGS
 
 # Who reads applications, and who exports (managers and analysts).
 READERS = MANAGERS | {Role.ANALYST}
 # Who writes courses, enrollment rules and learning paths.
+# Who writes courses and quizzes.
 AUTHORS = MANAGERS | {Role.MARKETING}
 
 
@@ -66,6 +68,9 @@ PLAIN_FIELDS = {
     # enablement authoring: courses, lessons, enrollment rules, learning paths
     "summary", "estimated_minutes", "passing_grade", "audience_*", "archived", "video_url", "quiz_title",
     "partner_types", "roles", "due_days", "published",
+    # quizzes (the learner's answers, `q1`, `q2`…, carry choice ids: declared per route)
+    "passing_score", "attempt_limit", "cooldown_minutes", "time_limit_minutes", "questions_per_attempt",
+    "shuffle_questions", "shuffle_choices", "text", "explanation", "points", "choice_text_*", "choice_correct_*",
 }  # fmt: skip
 
 
@@ -248,4 +253,26 @@ PAGES = {
     "authoring_path_courses_order": Page(post=may(AUTHORS, 302), body={"step": [Id("path_step")]}),
     "authoring_path_course_move": Page(post=may(AUTHORS, 302)),
     "authoring_path_course_remove": Page(post=may(AUTHORS, 302)),
+    # Quizzes: the authors' editor (empty forms: 400)
+    "quiz_list": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "quiz_edit": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "quiz_question_add": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "quiz_question_edit": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "quiz_question_active": Page(post=may(AUTHORS, 302)),
+    # Quizzes: organization X's learner (its partner admin) and the open attempt; a colleague's is a 404. Answers
+    # naming another quiz's choices are refused (400; the autosave sends the page back with the message: 302).
+    "quiz_lesson": Page(get=may(PARTNER_ADMIN, 200), kwargs=QUIZ_LESSON_KWARGS),
+    "quiz_attempt_start": Page(post=may(PARTNER_ADMIN, 302), kwargs=QUIZ_LESSON_KWARGS),
+    # The attempt is open: its page sends the learner to the lesson's.
+    "quiz_attempt": Page(get=may(PARTNER_ADMIN, 302), kwargs=QUIZ_LESSON_KWARGS),
+    "quiz_attempt_save": Page(
+        post=may(PARTNER_ADMIN, 302),
+        body={"q1": Id("quiz_choice"), "q2": Id("quiz_choice")},
+        kwargs=QUIZ_LESSON_KWARGS,
+    ),
+    "quiz_attempt_submit": Page(
+        post=may(PARTNER_ADMIN, 400),
+        body={"q1": Id("quiz_choice"), "q2": Id("quiz_choice")},
+        kwargs=QUIZ_LESSON_KWARGS,
+    ),
 }

@@ -119,6 +119,28 @@ ID_KINDS = {
     },
     "lesson": {"x": lambda w: w.lesson_a.pk, "y": lambda w: w.lesson_b.pk, "b": lambda w: w.lesson_b.pk},
     "path_step": {"x": lambda w: w.path_step_a.pk, "y": lambda w: w.path_step_b.pk, "b": lambda w: w.path_step_b.pk},
+    # Quizzes: a choice of X's attempt's question / of another quiz; a question of X's attempt / of Y's; X's learner's
+    # enrollment / Y's; the quiz lesson / a lesson of the course that is no quiz.
+    "quiz_choice": {
+        "x": lambda w: w.quiz_choice_x.pk,
+        "y": lambda w: w.quiz_choice_other.pk,
+        "b": lambda w: w.quiz_choice_b.pk,
+    },
+    "attempt_question": {
+        "x": lambda w: w.quiz_attempt_question_x.pk,
+        "y": lambda w: w.quiz_attempt_question_y.pk,
+        "b": lambda w: w.quiz_attempt_question_b.pk,
+    },
+    "quiz_enrollment": {
+        "x": lambda w: w.quiz_enrollment_x.pk,
+        "y": lambda w: w.quiz_enrollment_y.pk,
+        "b": lambda w: w.quiz_enrollment_b.pk,
+    },
+    "quiz_lesson": {
+        "x": lambda w: w.quiz_lesson_a.pk,
+        "y": lambda w: w.quiz_text_lesson_a.pk,
+        "b": lambda w: w.quiz_lesson_b.pk,
+    },
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -139,6 +161,10 @@ ID_MODELS = {
     "course_module": "enablement.CourseModule",
     "lesson": "enablement.Lesson",
     "path_step": "enablement.LearningPathCourse",
+    "quiz_choice": "enablement.Choice",
+    "attempt_question": "enablement.AttemptQuestion",
+    "quiz_enrollment": "enablement.Enrollment",
+    "quiz_lesson": "enablement.Lesson",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 
