@@ -9,9 +9,9 @@ OBJECT_KWARGS = {
     "quiz_id": lambda w: w.quiz_a.pk,
     "quiz_question_id": lambda w: w.quiz_question_a.pk,
     "quiz_attempt_id": lambda w: w.quiz_attempt_x.pk,
-    # The quiz lesson's page (another area may map these to its own objects: quiz pages pin theirs in pages.py).
+    # The quiz lesson's enrollment (another area may map it to its own: quiz pages pin theirs in pages.py). Not
+    # `lesson_id`: the authoring pages' lesson is a text lesson of a draft.
     "enrollment_id": lambda w: w.quiz_enrollment_x.pk,
-    "lesson_id": lambda w: w.quiz_lesson_a.pk,
 }
 # The quiz lesson pages' own objects, whatever OBJECT_KWARGS holds for these names.
 QUIZ_LESSON_KWARGS = {
