@@ -7,7 +7,7 @@ Partners' onboarding steps "complete a course" and "earn a certification" wait f
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import EventType
+from prm.registry import EventType, NavigationEntry
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
@@ -35,7 +35,7 @@ RULES: dict[str, frozenset[str]] = {
 
 API_RESOURCES = ("courses", "enrollments", "certifications")
 # Each area's API module adds itself here when it exists.
-API_ROUTE_MODULES: tuple[str, ...] = ()
+API_ROUTE_MODULES: tuple[str, ...] = ("enablement.api.certifications",)
 PAGE_URLS = "enablement.urls"
 
 _LEARNER = {"partner_organization_id": "the learner's partner", "user_id": "the learner"}
@@ -98,4 +98,10 @@ NOTIFICATION_KINDS = [
         _("A certification of yours expires in 60, 30 or 7 days."),
         audience="learning.take",
     ),
+]
+
+NAVIGATION = [
+    NavigationEntry(_("Certifications"), "certification_list", "learning.view_all", icon="bi-patch-check", order=80),
+    NavigationEntry(_("Learning reports"), "enablement_report", "learning.view_all", icon="bi-bar-chart", order=82),
+    NavigationEntry(_("My certifications"), "my_certifications", "learning.take", icon="bi-patch-check", order=182),
 ]

@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     # Review SLA reminders and escalation; protection expiry and its 14-day warning.
     "deal-review-sla": {"task": "dealreg.tasks.check_review_sla", "schedule": timedelta(hours=1)},
     "deal-protection-expiry": {"task": "dealreg.tasks.expire_protection", "schedule": timedelta(hours=6)},
+    # Certification reminders 60, 30 and 7 days before expiry; certification.expired once an award has expired.
+    "certification-expiry": {"task": "enablement.tasks.check_certification_expiry", "schedule": timedelta(hours=1)},
 }
 
 REST_FRAMEWORK = {
