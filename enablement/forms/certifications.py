@@ -15,7 +15,12 @@ from prm.forms import BootstrapForm
 
 
 class CertificationForm(BootstrapForm, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH, help_text=_("E.g. Certified Firewall Seller."))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("E.g. Certified Firewall Seller."),
+        error_messages={"required": _("Name the certification.")},
+    )
     description = forms.CharField(
         label=_("Description"),
         required=False,
