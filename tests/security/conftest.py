@@ -15,6 +15,7 @@ from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
 from tests.security import (
     world_agreements,
+    world_certifications,
     world_dealreg,
     world_events,
     world_onboarding,
@@ -65,7 +66,15 @@ OBJECT_KWARGS = {
 
 # Each domain area adds its own objects of organization X to the world, and its URL parameters and router
 # basenames, in tests/security/world_<area>.py (`extend(world)`, `OBJECT_KWARGS`, `API_OBJECTS`).
-WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg, world_events, world_roles]
+WORLD_PARTS = [
+    world_recruitment,
+    world_onboarding,
+    world_agreements,
+    world_dealreg,
+    world_events,
+    world_roles,
+    world_certifications,
+]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
 

@@ -61,6 +61,8 @@ PLAIN_FIELDS = {
     "outcome", "closed_amount", "closed_date", "days", "share", "auto_approve", "auto_approve_max_amount",
     "conflict_policy", "expiry_warning_days", "extension_approver", "extension_days", "max_extensions",
     "minimum_amount", "notes", "protection_days", "review_sla_business_days",
+    # certifications
+    "validity_months", "apply_to_existing",
 }  # fmt: skip
 
 
@@ -85,6 +87,16 @@ _DEAL = {
     "product_0": Id("product"),
     "product_1": Id("product"),
     "product_2": Id("product"),
+}
+
+# Who writes certifications (and courses, quizzes, learning paths).
+AUTHORS = MANAGERS | {Role.MARKETING}
+_CERTIFICATION = {
+    "name": "Harness certification",
+    "courses": [Id("course")],
+    "final_exam": Id("quiz"),
+    "validity_months": "12",
+    "apply_to_existing": "new_awards",
 }
 
 PAGES = {
@@ -208,4 +220,22 @@ PAGES = {
     "deal_export": Page(get=may(READERS, 200), query={"partner_organization": Id("partner")}),
     "deal_rules": Page(get=may(ADMIN, 200), post=may(ADMIN, 400)),
     "program_rules": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    # Certifications (the world's award is X's partner admin's: theirs, X's partner admin's and staff's to open)
+    "certification_list": Page(get=may(STAFF, 200)),
+    "certification_create": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body=_CERTIFICATION),
+    "certification_detail": Page(get=may(STAFF, 200)),
+    "certification_edit": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body=_CERTIFICATION),
+    "certification_award": Page(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "certification_award_revoke": Page(post=may(MANAGERS, 302), body={"reason": "Harness revocation"}),
+    "certification_award_pdf": Page(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "certification_award_credential": Page(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "my_certifications": Page(get=may(PARTNERS, 200)),
+    "team_certifications": Page(get=may(PARTNER_ADMIN, 200)),
+    "certification_verify": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    "credential_issuer_did": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    "credential_jwks": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    "credential_status_list": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    # Learning reports
+    "enablement_report": Page(get=may(STAFF, 200)),
+    "enablement_report_export": Page(get=may(STAFF, 200)),
 }

@@ -110,6 +110,9 @@ ID_KINDS = {
         "y": lambda w: w.crm_opportunity_b.external_id,
         "b": lambda w: w.crm_opportunity_b.external_id,
     },
+    # Enablement's courses and quizzes are the program's (no partner's): tenant A's for partners, B's for A's staff.
+    "course": {"x": lambda w: w.course_a.pk, "y": lambda w: w.course_a.pk, "b": lambda w: w.course_b.pk},
+    "quiz": {"x": lambda w: w.quiz_a.pk, "y": lambda w: w.quiz_a.pk, "b": lambda w: w.quiz_b.pk},
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -126,6 +129,8 @@ ID_MODELS = {
     "deal_external_id": "dealreg.DealRegistration",
     "application_external_id": "partners.PartnerApplication",
     "crm_opportunity_external_id": "dealreg.CrmOpportunity",
+    "course": "enablement.Course",
+    "quiz": "enablement.Quiz",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 
