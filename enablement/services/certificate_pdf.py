@@ -34,6 +34,10 @@ def _font_files() -> tuple[str, str] | None:
     return None
 
 
+# Letters with no decomposition to a base letter (NFKD leaves them whole).
+_PLAIN = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE", "œ": "oe", "ŋ": "n"}
+
+
 def _latin1(text: str) -> str:
     """Text the core fonts can show: Latin-1 as is, anything else by its unaccented form, else '?'."""
     out = []
@@ -41,7 +45,7 @@ def _latin1(text: str) -> str:
         if ord(char) < 256:
             out.append(char)
             continue
-        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        plain = _PLAIN.get(char) or unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
         out.append(plain or "?")
     return "".join(out)
 

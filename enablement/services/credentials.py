@@ -228,7 +228,8 @@ def credential_build(award: CertificationAward, tenant=None) -> dict:
 
 
 def _criteria(certification) -> str:
-    courses = [link.course.title for link in certification.required_courses.all()]
+    links = certification.required_courses.select_related("course").order_by("id")
+    courses = [link.course.title for link in links]
     parts = []
     if courses:
         parts.append(_("Completed the courses: %(courses)s.") % {"courses": "; ".join(courses)})
