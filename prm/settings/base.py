@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from prm.schedules import app_schedules
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
 
@@ -196,15 +198,8 @@ CELERY_BEAT_SCHEDULE = {
     "prune-idempotency-records": {"task": "prm.tasks.prune_idempotency_records", "schedule": timedelta(hours=1)},
     # Deliveries whose retry message was lost (a worker died) are picked up here.
     "deliver-due-webhooks": {"task": "prm.webhooks.tasks.deliver_due_webhooks", "schedule": timedelta(minutes=1)},
-    # Reminders before onboarding steps fall due; escalation of overdue or stalled plans to the channel manager.
-    "onboarding-reminders": {"task": "partners.tasks.send_onboarding_reminders", "schedule": timedelta(hours=1)},
-    # Reminders to re-accept a new agreement version before its deadline; the overdue notice after it.
-    "agreement-reminders": {"task": "partners.tasks.send_agreement_reminders", "schedule": timedelta(hours=6)},
-    # Review SLA reminders and escalation; protection expiry and its 14-day warning.
-    "deal-review-sla": {"task": "dealreg.tasks.check_review_sla", "schedule": timedelta(hours=1)},
-    "deal-protection-expiry": {"task": "dealreg.tasks.expire_protection", "schedule": timedelta(hours=6)},
-    # Certification reminders 60, 30 and 7 days before expiry; certification.expired once an award has expired.
-    "certification-expiry": {"task": "enablement.tasks.check_certification_expiry", "schedule": timedelta(hours=1)},
+    # Each app's own periodic tasks, from its `schedule.py` (read here, before Django starts, so beat sees them).
+    **app_schedules(INSTALLED_APPS),
 }
 
 REST_FRAMEWORK = {
