@@ -100,8 +100,8 @@ NOTIFICATION_KINDS = [
     ),
 ]
 
+# Staff reach the learning reports from the certifications page (and back): the top bar has little room left.
 NAVIGATION = [
     NavigationEntry(_("Certifications"), "certification_list", "learning.view_all", icon="bi-patch-check", order=80),
-    NavigationEntry(_("Learning reports"), "enablement_report", "learning.view_all", icon="bi-bar-chart", order=82),
     NavigationEntry(_("My certifications"), "my_certifications", "learning.take", icon="bi-patch-check", order=182),
 ]

@@ -67,6 +67,11 @@ class CertificationEditForm(CertificationForm):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons, not a text box: BootstrapForm styles every other widget as a form control.
+        self.fields["apply_to_existing"].widget.attrs["class"] = "form-check-input"
+
 
 class AwardRevokeForm(BootstrapForm, forms.Form):
     reason = forms.CharField(
