@@ -1,6 +1,7 @@
 """Forms of the certification pages. They only shape the input: the services decide (and name the field at fault)."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enablement.models import Course, Quiz
@@ -51,9 +52,13 @@ class CertificationForm(BootstrapForm, forms.Form):
     )
     active = forms.BooleanField(label=_("Awarded to learners who meet the requirements"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, certification=None, **kwargs):
         super().__init__(*args, **kwargs)
-        courses = Course.objects.filter(archived=False).order_by("title", "id").values_list("pk", "title")
+        # The courses on offer, and those the certification requires already even if archived since.
+        available = Q(archived=False)
+        if certification is not None:
+            available |= Q(pk__in=[link.course_id for link in certification.required_courses.all()])
+        courses = Course.objects.filter(available).order_by("title", "id").values_list("pk", "title")
         self.fields["courses"].choices = list(courses)
         quizzes = Quiz.objects.order_by("title", "id").values_list("pk", "title")
         self.fields["final_exam"].choices = [("", _("No final exam")), *quizzes]

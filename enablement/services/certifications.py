@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Func, Value
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Func, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,14 +120,16 @@ def _clean_validity(value) -> int | None:
     return months
 
 
-def _clean_courses(course_ids) -> list[Course]:
+def _clean_courses(course_ids, keep=()) -> list[Course]:
+    """Courses of the program that are not archived (`keep`: ones already required, which may be archived since)."""
     ids = []
     for value in course_ids or ():
         try:
             ids.append(int(value))
         except (TypeError, ValueError):
             raise ValidationFailed(_("Choose courses of this program."), field="courses") from None
-    courses = list(Course.objects.filter(pk__in=ids, archived=False).order_by("title", "id"))
+    available = Q(archived=False) | Q(pk__in=list(keep))
+    courses = list(Course.objects.filter(available, pk__in=ids).order_by("title", "id"))
     if len(courses) != len(set(ids)):
         raise ValidationFailed(_("Choose courses of this program."), field="courses")
     return courses
@@ -142,12 +144,14 @@ def _clean_final_exam(final_exam_id) -> Quiz | None:
         raise ValidationFailed(_("Choose a quiz of this program."), field="final_exam") from None
 
 
-def _clean_definition(*, name, description, validity_months, course_ids, final_exam_id, exclude_pk=None) -> dict:
+def _clean_definition(
+    *, name, description, validity_months, course_ids, final_exam_id, exclude_pk=None, keep_courses=()
+) -> dict:
     name = clean_text(name, field="name", max_length=NAME_MAX_LENGTH, required=_("Name the certification."))
     if Certification.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
         raise ValidationFailed(_("A certification with this name exists already."), field="name")
     description = clean_text(description, field="description", max_length=DESCRIPTION_MAX_LENGTH)
-    courses = _clean_courses(course_ids)
+    courses = _clean_courses(course_ids, keep_courses)
     final_exam = _clean_final_exam(final_exam_id)
     if not courses and final_exam is None:
         raise ValidationFailed(_("Require at least one course or a final exam."), field="courses")
@@ -213,6 +217,7 @@ def certification_update(
     of every active award is recomputed from its award date, set-based."""
     policy.require(actor, "certifications.manage")
     certification = Certification.objects.select_for_update().get(pk=certification.pk)
+    required = CertificationCourse.objects.filter(certification=certification).values_list("course_id", flat=True)
     cleaned = _clean_definition(
         name=name,
         description=description,
@@ -220,6 +225,7 @@ def certification_update(
         course_ids=course_ids,
         final_exam_id=final_exam_id,
         exclude_pk=certification.pk,
+        keep_courses=required,
     )
     validity_changed = cleaned["validity_months"] != certification.validity_months
     if validity_changed and apply_to_existing not in dict(VALIDITY_CHOICES):

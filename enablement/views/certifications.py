@@ -113,11 +113,11 @@ class CertificationEditView(TenantView):
             "final_exam": certification.final_exam_id,
             "active": certification.active,
         }
-        return self.render_page(certification, CertificationEditForm(initial=initial))
+        return self.render_page(certification, CertificationEditForm(initial=initial, certification=certification))
 
     def post(self, request, certification_id):
         certification = self.get_certification(certification_id)
-        form = CertificationEditForm(request.POST)
+        form = CertificationEditForm(request.POST, certification=certification)
         if form.is_valid():
             try:
                 services.certification_update(

@@ -278,3 +278,16 @@ def test_certified_people_per_partner_is_one_query(django_assert_num_queries):
         counts = certified_people_by_partner()
     assert sum(counts.values()) == 3
     relay(p.tenant)
+
+
+def test_a_course_archived_since_stays_required_but_cannot_be_added_anew():
+    p = program()
+    with tenant_context(p.tenant):
+        p.courses[0].archived = True
+        p.courses[0].save()
+    edited = _update(p, description="Still requires both courses.")
+    with tenant_context(p.tenant):
+        assert edited.required_courses.count() == 2
+        with pytest.raises(ValidationFailed) as error:
+            services.certification_create(actor=p.admin, name="New one", course_ids=[p.courses[0].pk])
+    assert error.value.field == "courses"
