@@ -57,6 +57,16 @@ ENROLLMENT_CREATED = EventType(
     _("A partner's learner was enrolled in a course (by themselves, by staff or by a rule)."),
     {**_LEARNER, "enrollment_id": "", "course_id": "", "source": "self, assigned, rule or path", "due_on": ""},
 )
+COURSE_PUBLISHED = EventType(
+    "course.published",
+    _("A version of a course was published: new learners start it, those in progress keep theirs."),
+    {
+        "course_id": "",
+        "course_version": "version number",
+        "previous_version": "the version it replaces, or null",
+        "title": "",
+    },
+)
 CERTIFICATION_AWARDED = EventType("certification.awarded", _("A partner's learner earned a certification."), _AWARD)
 CERTIFICATION_EXPIRING = EventType(
     "certification.expiring", _("A certification expires soon."), {**_AWARD, "days_left": "60, 30 or 7"}
@@ -66,6 +76,7 @@ CERTIFICATION_REVOKED = EventType("certification.revoked", _("A certification wa
 
 EVENT_TYPES = [
     COURSE_COMPLETED,
+    COURSE_PUBLISHED,
     ENROLLMENT_CREATED,
     CERTIFICATION_AWARDED,
     CERTIFICATION_EXPIRING,
@@ -102,6 +113,7 @@ NOTIFICATION_KINDS = [
 
 # Staff reach the learning reports from the certifications page (and back): the top bar has little room left.
 NAVIGATION = [
+    NavigationEntry(_("Courses"), "authoring_courses", "courses.manage", icon="bi-mortarboard", order=70),
     NavigationEntry(_("Certifications"), "certification_list", "learning.view_all", icon="bi-patch-check", order=80),
     NavigationEntry(_("My certifications"), "my_certifications", "learning.take", icon="bi-patch-check", order=182),
 ]

@@ -253,6 +253,23 @@ PRM_EVENT_HANDLER_MAX_ATTEMPTS = env.int("PRM_EVENT_HANDLER_MAX_ATTEMPTS", defau
 PRM_INVITATION_TTL = timedelta(hours=env.int("PRM_INVITATION_TTL_HOURS", default=72))
 PRM_LOGO_MAX_BYTES = 512 * 1024
 
+# Enablement: where video lessons may be embedded from (a host or any of its subdomains; YouTube, Vimeo, Wistia and
+# Loom addresses are turned into their privacy-friendly embed address), and the largest file a lesson may offer.
+ENABLEMENT_VIDEO_HOSTS = env.list(
+    "ENABLEMENT_VIDEO_HOSTS",
+    default=[
+        "youtube.com",
+        "youtu.be",
+        "youtube-nocookie.com",
+        "vimeo.com",
+        "player.vimeo.com",
+        "wistia.com",
+        "fast.wistia.net",
+        "loom.com",
+    ],
+)
+ENABLEMENT_FILE_MAX_BYTES = env.int("ENABLEMENT_FILE_MAX_BYTES", default=100 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -15,6 +15,7 @@ from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
 from tests.security import (
     world_agreements,
+    world_authoring,
     world_certifications,
     world_dealreg,
     world_events,
@@ -73,6 +74,9 @@ WORLD_PARTS = [
     world_dealreg,
     world_events,
     world_roles,
+    # After world_roles: enrolls organization X's people of every role.
+    world_authoring,
+    # After world_authoring: certifies organization X's partner admin.
     world_certifications,
 ]
 for _part in WORLD_PARTS:

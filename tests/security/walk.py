@@ -110,9 +110,17 @@ ID_KINDS = {
         "y": lambda w: w.crm_opportunity_b.external_id,
         "b": lambda w: w.crm_opportunity_b.external_id,
     },
-    # Enablement's courses and quizzes are the program's (no partner's): tenant A's for partners, B's for A's staff.
-    "course": {"x": lambda w: w.course_a.pk, "y": lambda w: w.course_a.pk, "b": lambda w: w.course_b.pk},
-    "quiz": {"x": lambda w: w.quiz_a.pk, "y": lambda w: w.quiz_a.pk, "b": lambda w: w.quiz_b.pk},
+    # Enablement authoring: tenant B's course, module, lesson and learning path step (no partner may use any).
+    "course": {"x": lambda w: w.course_a.pk, "y": lambda w: w.course_b.pk, "b": lambda w: w.course_b.pk},
+    "course_module": {
+        "x": lambda w: w.course_module_a.pk,
+        "y": lambda w: w.course_module_b.pk,
+        "b": lambda w: w.course_module_b.pk,
+    },
+    "lesson": {"x": lambda w: w.lesson_a.pk, "y": lambda w: w.lesson_b.pk, "b": lambda w: w.lesson_b.pk},
+    "path_step": {"x": lambda w: w.path_step_a.pk, "y": lambda w: w.path_step_b.pk, "b": lambda w: w.path_step_b.pk},
+    # A certification's final exam: tenant A's quiz for partners, B's for A's staff.
+    "quiz": {"x": lambda w: w.quiz_a.pk, "y": lambda w: w.quiz_b.pk, "b": lambda w: w.quiz_b.pk},
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -130,6 +138,9 @@ ID_MODELS = {
     "application_external_id": "partners.PartnerApplication",
     "crm_opportunity_external_id": "dealreg.CrmOpportunity",
     "course": "enablement.Course",
+    "course_module": "enablement.CourseModule",
+    "lesson": "enablement.Lesson",
+    "path_step": "enablement.LearningPathCourse",
     "quiz": "enablement.Quiz",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}

@@ -1,12 +1,12 @@
 """The isolation world's certifications: objects of tenant A (organization X's where they belong to a partner).
 
-- A course and a final-exam quiz of tenant A, and a certification requiring the course (its name carries tenant A's
-  marker: tenant B's people must never see it).
+- A course of its own and a final-exam quiz of tenant A, and a certification requiring the course (its name carries
+  tenant A's marker: tenant B's people must never see it).
 - An award of that certification to X's partner admin (xavier@xylophone.example, one of X's markers): its pages,
   PDF and credential are the holder's, X's partner admin's and staff's only; its public verification page shows
   the holder's name to anyone at A's address, and nothing under B's.
-- Tenant B's course and quiz: the ids A's staff send where only A's may go (a certification's required courses and
-  final exam).
+- Tenant B's quiz: the id A's staff send as a certification's final exam (B's course, for its required courses, is
+  world_authoring's).
 """
 
 from django.utils import timezone
@@ -31,15 +31,13 @@ API_OBJECTS = {
 def extend(world) -> None:
     """Create this area's objects (runs inside tenant A's context) and set them as attributes of the world."""
     a, b = world.tenant_a, world.tenant_b
-    world.course_a = CourseFactory(tenant=a, title="Alpha Vendor firewall basics")
+    course = CourseFactory(tenant=a, title="Alpha Vendor certification course")
     world.quiz_a = QuizFactory(tenant=a, title="Alpha Vendor final exam")
-    world.certification_a = CertificationFactory(
-        tenant=a, courses=[world.course_a], name="Alpha Vendor Certified Seller"
-    )
+    world.certification_a = CertificationFactory(tenant=a, courses=[course], name="Alpha Vendor Certified Seller")
     now = timezone.now()
     EnrollmentFactory(
         tenant=a,
-        course=world.course_a,
+        course=course,
         membership=world.member_x,
         status=EnrollmentStatus.COMPLETED,
         started_at=now,
@@ -48,5 +46,4 @@ def extend(world) -> None:
     [world.award_x] = services.certifications_award_for_learner(
         user_id=world.member_x.user_id, partner_organization_id=world.org_x.pk
     )
-    world.course_b = CourseFactory(tenant=b, title="Bravo Secret course")
     world.quiz_b = QuizFactory(tenant=b, title="Bravo Secret quiz")
