@@ -35,7 +35,7 @@ RULES: dict[str, frozenset[str]] = {
 
 API_RESOURCES = ("courses", "enrollments", "certifications")
 # Each area's API module adds itself here when it exists.
-API_ROUTE_MODULES: tuple[str, ...] = ("enablement.api.quizzes",)
+API_ROUTE_MODULES: tuple[str, ...] = ("enablement.api.quizzes", "enablement.api.certifications")
 PAGE_URLS = "enablement.urls"
 
 _LEARNER = {"partner_organization_id": "the learner's partner", "user_id": "the learner"}
@@ -111,6 +111,9 @@ NOTIFICATION_KINDS = [
     ),
 ]
 
+# Staff reach the learning reports from the certifications page (and back): the top bar has little room left.
 NAVIGATION = [
     NavigationEntry(_("Courses"), "authoring_courses", "courses.manage", icon="bi-mortarboard", order=70),
+    NavigationEntry(_("Certifications"), "certification_list", "learning.view_all", icon="bi-patch-check", order=80),
+    NavigationEntry(_("My certifications"), "my_certifications", "learning.take", icon="bi-patch-check", order=182),
 ]

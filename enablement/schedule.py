@@ -8,4 +8,6 @@ PERIODIC_TASKS = {
         "task": "enablement.tasks.close_expired_quiz_attempts",
         "schedule": timedelta(minutes=5),
     },
+    # Certification reminders 60, 30 and 7 days before expiry; certification.expired once an award has expired.
+    "certification-expiry": {"task": "enablement.tasks.check_certification_expiry", "schedule": timedelta(hours=1)},
 }

@@ -3,15 +3,19 @@ their partner organization while valid), and the key the tenant signs Open Badge
 
 import secrets
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from prm.tenancy import TenantOwnedModel
 
 
+# Every change of a definition and of an award (revocation, recomputed expiry) is kept with who and when.
+@pghistory.track()
 class Certification(TenantOwnedModel):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -55,6 +59,8 @@ class AwardStatus(models.TextChoices):
     RENEWED = "renewed", pgettext_lazy("certification award", "Renewed")
 
 
+# The signed credential is left out of the history: it is derived from the other fields, and long.
+@pghistory.track(exclude=["credential"])
 class CertificationAward(TenantOwnedModel):
     certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="awards")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -95,6 +101,19 @@ class CertificationAward(TenantOwnedModel):
 
     def __str__(self):
         return f"{self.certification} — {self.recipient_name}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def state(self, now=None) -> str:
+        """What the award's pages say: valid, expired, revoked or renewed (replaced by a newer award)."""
+        if self.status != AwardStatus.ACTIVE:
+            return self.status
+        return "expired" if self.is_expired(now) else "valid"
+
+    def counts(self, now=None) -> bool:
+        """Whether it counts for its holder and their partner: valid now."""
+        return self.state(now) == "valid"
 
 
 class CredentialSigningKey(TenantOwnedModel):

@@ -114,6 +114,11 @@ API = {
     "api:application-decline": Api(post=may(MANAGERS, 400)),
     "api:application-detail": Api(get=may(READERS, 200)),
     "api:application-list": Api(body=BODIES["api:application-list"], get=may(READERS, 200), post=may(MANAGERS, 400)),
+    "api:certification-award-detail": Api(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "api:certification-award-list": Api(get=may(EVERYONE, 200)),
+    # A certification is the whole program's: Y's people read it as X's do.
+    "api:certification-detail": Api(get=may(EVERYONE, 200), shared=True),
+    "api:certification-list": Api(get=may(EVERYONE, 200)),
     "api:contact-detail": Api(
         body=BODIES["api:contact-detail"],
         get=may(STAFF | PARTNER_ADMIN, 200),

@@ -16,6 +16,7 @@ from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, Staf
 from tests.security import (
     world_agreements,
     world_authoring,
+    world_certifications,
     world_dealreg,
     world_events,
     world_onboarding,
@@ -78,6 +79,8 @@ WORLD_PARTS = [
     world_authoring,
     # After world_roles: the quiz world's attempts are taken by its people.
     world_quizzes,
+    # After world_authoring: certifies organization X's partner admin.
+    world_certifications,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)

@@ -71,6 +71,8 @@ PLAIN_FIELDS = {
     # quizzes (the learner's answers, `q1`, `q2`…, carry choice ids: declared per route)
     "passing_score", "attempt_limit", "cooldown_minutes", "time_limit_minutes", "questions_per_attempt",
     "shuffle_questions", "shuffle_choices", "text", "explanation", "points", "choice_text_*", "choice_correct_*",
+    # certifications
+    "validity_months", "apply_to_existing",
 }  # fmt: skip
 
 
@@ -95,6 +97,14 @@ _DEAL = {
     "product_0": Id("product"),
     "product_1": Id("product"),
     "product_2": Id("product"),
+}
+
+_CERTIFICATION = {
+    "name": "Harness certification",
+    "courses": [Id("course")],
+    "final_exam": Id("quiz"),
+    "validity_months": "12",
+    "apply_to_existing": "new_awards",
 }
 
 PAGES = {
@@ -275,4 +285,22 @@ PAGES = {
         body={"q1": Id("quiz_choice"), "q2": Id("quiz_choice")},
         kwargs=QUIZ_LESSON_KWARGS,
     ),
+    # Certifications (the world's award is X's partner admin's: theirs, X's partner admin's and staff's to open)
+    "certification_list": Page(get=may(STAFF, 200)),
+    "certification_create": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body=_CERTIFICATION),
+    "certification_detail": Page(get=may(STAFF, 200)),
+    "certification_edit": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body=_CERTIFICATION),
+    "certification_award": Page(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "certification_award_revoke": Page(post=may(MANAGERS, 302), body={"reason": "Harness revocation"}),
+    "certification_award_pdf": Page(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "certification_award_credential": Page(get=may(STAFF | PARTNER_ADMIN, 200)),
+    "my_certifications": Page(get=may(PARTNERS, 200)),
+    "team_certifications": Page(get=may(PARTNER_ADMIN, 200)),
+    "certification_verify": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    "credential_issuer_did": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    "credential_jwks": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    "credential_status_list": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    # Learning reports
+    "enablement_report": Page(get=may(STAFF, 200)),
+    "enablement_report_export": Page(get=may(STAFF, 200)),
 }

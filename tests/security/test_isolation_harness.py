@@ -42,6 +42,12 @@ PUBLIC_ROUTES = {
     "apply_confirm",
     # The program's public rules of engagement for deal registration.
     "program_rules",
+    # A certificate's public verification page (an unguessable code), and what verifiers and wallets fetch: the
+    # issuer's did:web document and keys, and the revocation status list.
+    "certification_verify",
+    "credential_issuer_did",
+    "credential_jwks",
+    "credential_status_list",
 }
 
 

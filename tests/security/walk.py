@@ -141,6 +141,8 @@ ID_KINDS = {
         "y": lambda w: w.quiz_text_lesson_a.pk,
         "b": lambda w: w.quiz_lesson_b.pk,
     },
+    # A certification's final exam: tenant A's quiz for partners, B's for A's staff.
+    "quiz": {"x": lambda w: w.quiz_a.pk, "y": lambda w: w.quiz_b.pk, "b": lambda w: w.quiz_b.pk},
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -165,6 +167,7 @@ ID_MODELS = {
     "attempt_question": "enablement.AttemptQuestion",
     "quiz_enrollment": "enablement.Enrollment",
     "quiz_lesson": "enablement.Lesson",
+    "quiz": "enablement.Quiz",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 

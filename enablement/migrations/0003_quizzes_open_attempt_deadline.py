@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enablement", "0001_lms"),
+        ("enablement", "0002_certifications_history"),
         ("prm", "0008_webhook_deliver_in_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.PRM_PARTNER_ORGANIZATION_MODEL),

@@ -1,6 +1,6 @@
-"""Celery tasks of the enablement app: the beat pass over abandoned quiz attempts fans out one task per tenant with
-an open attempt past its deadline; each tenant task calls the service, which closes only attempts still open
-(skipping one being submitted right now), so a repeated run changes nothing twice."""
+"""Quiz tasks: the beat pass over abandoned quiz attempts fans out one task per tenant with an open attempt past
+its deadline; each tenant task calls the service, which closes only attempts still open (skipping one being
+submitted right now), so a repeated run changes nothing twice."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -10,7 +10,7 @@ from prm.tasks import TenantTask
 from prm.tenancy import all_tenants
 
 
-@shared_task
+@shared_task(name="enablement.tasks.close_expired_quiz_attempts")
 def close_expired_quiz_attempts() -> int:
     """Beat (every 5 minutes): one task per tenant with an open quiz attempt whose time ran out. Returns how many
     tenants."""
@@ -32,7 +32,7 @@ def close_expired_quiz_attempts() -> int:
     return len(tenant_ids)
 
 
-@shared_task(base=TenantTask)
+@shared_task(base=TenantTask, name="enablement.tasks.close_expired_quiz_attempts_for_tenant")
 def close_expired_quiz_attempts_for_tenant(*, tenant_id: int) -> int:
     """Grade and close one tenant's abandoned attempts, in bounded batches until a pass finds none."""
     from enablement.services.quizzes import quiz_attempts_time_out
