@@ -142,7 +142,7 @@ ID_KINDS = {
         "b": lambda w: w.quiz_lesson_b.pk,
     },
     # A certification's final exam: tenant A's quiz for partners, B's for A's staff.
-    "quiz": {"x": lambda w: w.quiz_a.pk, "y": lambda w: w.quiz_b.pk, "b": lambda w: w.quiz_b.pk},
+    "quiz": {"x": lambda w: w.exam_quiz_a.pk, "y": lambda w: w.exam_quiz_b.pk, "b": lambda w: w.exam_quiz_b.pk},
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {

@@ -32,7 +32,7 @@ def extend(world) -> None:
     """Create this area's objects (runs inside tenant A's context) and set them as attributes of the world."""
     a, b = world.tenant_a, world.tenant_b
     course = CourseFactory(tenant=a, title="Alpha Vendor certification course")
-    world.quiz_a = QuizFactory(tenant=a, title="Alpha Vendor final exam")
+    world.exam_quiz_a = QuizFactory(tenant=a, title="Alpha Vendor final exam")
     world.certification_a = CertificationFactory(tenant=a, courses=[course], name="Alpha Vendor Certified Seller")
     now = timezone.now()
     EnrollmentFactory(
@@ -46,4 +46,4 @@ def extend(world) -> None:
     [world.award_x] = services.certifications_award_for_learner(
         user_id=world.member_x.user_id, partner_organization_id=world.org_x.pk
     )
-    world.quiz_b = QuizFactory(tenant=b, title="Bravo Secret quiz")
+    world.exam_quiz_b = QuizFactory(tenant=b, title="Bravo Secret quiz")
