@@ -10,8 +10,9 @@ Rollup, kept simple (docs/enablement.md#scorm):
   completed, or progress_measure at the completion threshold); assets are completed once launched;
 - an item is passed or failed by its success status; a mastery score from the manifest decides instead when the
   item reports a score (1.2 raw score against `masteryscore`, 2004 scaled score against `minNormalizedMeasure`);
-- the lesson is completed when every tracked item that counts for completion is; it is failed when one that counts
-  for satisfaction failed, passed when all of them passed, else it has no pass mark;
+- the lesson is completed when every tracked item that counts for completion is; it is failed when an item that
+  counts for satisfaction failed, passed when those that report a success status all passed (items that report
+  none, pages of content, count for completion only), and has no pass mark when none reports one;
 - its score is the weighted mean (`objectiveMeasureWeight`, default 1) of the items' scores, as a percentage.
 """
 
@@ -412,12 +413,8 @@ def rollup(items: list[tuple[dict, Outcome]]) -> LessonResult:
     completed = bool(completion) and all(o.completed for o in completion)
     success = [o for s, o in tracked if s.get("counts_for_success", True)]
     known = [o.passed for o in success if o.passed is not None]
-    if any(value is False for value in known):
-        passed = False
-    elif known and len(known) == len(success):
-        passed = True
-    else:
-        passed = None
+    # Items that report no success status (a page of content) count for completion only.
+    passed = False if False in known else (True if known else None)
     weighted = [(Decimal(s.get("score_weight", "1")), o.score) for s, o in tracked if o.score is not None]
     weighted = [(w, score) for w, score in weighted if w > 0]
     score = None

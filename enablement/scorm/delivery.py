@@ -51,7 +51,6 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".swf": "application/x-shockwave-flash",
 }
-TEXT_TYPES = ("text/", "application/json", "application/xml", "image/svg+xml")
 _HEAD = re.compile(rb"<head(?:\s[^>]*)?>", re.IGNORECASE)
 _HTML = re.compile(rb"<html(?:\s[^>]*)?>", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!doctype[^>]*>", re.IGNORECASE)
@@ -78,10 +77,8 @@ def sandbox() -> str:
 
 def content_type_of(path: str) -> str:
     suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-    content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
-    if content_type.startswith(TEXT_TYPES) and "charset" not in content_type and content_type != "text/html":
-        content_type += "; charset=utf-8"
-    return content_type
+    # No charset: packages come in every encoding, and the page's own <meta charset> or the browser decides.
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 def content_security_policy(*, player_origin: str) -> str:

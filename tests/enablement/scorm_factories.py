@@ -240,7 +240,9 @@ def scorm_lesson(tenant, files: dict | None = None, *, title="Firewall basics") 
             actor=ProgramActor(tenant.pk), upload=upload(zip_bytes(files or scorm12_files())), module=module
         )
         CourseVersion.objects.filter(pk=version.pk).update(status=CourseVersionStatus.PUBLISHED)
-        return Lesson.objects.select_related("scorm_package", "module__version").get(pk=result.lesson.pk)
+        return Lesson.objects.select_related("scorm_package", "module__version__course__current_version").get(
+            pk=result.lesson.pk
+        )
 
 
 def package_count(tenant) -> int:
