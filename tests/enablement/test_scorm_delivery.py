@@ -43,7 +43,7 @@ def player(client, tenant, enrollment, lesson, **query):
 
 
 def frame_src(response) -> str:
-    return unescape(re.search(r'<iframe id="scorm-frame"[^>]*src="([^"]+)"', response.content.decode()).group(1))
+    return unescape(re.search(r'<iframe id="scorm-frame"[^>]*data-src="([^"]+)"', response.content.decode()).group(1))
 
 
 def sandbox_of(response) -> str:

@@ -93,8 +93,7 @@
   });
 
   // A 2004 package asks where to go next when it terminates (adl.nav.request); a 1.2 package just finishes.
-  function navigate() {
-    var request = !is12 && api.adl && api.adl.nav ? String(api.adl.nav.request || "") : "";
+  function navigate(request) {
     var choice = /^\{target=([^}]+)\}(choice|jump)$/.exec(request);
     var target = null;
     if (request === "continue") target = config.nextUrl;
@@ -107,7 +106,11 @@
     }
   }
   api.on(is12 ? "LMSFinish" : "Terminate", function () {
-    window.setTimeout(navigate, 0);
+    // Read now: the runtime resets the request once Terminate returns.
+    var request = !is12 && api.adl && api.adl.nav ? String(api.adl.nav.request || "") : "";
+    window.setTimeout(function () {
+      navigate(request);
+    }, 0);
   });
 
   // Leaving the page (a link, the Back button, closing the tab) ends the session: its last commit goes by beacon.
@@ -119,7 +122,10 @@
 
   // An asset does not talk to the runtime: opening it is what completes it.
   if (config.asset && config.commitUrl) {
+    var delivered = false;
     frame.addEventListener("load", function () {
+      if (delivered || frame.getAttribute("src") === "about:blank") return;
+      delivered = true;
       var xhr = new XMLHttpRequest();
       xhr.open("POST", config.commitUrl);
       xhr.setRequestHeader("Content-Type", "application/json");
@@ -127,6 +133,9 @@
         xhrResponseHandler(xhr);
       };
       xhr.send(JSON.stringify({ cmi: {} }));
-    }, { once: true });
+    });
   }
+
+  // Only now, with the runtime and the bridge listening, is the package loaded: its first call cannot be missed.
+  frame.setAttribute("src", frame.getAttribute("data-src"));
 })();
