@@ -15,7 +15,7 @@ class ScormImportForm(BootstrapForm, forms.Form):
     package = forms.FileField(
         label=_("SCORM package"),
         help_text=_("A .zip exported as SCORM 1.2 or SCORM 2004, with imsmanifest.xml at its root."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+        widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
     )
     module = ModuleChoiceField(
         label=_("Module"),

@@ -100,6 +100,9 @@ BODIES = {
     "api:crm-opportunity-bulk": {"rows": [_OPPORTUNITY]},
 }
 
+# Who writes courses (enablement's `courses.manage`): SCORM packages are theirs.
+AUTHORS = MANAGERS | {Role.MARKETING}
+
 API = {
     "api:agreement-acceptance-detail": Api(get=may(EVERYONE, 200)),
     "api:agreement-acceptance-list": Api(get=may(EVERYONE, 200)),
@@ -183,4 +186,7 @@ API = {
     "api:webhook-detail": Api(get=may(ADMIN, 200), put=may(ADMIN, 400), patch=may(ADMIN, 200), delete=may(ADMIN, 204)),
     "api:webhook-list": Api(get=may(ADMIN, 200), post=may(ADMIN, 400)),
     "api:webhook-rotate-secret": Api(post=may(ADMIN, 200)),
+    # A package is imported by a multipart upload: a JSON body is refused as unsupported (415).
+    "api:scorm-package-list": Api(get=may(AUTHORS, 200), post=may(AUTHORS, 415)),
+    "api:scorm-package-detail": Api(get=may(AUTHORS, 200)),
 }

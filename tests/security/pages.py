@@ -87,6 +87,14 @@ _DEAL = {
     "product_2": Id("product"),
 }
 
+# Who writes courses (enablement's `courses.manage`).
+AUTHORS = MANAGERS | {Role.MARKETING}
+_SCORM = {
+    "package_id": lambda w: w.scorm_package_a.pk,
+    "enrollment_id": lambda w: w.scorm_enrollment_x.pk,
+    "lesson_id": lambda w: w.scorm_lesson_a.pk,
+}
+
 PAGES = {
     # The program's core pages
     "tenant_home": Page(get=may(EVERYONE, 302)),
@@ -208,4 +216,14 @@ PAGES = {
     "deal_export": Page(get=may(READERS, 200), query={"partner_organization": Id("partner")}),
     "deal_rules": Page(get=may(ADMIN, 200), post=may(ADMIN, 400)),
     "program_rules": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    # Enablement: SCORM (tests/security/world_scorm.py). The player and its commits are X's partner admin's own.
+    "scorm_import": Page(
+        get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"module": Id("course_module"), "title": "Harness"}
+    ),
+    "scorm_preview": Page(get=may(AUTHORS, 200), kwargs=_SCORM),
+    "scorm_player": Page(get=may(PARTNER_ADMIN, 200), kwargs=_SCORM),
+    # The runtime's commit of a form-encoded body (not JSON): refused as such, for the learner only.
+    "scorm_commit": Page(post=may(PARTNER_ADMIN, 400), kwargs=_SCORM),
+    # A package's files: a bearer link (the content token), like an invitation's.
+    "scorm_content": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}, kwargs=_SCORM),
 }

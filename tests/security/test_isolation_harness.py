@@ -42,6 +42,9 @@ PUBLIC_ROUTES = {
     "apply_confirm",
     # The program's public rules of engagement for deal registration.
     "program_rules",
+    # A SCORM package's files: reached with a signed, short-lived content token in the path, never a session (on
+    # CONTENT_ORIGIN there is none).
+    "scorm_content",
 }
 
 

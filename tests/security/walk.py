@@ -110,6 +110,12 @@ ID_KINDS = {
         "y": lambda w: w.crm_opportunity_b.external_id,
         "b": lambda w: w.crm_opportunity_b.external_id,
     },
+    # A module of a draft course version (where a SCORM package is added): partners may not use any.
+    "course_module": {
+        "x": lambda w: w.scorm_module_a.pk,
+        "y": lambda w: w.scorm_module_a.pk,
+        "b": lambda w: w.scorm_module_b.pk,
+    },
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -126,6 +132,7 @@ ID_MODELS = {
     "deal_external_id": "dealreg.DealRegistration",
     "application_external_id": "partners.PartnerApplication",
     "crm_opportunity_external_id": "dealreg.CrmOpportunity",
+    "course_module": "enablement.CourseModule",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 
