@@ -390,3 +390,32 @@ def test_command_refusal_exits_non_zero_with_one_line(tenant, tmp_path, private_
     )
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == ["CommandError: There is no active program 'no-such-program'."]
+
+
+def test_import_page_and_api_list_run_the_same_queries_whatever_the_number_of_packages(
+    client, tenant, tenant_admin, admin_key
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.api.conftest import key_client
+
+    api = key_client(admin_key[1])
+    draft_module(tenant)
+    login(client, tenant_admin)
+    page, listing = reverse("scorm_import", args=[tenant.slug]), "/api/v1/scorm-packages/"
+
+    def counts():
+        found = []
+        for get in (lambda: client.get(page), lambda: api.get(listing)):
+            with CaptureQueriesContext(connection) as captured:
+                assert get().status_code == 200
+            found.append(len(captured))
+        return found
+
+    import_as_program(tenant, zip_bytes(scorm2004_files()))
+    api.get(listing)  # the key's first use records its last-used time: not part of the count
+    with_one = counts()
+    for _ in range(3):
+        import_as_program(tenant, zip_bytes(scorm12_files()))
+    assert counts() == with_one
