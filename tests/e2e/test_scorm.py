@@ -63,6 +63,12 @@ def test_learner_completes_a_scorm_12_lesson_and_resumes_it(page, sign_in, tenan
 
     assert wait_for(beacon_arrived)
 
+    # The package initializes again on the same page (as a multi-page SCO does): a new session from where it ended.
+    commits = commit_count(tenant, enrollment)
+    package.locator("body").evaluate("() => start()")
+    expect(package.locator("#state")).to_have_text("resumed: page=2")
+    assert wait_for(lambda: commit_count(tenant, enrollment) > commits)
+
     page.reload()
     expect(package.locator("#state")).to_have_text("resumed: page=2")
     expect(page.locator("#scorm-message")).to_have_text("Your progress is saved.")

@@ -51,9 +51,26 @@
     xhrResponseHandler: xhrResponseHandler,
     logLevel: 4,
   };
-  var api = is12 ? new window.Scorm12API(settings) : new window.Scorm2004API(settings);
-  api.loadFromJSON(config.cmi);
-  window[is12 ? "API" : "API_1484_11"] = api;
+  var api = null;
+
+  function start(cmi) {
+    api = is12 ? new window.Scorm12API(settings) : new window.Scorm2004API(settings);
+    api.loadFromJSON(cmi);
+    api.on(is12 ? "LMSFinish" : "Terminate", finished);
+    window[is12 ? "API" : "API_1484_11"] = api;
+  }
+
+  // A package that initializes again after finishing (a multi-page SCO, one session per page) gets a new session
+  // that starts from the data the last one ended with, as a relaunch would.
+  function restart() {
+    var cmi = JSON.parse(JSON.stringify(api.renderCommitCMI(true).cmi));
+    var holder = is12 ? cmi.core || {} : cmi;
+    holder.entry = holder.exit === "suspend" ? "resume" : "";
+    delete holder.exit;
+    delete holder.session_time;
+    say("");
+    start(cmi);
+  }
 
   // The bridge: calls posted by the package's frame (or a frame inside it), answered to the frame that asked.
   var ALLOWED = new Set([
@@ -84,6 +101,7 @@
     if (!ALLOWED.has(data.method) || typeof api[data.method] !== "function") {
       return reply({ error: { message: "Method not allowed: " + data.method, code: "101" } });
     }
+    if ((data.method === "LMSInitialize" || data.method === "Initialize") && api.isTerminated()) restart();
     try {
       var result = api[data.method].apply(api, Array.isArray(data.params) ? data.params : []);
       reply({ result: result });
@@ -105,19 +123,24 @@
       say(config.messages.finished);
     }
   }
-  api.on(is12 ? "LMSFinish" : "Terminate", function () {
+  function finished() {
     // Read now: the runtime resets the request once Terminate returns.
     var request = !is12 && api.adl && api.adl.nav ? String(api.adl.nav.request || "") : "";
     window.setTimeout(function () {
       navigate(request);
     }, 0);
-  });
+  }
+  start(config.cmi);
 
   // Leaving the page (a link, the Back button, closing the tab) ends the session: its last commit goes by beacon.
   window.addEventListener("pagehide", function () {
     if (api.isInitialized() && !api.isTerminated()) {
       api[is12 ? "LMSFinish" : "Terminate"]("");
     }
+  });
+  // Back to this page from the browser's cache, the session has ended: load the page again for a fresh one.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
   });
 
   // An asset does not talk to the runtime: opening it is what completes it.
