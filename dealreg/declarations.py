@@ -120,6 +120,15 @@ NOTIFICATION_KINDS = [
         audience="deals.view_all",
     ),
     Kind(
+        "deal.protection_ended_offboarding",
+        _("Protection ended by an offboarding"),
+        _(
+            "A partner left the program: its protected registration of a customer you sell to (or, when the program "
+            "does not know the customer's seller, of a partner you review) ended."
+        ),
+        audience="deals.view_all",
+    ),
+    Kind(
         "deal.approved",
         _("Deal registration approved"),
         _("Your deal registration was approved, with the date its protection ends."),
@@ -163,8 +172,28 @@ NOTIFICATION_KINDS = [
     ),
 ]
 
+
+def _deals_waiting(request) -> int | None:
+    """The Deals badge: registrations waiting for a decision, for those who decide them (no query for others)."""
+    from dealreg.selectors import deals_waiting_count
+    from prm import policy
+
+    if not policy.can(getattr(request, "membership", None), "deals.review"):
+        return None
+    return deals_waiting_count()
+
+
 NAVIGATION = [
-    NavigationEntry(_("Deals"), "deal_list", "deals.view_all", icon="bi-briefcase", order=60),
+    NavigationEntry(
+        _("Deals"),
+        "deal_list",
+        "deals.view_all",
+        icon="bi-briefcase",
+        order=60,
+        testid="nav-deals",
+        badge=_deals_waiting,
+        badge_testid="nav-deals-waiting",
+    ),
     NavigationEntry(_("Deals"), "deal_list", "portal.view", icon="bi-briefcase", order=150),
 ]
 

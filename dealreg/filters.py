@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dealreg.models import DealRegistration, DealStatus
+from dealreg.selectors import has_current_conflicts
 from dealreg.services.review import SLA_DUE_SOON
 from prm.api.viewsets import UpdatedSinceFilterSet
 
@@ -88,5 +89,7 @@ class DealFilterSet(UpdatedSinceFilterSet):
     def filter_has_conflicts(self, queryset, name, value):
         if value is None:
             return queryset
-        no_conflicts = Q(conflicts=[])
-        return queryset.exclude(no_conflicts) if value else queryset.filter(no_conflicts)
+        # As the lists count them: the CRM records found at screening, and active registrations of the same customer,
+        # earlier or later.
+        current = has_current_conflicts()
+        return queryset.filter(current) if value else queryset.exclude(current)

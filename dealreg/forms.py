@@ -225,9 +225,14 @@ class BulkDecisionForm(BootstrapForm, forms.Form):
         choices=[("approve", _("Approve selected")), ("reject", _("Reject selected"))], label=_("Decision")
     )
     reason = forms.ChoiceField(
-        choices=[("", _("Reason (to reject)")), *RejectionReason.choices], required=False, label=_("Reason")
+        choices=[("", _("Choose a reason")), *RejectionReason.choices], required=False, label=_("Reason (to reject)")
     )
-    note = forms.CharField(required=False, max_length=5000, label=_("Note"))
+    note = forms.CharField(
+        required=False,
+        max_length=5000,
+        label=_("Note to the partners (optional)"),
+        widget=forms.TextInput(attrs={"aria-describedby": "bulk-note-help"}),
+    )
 
 
 class EngagementRulesForm(BootstrapForm, forms.Form):

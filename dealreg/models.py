@@ -445,6 +445,34 @@ class DealParticipant(TenantOwnedModel):
         indexes = [models.Index(fields=["tenant", "partner_organization"], name="deal_participant_partner")]
 
 
+class DealConflict(TenantOwnedModel):
+    """Two registrations of the same customer, stored both ways: `registration` conflicts with `other`.
+
+    The screening of a registration (on submission, or when its customer changes while it is open) stores the other
+    active registrations of the customer it found in `conflicts`; a database trigger (migration 0005) writes one row
+    each way from that column, and rewrites the registration's rows on either side when the column changes. So the
+    earlier registration lists the later one as the later lists the earlier, no code path can forget it, and a
+    submission costs no extra query. A row counts while `other` is active (ACTIVE_DEAL_STATUSES): a registration
+    that is withdrawn, rejected, expired, won or lost stops counting on the others without any write. The score and
+    reason are those of the screening that found the pair (similarity is symmetric)."""
+
+    registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="conflict_links")
+    other = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict between registrations")
+        verbose_name_plural = _("conflicts between registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "registration", "other"], name="deal_conflict_once"),
+            models.CheckConstraint(condition=~models.Q(registration=models.F("other")), name="deal_conflict_not_self"),
+        ]
+        # Re-screening a registration removes the rows naming it on either side.
+        indexes = [models.Index(fields=["tenant", "other"], name="deal_conflict_other")]
+
+
 class MatchKeySource(models.IntegerChoices):
     REGISTRATION = 1, _("Deal registration")
     CRM_ACCOUNT = 2, _("CRM account")

@@ -7,7 +7,7 @@ Partners' onboarding steps "complete a course" and "earn a certification" wait f
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import EventType
+from prm.registry import EventType, NavigationEntry
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
@@ -57,6 +57,16 @@ ENROLLMENT_CREATED = EventType(
     _("A partner's learner was enrolled in a course (by themselves, by staff or by a rule)."),
     {**_LEARNER, "enrollment_id": "", "course_id": "", "source": "self, assigned, rule or path", "due_on": ""},
 )
+COURSE_PUBLISHED = EventType(
+    "course.published",
+    _("A version of a course was published: new learners start it, those in progress keep theirs."),
+    {
+        "course_id": "",
+        "course_version": "version number",
+        "previous_version": "the version it replaces, or null",
+        "title": "",
+    },
+)
 CERTIFICATION_AWARDED = EventType("certification.awarded", _("A partner's learner earned a certification."), _AWARD)
 CERTIFICATION_EXPIRING = EventType(
     "certification.expiring", _("A certification expires soon."), {**_AWARD, "days_left": "60, 30 or 7"}
@@ -66,6 +76,7 @@ CERTIFICATION_REVOKED = EventType("certification.revoked", _("A certification wa
 
 EVENT_TYPES = [
     COURSE_COMPLETED,
+    COURSE_PUBLISHED,
     ENROLLMENT_CREATED,
     CERTIFICATION_AWARDED,
     CERTIFICATION_EXPIRING,
@@ -98,4 +109,8 @@ NOTIFICATION_KINDS = [
         _("A certification of yours expires in 60, 30 or 7 days."),
         audience="learning.take",
     ),
+]
+
+NAVIGATION = [
+    NavigationEntry(_("Courses"), "authoring_courses", "courses.manage", icon="bi-mortarboard", order=70),
 ]

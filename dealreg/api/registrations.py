@@ -223,8 +223,13 @@ class DealSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DealConflictSerializer(many=True))
     def get_conflicts(self, registration):
-        return screening.for_viewer(
-            registration.conflicts or [], viewer_partner_organization_id=self._viewer_organization_id()
+        viewer = self._viewer_organization_id()
+        # Staff read them as they stand now (earlier and later registrations); a partner, what its screening found.
+        current = selectors.api_conflicts(registration) if viewer is None else None
+        return (
+            current
+            if current is not None
+            else screening.for_viewer(registration.conflicts or [], viewer_partner_organization_id=viewer)
         )
 
     @extend_schema_field(DealParticipantSerializer(many=True))
@@ -361,7 +366,7 @@ class DealViewSet(ExternalIdUpsertMixin, TenantModelViewSet):
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_base_queryset(self):
-        return selectors.deal_api_queryset()
+        return selectors.deal_api_queryset(staff=screening.viewer_organization_id(self.actor) is None)
 
     def policy_action(self, request) -> str:
         if self.action in REVIEW_ACTIONS:

@@ -15,11 +15,15 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     prefetch_related_objects,
@@ -32,11 +36,13 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from dealreg import matching
 from dealreg.models import (
+    ACTIVE_DEAL_STATUSES,
     AWAITING_REVIEW_STATUSES,
     AttributionRole,
     CrmAccount,
     CrmOpportunity,
     DealActivity,
+    DealConflict,
     DealExtensionRequest,
     DealParticipant,
     DealRegistration,
@@ -85,15 +91,94 @@ def registrations_visible_to(actor) -> QuerySet[DealRegistration]:
 
 
 def deal_list(*, actor, ordering: str = "created") -> QuerySet[DealRegistration]:
-    """Registrations the actor may see, sorted (DEAL_ORDERINGS); DealFilterSet narrows them."""
+    """Registrations the actor may see, sorted (DEAL_ORDERINGS); DealFilterSet narrows them. For staff, each with
+    its current conflicts counted (`conflict_count()`)."""
     order = DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["created"])
-    return registrations_visible_to(actor).order_by(*order)
+    queryset = registrations_visible_to(actor)
+    if not getattr(actor, "is_partner_role", False):
+        queryset = with_conflict_counts(queryset)  # staff see each registration's conflicts as they stand now
+    return queryset.order_by(*order)
 
 
 def deal_queue(*, ordering: str = "oldest") -> QuerySet[DealRegistration]:
-    """The review queue: registrations waiting for a decision or for the partner's answer, oldest first."""
+    """The review queue: registrations waiting for a decision or for the partner's answer, oldest first, each with
+    its current conflicts counted (`conflict_count()`)."""
     order = DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["oldest"])
-    return _base().filter(status__in=QUEUE_STATUSES).order_by(*order)
+    return with_conflict_counts(_base().filter(status__in=QUEUE_STATUSES)).order_by(*order)
+
+
+# Conflicts as they stand now -----------------------------------------------------------------------------------
+# With other registrations: DealConflict, both ways, counting while the other registration is active. With the
+# vendor's CRM: the accounts and open opportunities found at screening (the `conflicts` column).
+
+CRM_CONFLICT_KINDS = ("crm_account", "crm_opportunity")
+
+
+def current_registration_conflicts() -> QuerySet[DealConflict]:
+    """Pairs of registrations that count as conflicts now: the other one is still active."""
+    return DealConflict.objects.filter(other__status__in=ACTIVE_DEAL_STATUSES)
+
+
+def with_conflict_counts(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
+    """Each registration with `registration_conflict_count`: the active registrations of the same customer, earlier
+    or later (one subquery in the list's own query)."""
+    counted = (
+        current_registration_conflicts()
+        .filter(registration=OuterRef("pk"))
+        .order_by()
+        .values("registration")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        registration_conflict_count=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    )
+
+
+def has_current_conflicts() -> Q:
+    """A filter: registrations with a conflict now (a CRM record found at screening, or an active registration of the
+    same customer, earlier or later)."""
+    crm = Q()
+    for kind in CRM_CONFLICT_KINDS:
+        crm |= Q(conflicts__contains=[{"kind": kind}])
+    return crm | Q(Exists(current_registration_conflicts().filter(registration=OuterRef("pk"))))
+
+
+def crm_conflicts(registration: DealRegistration) -> list[dict]:
+    """The CRM accounts and opportunities found at screening, one entry per record."""
+    found, listed = [], set()
+    for conflict in registration.conflicts or []:
+        key = (conflict.get("kind"), conflict.get("id"))
+        if key[0] in CRM_CONFLICT_KINDS and key not in listed:
+            listed.add(key)
+            found.append(conflict)
+    return found
+
+
+def api_conflicts(registration: DealRegistration) -> list[dict] | None:
+    """For staff through the API, the conflicts as they stand now (`{kind, id, score, reason}`, best first): None
+    when the registration was not read with its pairs (deal_api_queryset(staff=True))."""
+    if not hasattr(registration, "current_pairs"):
+        return None
+    found = [
+        {"kind": "registration", "id": pair.other_id, "score": pair.score, "reason": matching.reason_text(pair.reason)}
+        for pair in registration.current_pairs
+    ]
+    found += [
+        {
+            "kind": c["kind"],
+            "id": c["id"],
+            "score": c.get("score", 0),
+            "reason": matching.reason_text(c.get("reason", "")),
+        }
+        for c in crm_conflicts(registration)
+    ]
+    return sorted(found, key=lambda conflict: -conflict["score"])
+
+
+def conflict_count(registration: DealRegistration) -> int:
+    """How many conflicts a registration has now, for a list annotated by with_conflict_counts()."""
+    return len(crm_conflicts(registration)) + getattr(registration, "registration_conflict_count", 0)
 
 
 def _api_prefetches() -> tuple[Prefetch, ...]:
@@ -103,11 +188,16 @@ def _api_prefetches() -> tuple[Prefetch, ...]:
     )
 
 
-def deal_api_queryset() -> QuerySet[DealRegistration]:
-    """Registrations for the API: their line items (with products) and participants in two more queries."""
-    return DealRegistration.objects.select_related("crm_opportunity", "registered_by").prefetch_related(
+def deal_api_queryset(*, staff: bool = False) -> QuerySet[DealRegistration]:
+    """Registrations for the API: their line items (with products) and participants in two more queries; for staff,
+    their conflicts with other registrations as they stand now (`current_pairs`, for api_conflicts()) in a third."""
+    queryset = DealRegistration.objects.select_related("crm_opportunity", "registered_by").prefetch_related(
         *_api_prefetches()
     )
+    if staff:
+        pairs = current_registration_conflicts().order_by("-score", "other_id")
+        queryset = queryset.prefetch_related(Prefetch("conflict_links", queryset=pairs, to_attr="current_pairs"))
+    return queryset
 
 
 def deal_api_created(registration: DealRegistration) -> DealRegistration:
@@ -176,15 +266,18 @@ class ConflictRecord:
     detail: str = ""
     url_id: int | None = None  # a registration's id, for its page (and history)
     missing: bool = False
+    later: bool = False  # a registration submitted after this one
 
 
 def conflict_records(registration: DealRegistration) -> list[ConflictRecord]:
-    """The conflicts stored at submission, each with the record as it is now: three queries at most (conflicting
-    registrations, CRM accounts, CRM opportunities), whatever their number. For staff only."""
+    """The registration's conflicts as they stand now, best first, each with the record as it is now: the active
+    registrations of the same customer, earlier or later (DealConflict, both ways), and the CRM accounts and
+    opportunities found at screening. Three queries at most (pairs with their registrations, CRM accounts, CRM
+    opportunities), whatever their number. For staff only."""
+    crm = crm_conflicts(registration)
     by_kind = defaultdict(list)
-    for conflict in registration.conflicts or []:
+    for conflict in crm:
         by_kind[conflict.get("kind")].append(conflict.get("id"))
-    registrations = {r.pk: r for r in _base().filter(pk__in=by_kind["registration"])} if by_kind["registration"] else {}
     accounts = (
         {a.pk: a for a in CrmAccount.objects.filter(pk__in=by_kind["crm_account"])} if by_kind["crm_account"] else {}
     )
@@ -193,21 +286,36 @@ def conflict_records(registration: DealRegistration) -> list[ConflictRecord]:
         if by_kind["crm_opportunity"]
         else {}
     )
-    records, listed = [], set()
-    for conflict in registration.conflicts or []:
+    pairs = (
+        current_registration_conflicts()
+        .filter(registration=registration)
+        .select_related("other__partner_organization")
+        .order_by("-score", "other_id")
+    )
+    records = []
+    for pair in pairs:
+        other = pair.other
+        records.append(
+            ConflictRecord(
+                kind="registration",
+                id=other.pk,
+                score=pair.score,
+                reason=matching.reason_text(pair.reason),
+                name=other.customer_name,
+                status=other.get_status_display(),
+                holder=other.partner_organization.name,
+                detail=" · ".join([_registration_dates(other), money(other.amount, other.currency)]),
+                url_id=other.pk,
+                later=bool(
+                    other.submitted_at and registration.submitted_at and other.submitted_at > registration.submitted_at
+                ),
+            )
+        )
+    for conflict in crm:
         kind, record_id = conflict.get("kind"), conflict.get("id")
-        if (kind, record_id) in listed:  # one line per record, however often it was stored
-            continue
-        listed.add((kind, record_id))
         reason = matching.reason_text(conflict.get("reason", ""))
         record = ConflictRecord(kind=kind, id=record_id, score=conflict.get("score", 0), reason=reason)
-        if kind == "registration" and (other := registrations.get(record_id)):
-            record.name = other.customer_name
-            record.status = other.get_status_display()
-            record.holder = other.partner_organization.name
-            record.detail = " · ".join([_registration_dates(other), money(other.amount, other.currency)])
-            record.url_id = other.pk
-        elif kind == "crm_account" and (account := accounts.get(record_id)):
+        if kind == "crm_account" and (account := accounts.get(record_id)):
             record.name = account.name
             record.status = _("Customer") if account.is_customer else _("Account")
             record.holder = account.owner_name or account.owner_email or _("Direct sales")
@@ -230,7 +338,8 @@ def conflict_records(registration: DealRegistration) -> list[ConflictRecord]:
         else:
             record.missing = True
         records.append(record)
-    return records
+    # Best first across both sources (a stable sort keeps each source's own order on equal scores).
+    return sorted(records, key=lambda record: -record.score)
 
 
 def _registration_dates(other: DealRegistration) -> str:
@@ -287,10 +396,15 @@ def queue_counts() -> dict:
     )
 
 
+def deals_waiting_count() -> int:
+    """Registrations waiting for a reviewer's decision (the Deals badge in the top bar), one query."""
+    return DealRegistration.objects.filter(status__in=AWAITING_REVIEW_STATUSES).count()
+
+
 def deal_export_rows(*, ordering: str = "created") -> QuerySet[DealRegistration]:
     """Registrations for the staff CSV export: partner and people joined, nothing per row."""
     order = DEAL_ORDERINGS.get(ordering, DEAL_ORDERINGS["created"])
-    return _base().select_related("decided_by", "crm_opportunity").order_by(*order)
+    return with_conflict_counts(_base().select_related("decided_by", "crm_opportunity")).order_by(*order)
 
 
 # Revenue attribution (read by tiering, MDF ROI and analytics) -------------------------------------------------

@@ -6,12 +6,14 @@
 - attribution: the partners on a deal and their shares;
 - rules: the tenant's rules of engagement;
 - screening: conflicts of a customer and what each viewer may learn of them.
+- offboarding: a partner that leaves the program leaves its registrations (withdrawn, protection ended);
 - crm: the vendor's CRM accounts and opportunities, synced by external_id (`from dealreg.services import crm`);
 - match_keys: recomputing the stored conflict keys after a change to dealreg.matching;
 - cleaning: the one place input is cleaned (documented public cleaners, field-named errors).
 """
 
-from dealreg.services.attribution import deal_set_participants  # noqa: F401
+from dealreg.services.attribution import attribution_open, deal_set_participants  # noqa: F401
+from dealreg.services.offboarding import OffboardingOutcome, deals_end_for_offboarded_partner  # noqa: F401
 from dealreg.services.protection import (  # noqa: F401
     deal_decide_extension,
     deal_expire,

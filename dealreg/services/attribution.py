@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dealreg.models import AttributionRole, DealActivityKind, DealParticipant, DealRegistration
+from dealreg.models import DEAL_TRANSITIONS, AttributionRole, DealActivityKind, DealParticipant, DealRegistration
 from dealreg.services.cleaning import clean_share
-from dealreg.services.common import add_activity, check_may_review, deal_payload, lock, user_of
+from dealreg.services.common import add_activity, check_may_review, deal_payload, lock, status_label, user_of
 from partners.selectors import partners_by_id
-from prm.errors import ValidationFailed
+from prm.errors import InvalidTransition, ValidationFailed
 from prm.events import record_event
 from prm.policy import Actor
 
@@ -24,15 +24,28 @@ MAX_PARTICIPANTS = 20
 HUNDRED = Decimal("100")
 
 
+def attribution_open(registration: DealRegistration) -> bool:
+    """Attribution is set while the deal is open: once it is final (rejected, won, lost, expired, withdrawn: no
+    status follows) the shares stay as they were decided."""
+    return bool(DEAL_TRANSITIONS.get(registration.status))
+
+
 @transaction.atomic
 def deal_set_participants(
     *, actor: Actor, registration: DealRegistration, participants: list[dict]
 ) -> list[DealParticipant]:
     """Replace the partners on a deal with `participants`: [{"partner_organization": org or id, "role", "share"}].
     The whole set is checked at once: known partners of the program, each once, a role from the list, shares
-    from 0 to 100 that add up to exactly 100, and the registering partner among them."""
+    from 0 to 100 that add up to exactly 100, and the registering partner among them. Refused once the
+    registration is final (attribution_open)."""
     registration = lock(registration)
     check_may_review(actor, registration)
+    if not attribution_open(registration):
+        raise InvalidTransition(
+            _("The registration is final (%(status)s): its attribution can no longer be changed.")
+            % {"status": status_label(registration.status)},
+            field="participants",
+        )
     if not isinstance(participants, list | tuple) or not participants:
         raise ValidationFailed(_("List the partners on the deal."), field="participants")
     if len(participants) > MAX_PARTICIPANTS:

@@ -224,6 +224,19 @@ def owning_channel_managers(partner_organization) -> list:
     return tenant_admins()
 
 
+def reviewing_channel_managers(partner_organization) -> list:
+    """Who reviews a partner's registrations: the channel manager who owns the partner, when they are an active
+    reviewer; otherwise every active reviewer (channel managers and tenant admins), so that a registration of a
+    partner nobody owns reaches the people who decide it. One query."""
+    reviewers = list(
+        Membership.objects.select_related("user")
+        .filter(is_active=True, role__in=[Role.TENANT_ADMIN, Role.CHANNEL_MANAGER])
+        .order_by("user_id")
+    )
+    owner = [m.user for m in reviewers if partner_organization.owner_id and m.user_id == partner_organization.owner_id]
+    return owner or [m.user for m in reviewers]
+
+
 # Titles and bodies are lazy (prm.i18n.lazy_format): notify() writes each in its reader's language.
 def notify_partner(registration: DealRegistration, *, kind: str, title, body="") -> None:
     notify(users=partner_recipients(registration), kind=kind, title=title, body=body, url=deal_url(registration))

@@ -50,6 +50,7 @@ from dealreg.services.common import (
     notify_staff,
     owning_channel_managers,
     refuse,
+    reviewing_channel_managers,
     shown_date,
     shown_money,
     shown_time,
@@ -451,7 +452,7 @@ def _submit(
         _approve(registration, actor=program, rules=rules, auto=True)
     else:
         notify_staff(
-            owning_channel_managers(partner),
+            reviewing_channel_managers(partner),
             registration,
             kind="deal.submitted",
             title=lazy_format(

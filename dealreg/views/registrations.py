@@ -87,6 +87,7 @@ class DealListView(TenantView):
                 registration, today=today, warning_days=rules.expiry_warning_days
             )
             registration.sla = services.sla_status(registration)
+            registration.conflict_total = selectors.conflict_count(registration)
         filters = page_filters(filterset)
         context = {
             "page": page,
@@ -280,14 +281,18 @@ def render_detail(request, registration, *, status=200, errors=None, forms=None)
         "pending_extension": pending,
         "can_edit": can_register and status_value in services.EDITABLE_STATUSES,
         "can_submit": can_register and status_value == DealStatus.DRAFT,
-        "can_withdraw": can_register and registration.can_transition_to(DealStatus.WITHDRAWN),
+        # The partner's own steps: staff decide on the decision screen, they do not withdraw or ask for more
+        # protection in the partner's words.
+        "can_withdraw": is_partner and can_register and registration.can_transition_to(DealStatus.WITHDRAWN),
         "can_answer": can_register and status_value == DealStatus.INFO_REQUESTED,
         "can_close": can_register and status_value == DealStatus.APPROVED,
-        "can_extend": can_register
+        "can_extend": is_partner
+        and can_register
         and status_value == DealStatus.APPROVED
         and pending is None
         and registration.extensions_used < rules.max_extensions,
         "can_review": can_review,
+        "can_edit_attribution": can_review and services.attribution_open(registration),
         "can_decide": can_review and status_value in selectors.QUEUE_STATUSES,
         "protection_end": timezone.localdate() + timedelta(days=rules.protection_days),
         "can_decide_extension": can_decide_extension and pending is not None,

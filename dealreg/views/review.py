@@ -42,6 +42,7 @@ class DealQueueView(TenantView):
         for registration in page:
             registration.sla = services.sla_status(registration, now=now)
             registration.age_days = (now - registration.submitted_at).days if registration.submitted_at else None
+            registration.conflict_total = selectors.conflict_count(registration)
         filters = page_filters(filterset)
         context = {
             "page": page,
@@ -151,7 +152,7 @@ EXPORT_COLUMNS = {
     "registered_by": lambda r: r.registered_by.email if r.registered_by else "",
     "submitted_at": lambda r: r.submitted_at.isoformat() if r.submitted_at else "",
     "review_due_at": lambda r: r.review_due_at.isoformat() if r.review_due_at else "",
-    "conflicts": lambda r: len(r.conflicts or []),
+    "conflicts": lambda r: selectors.conflict_count(r),
     "decided_by": lambda r: r.decided_by.email if r.decided_by else "",
     "decided_at": lambda r: r.decided_at.isoformat() if r.decided_at else "",
     "auto_approved": lambda r: "yes" if r.auto_approved else "no",

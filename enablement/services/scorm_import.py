@@ -15,18 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from enablement.models import (
-    Course,
-    CourseModule,
-    CourseVersion,
-    CourseVersionStatus,
-    Lesson,
-    LessonKind,
-    ScormPackage,
-    ScormSco,
-)
+from enablement.models import CourseModule, CourseVersionStatus, Lesson, LessonKind, ScormPackage, ScormSco
 from enablement.scorm import archive as archives
 from enablement.scorm import manifest as manifests
+from enablement.services import authoring
 from prm import policy
 from prm.cleaning import clean_text
 from prm.errors import ValidationFailed
@@ -106,7 +98,9 @@ def scorm_package_import(
                 )
                 lesson = None
                 if module is not None:
-                    lesson = _add_lesson(module=module, package=package, title=lesson_title or package.title)
+                    lesson = _add_lesson(
+                        actor=actor, module=module, package=package, title=lesson_title or package.title
+                    )
         except BaseException:
             archives.delete_stored(prefix, written)
             raise
@@ -122,15 +116,14 @@ def _mastery(value: str | None, version: str) -> Decimal | None:
     return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _add_lesson(*, module: CourseModule, package: ScormPackage, title: str) -> Lesson:
-    last = Lesson.objects.filter(module=module).order_by("-position").values_list("position", flat=True).first()
-    return Lesson.objects.create(
+def _add_lesson(*, actor: Actor, module: CourseModule, package: ScormPackage, title: str) -> Lesson:
+    # The course editor's own use case: the lesson goes last in the draft's module, weighted like any graded lesson.
+    return authoring.lesson_create(
+        actor=actor,
         module=module,
         kind=LessonKind.SCORM,
-        title=title,
-        position=(last or 0) + 1,
+        data=authoring.LessonInput(title=title[:200], estimated_minutes=15),
         scorm_package=package,
-        estimated_minutes=15,
     )
 
 
@@ -138,11 +131,10 @@ def scorm_course_import(*, actor: Actor, upload, course_title: str, title: str =
     """`import_scorm --course`: a new course (a draft first version with one module) whose one lesson is the
     package. The course stays a draft until staff publish it from the authoring pages."""
     policy.require(actor, "courses.manage")
-    course_title = clean_text(course_title, field="course", max_length=200, required=_("Give the course a title."))
     with transaction.atomic():
-        course = Course.objects.create(title=course_title, created_by=actor.user)
-        version = CourseVersion.objects.create(
-            course=course, number=1, status=CourseVersionStatus.DRAFT, title=course_title
-        )
-        module = CourseModule.objects.create(version=version, title=course_title, position=1)
+        try:
+            course = authoring.course_create(actor=actor, details=authoring.CourseDetails(title=course_title))
+        except ValidationFailed as error:
+            raise ValidationFailed(error.message, field="course") from error
+        module = CourseModule.objects.filter(version__course=course).select_related("version").get()
         return scorm_package_import(actor=actor, upload=upload, title=title, module=module)

@@ -6,8 +6,9 @@ from django.urls import path
 from enablement.views import scorm as views
 
 urlpatterns = [
-    path("courses/scorm/import/", views.ScormImportView.as_view(), name="scorm_import"),
-    path("courses/scorm/packages/<int:package_id>/preview/", views.ScormPreviewView.as_view(), name="scorm_preview"),
+    # The course editor links a module's "SCORM package" button here (`?module=<id>`).
+    path("authoring/scorm/upload/", views.ScormImportView.as_view(), name="scorm_upload"),
+    path("authoring/scorm/packages/<int:package_id>/preview/", views.ScormPreviewView.as_view(), name="scorm_preview"),
     path(
         "learning/enrollments/<int:enrollment_id>/lessons/<int:lesson_id>/scorm/",
         views.ScormPlayerView.as_view(),

@@ -57,7 +57,9 @@ class ScormImportView(TenantView):
     permission = "courses.manage"
 
     def get(self, request):
-        return self.render_page(ScormImportForm(modules=selectors.draft_modules()))
+        module = request.GET.get("module", "")
+        initial = {"module": module} if module.isdigit() else {}
+        return self.render_page(ScormImportForm(modules=selectors.draft_modules(), initial=initial))
 
     def post(self, request):
         form = ScormImportForm(request.POST, request.FILES, modules=selectors.draft_modules())

@@ -48,6 +48,7 @@ from partners.services.lifecycle import (  # noqa: F401
     partner_approve,
     partner_change_status,
     partner_offboard,
+    partner_offboarding_note,
     partner_reactivate,
     partner_reject,
     partner_suspend,

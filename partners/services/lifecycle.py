@@ -179,6 +179,35 @@ def partner_offboard(*, actor: Actor, partner: PartnerOrganization, reason: str)
     )
 
 
+# What offboarding did elsewhere is added to the reason after this, on the offboarding record.
+OFFBOARDING_NOTE_SEPARATOR = " — "
+
+
+@transaction.atomic
+def partner_offboarding_note(*, actor: Actor, partner_id: int, note: str) -> PartnerOrganization | None:
+    """Add to an offboarded partner's record what another part of the program did because of the offboarding
+    (deal registration: "3 open deal registrations withdrawn, 2 protections ended"): the status reason, which the
+    partner's page shows and its history keeps, gets the note after the reason given (shortened, if need be, to
+    leave the note room). A note already there is not added again (events are delivered at least once); a partner
+    that is no longer offboarded (reactivated since) is left as it is. Records `partner.updated`."""
+    partner = PartnerOrganization.objects.select_for_update().filter(pk=partner_id).first()
+    if partner is None:
+        return None
+    policy.require(actor, "partners.change_status", partner)
+    note = " ".join((note or "").split())[:REASON_MAX_LENGTH]
+    if partner.status != PartnerStatus.OFFBOARDED or not note or note in partner.status_reason:
+        return partner
+    reason = partner.status_reason
+    room = REASON_MAX_LENGTH - len(note) - len(OFFBOARDING_NOTE_SEPARATOR)
+    if len(reason) > room:
+        reason = reason[: max(room - 1, 0)].rstrip() + "…"
+    partner.status_reason = f"{reason}{OFFBOARDING_NOTE_SEPARATOR}{note}" if reason else note
+    partner.save(update_fields=["status_reason", "updated_at"])
+    payload = {**partner_payload(partner), "changed": ["status_reason"]}
+    record_event("partner.updated", subject=partner, payload=payload, actor=actor)
+    return partner
+
+
 @transaction.atomic
 def partner_reactivate(*, actor: Actor, partner: PartnerOrganization, reason: str = "") -> PartnerOrganization:
     """Bring a partner back: suspended → active, offboarded → onboarding (agreement and profile again).

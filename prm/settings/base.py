@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from prm.schedules import app_schedules
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 env = environ.Env()
 
@@ -197,13 +199,8 @@ CELERY_BEAT_SCHEDULE = {
     "prune-idempotency-records": {"task": "prm.tasks.prune_idempotency_records", "schedule": timedelta(hours=1)},
     # Deliveries whose retry message was lost (a worker died) are picked up here.
     "deliver-due-webhooks": {"task": "prm.webhooks.tasks.deliver_due_webhooks", "schedule": timedelta(minutes=1)},
-    # Reminders before onboarding steps fall due; escalation of overdue or stalled plans to the channel manager.
-    "onboarding-reminders": {"task": "partners.tasks.send_onboarding_reminders", "schedule": timedelta(hours=1)},
-    # Reminders to re-accept a new agreement version before its deadline; the overdue notice after it.
-    "agreement-reminders": {"task": "partners.tasks.send_agreement_reminders", "schedule": timedelta(hours=6)},
-    # Review SLA reminders and escalation; protection expiry and its 14-day warning.
-    "deal-review-sla": {"task": "dealreg.tasks.check_review_sla", "schedule": timedelta(hours=1)},
-    "deal-protection-expiry": {"task": "dealreg.tasks.expire_protection", "schedule": timedelta(hours=6)},
+    # Each app's own periodic tasks, from its `schedule.py` (read here, before Django starts, so beat sees them).
+    **app_schedules(INSTALLED_APPS),
 }
 
 REST_FRAMEWORK = {
@@ -256,6 +253,23 @@ PRM_EVENT_HANDLER_MAX_ATTEMPTS = env.int("PRM_EVENT_HANDLER_MAX_ATTEMPTS", defau
 
 PRM_INVITATION_TTL = timedelta(hours=env.int("PRM_INVITATION_TTL_HOURS", default=72))
 PRM_LOGO_MAX_BYTES = 512 * 1024
+
+# Enablement: where video lessons may be embedded from (a host or any of its subdomains; YouTube, Vimeo, Wistia and
+# Loom addresses are turned into their privacy-friendly embed address), and the largest file a lesson may offer.
+ENABLEMENT_VIDEO_HOSTS = env.list(
+    "ENABLEMENT_VIDEO_HOSTS",
+    default=[
+        "youtube.com",
+        "youtu.be",
+        "youtube-nocookie.com",
+        "vimeo.com",
+        "player.vimeo.com",
+        "wistia.com",
+        "fast.wistia.net",
+        "loom.com",
+    ],
+)
+ENABLEMENT_FILE_MAX_BYTES = env.int("ENABLEMENT_FILE_MAX_BYTES", default=100 * 1024 * 1024)
 
 # SCORM packages (docs/enablement.md#scorm): an upload larger than ENABLEMENT_SCORM_MAX_UPLOAD_BYTES, or a zip that
 # unpacks to more than ENABLEMENT_SCORM_MAX_BYTES, more than ENABLEMENT_SCORM_MAX_FILES files, or a file compressed

@@ -252,7 +252,7 @@ def test_course_import_creates_a_draft_course_with_one_module_and_the_lesson(ten
 def test_author_imports_a_package_into_a_draft_module_from_the_page(client, tenant, tenant_admin):
     module = draft_module(tenant)
     login(client, tenant_admin)
-    url = reverse("scorm_import", args=[tenant.slug])
+    url = reverse("scorm_upload", args=[tenant.slug])
     assert "Firewall essentials" in client.get(url).content.decode()
 
     response = client.post(
@@ -274,7 +274,7 @@ def test_refused_package_on_the_page_names_the_field_and_stores_nothing(client, 
 
     files = {**scorm12_files(), "../evil.html": "x"}
     response = client.post(
-        reverse("scorm_import", args=[tenant.slug]), {"package": upload(zip_bytes(files)), "module": module.pk}
+        reverse("scorm_upload", args=[tenant.slug]), {"package": upload(zip_bytes(files)), "module": module.pk}
     )
 
     assert response.status_code == 400
@@ -292,7 +292,7 @@ def package_rows(tenant) -> int:
 
 def test_import_page_is_not_found_for_partners(client, tenant, partner_admin):
     login(client, partner_admin)
-    assert client.get(reverse("scorm_import", args=[tenant.slug])).status_code == 404
+    assert client.get(reverse("scorm_upload", args=[tenant.slug])).status_code == 404
 
 
 # The API --------------------------------------------------------------------------------------------------------
@@ -403,7 +403,7 @@ def test_import_page_and_api_list_run_the_same_queries_whatever_the_number_of_pa
     api = key_client(admin_key[1])
     draft_module(tenant)
     login(client, tenant_admin)
-    page, listing = reverse("scorm_import", args=[tenant.slug]), "/api/v1/scorm-packages/"
+    page, listing = reverse("scorm_upload", args=[tenant.slug]), "/api/v1/scorm-packages/"
 
     def counts():
         found = []

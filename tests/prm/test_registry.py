@@ -44,6 +44,23 @@ def test_each_apps_pages_are_routed_from_its_declarations_not_from_the_core():
     assert reverse("deal_list", kwargs={"tenant_slug": "acme"}) == "/t/acme/deals/"
 
 
+def test_each_apps_periodic_tasks_reach_beat_from_its_own_schedule_module(tmp_path, monkeypatch):
+    from django.conf import settings
+
+    from prm.schedules import app_schedules
+
+    assert settings.CELERY_BEAT_SCHEDULE["deal-review-sla"]["task"] == "dealreg.tasks.check_review_sla"
+    assert settings.CELERY_BEAT_SCHEDULE["onboarding-reminders"]["task"] == "partners.tasks.send_onboarding_reminders"
+    (tmp_path / "twin").mkdir()
+    (tmp_path / "twin" / "__init__.py").write_text("")
+    (tmp_path / "twin" / "schedule.py").write_text(
+        'PERIODIC_TASKS = {"deal-review-sla": {"task": "twin.tasks.x", "schedule": 60}}'
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ValueError, match="deal-review-sla"):
+        app_schedules(["dealreg", "twin"])
+
+
 def test_an_event_type_no_app_declares_stops_start_up():
     with pytest.raises(ImproperlyConfigured, match="course.complete"):
         registry.require_event_types(["deal.submitted", "course.complete"], where="Onboarding step kinds")

@@ -15,6 +15,7 @@ from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
 from tests.security import (
     world_agreements,
+    world_authoring,
     world_dealreg,
     world_events,
     world_onboarding,
@@ -73,6 +74,8 @@ WORLD_PARTS = [
     world_dealreg,
     world_events,
     world_roles,
+    # After world_roles: enrolls organization X's people of every role.
+    world_authoring,
     world_scorm,
 ]
 for _part in WORLD_PARTS:

@@ -18,6 +18,8 @@ from tests.security.walk import ADMIN, EVERYONE, MANAGERS, PARTNER_ADMIN, PARTNE
 
 # Who reads applications, and who exports (managers and analysts).
 READERS = MANAGERS | {Role.ANALYST}
+# Who writes courses, enrollment rules and learning paths.
+AUTHORS = MANAGERS | {Role.MARKETING}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ PLAIN_FIELDS = {
     "outcome", "closed_amount", "closed_date", "days", "share", "auto_approve", "auto_approve_max_amount",
     "conflict_policy", "expiry_warning_days", "extension_approver", "extension_days", "max_extensions",
     "minimum_amount", "notes", "protection_days", "review_sla_business_days",
+    # enablement authoring: courses, lessons, enrollment rules, learning paths
+    "summary", "estimated_minutes", "passing_grade", "audience_*", "archived", "video_url", "quiz_title",
+    "partner_types", "roles", "due_days", "published",
 }  # fmt: skip
 
 
@@ -87,8 +92,6 @@ _DEAL = {
     "product_2": Id("product"),
 }
 
-# Who writes courses (enablement's `courses.manage`).
-AUTHORS = MANAGERS | {Role.MARKETING}
 _SCORM = {
     "package_id": lambda w: w.scorm_package_a.pk,
     "enrollment_id": lambda w: w.scorm_enrollment_x.pk,
@@ -216,8 +219,43 @@ PAGES = {
     "deal_export": Page(get=may(READERS, 200), query={"partner_organization": Id("partner")}),
     "deal_rules": Page(get=may(ADMIN, 200), post=may(ADMIN, 400)),
     "program_rules": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    # Enablement: authoring courses (the world's course has version 1 published and version 2 in draft)
+    "authoring_courses": Page(get=may(AUTHORS, 200)),
+    "authoring_course_create": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "authoring_course": Page(get=may(AUTHORS, 200)),
+    "authoring_course_details": Page(post=may(AUTHORS, 400)),
+    "authoring_course_audience": Page(post=may(AUTHORS, 302)),
+    "authoring_course_draft": Page(post=may(AUTHORS, 302)),
+    "authoring_course_publish": Page(post=may(AUTHORS, 302)),
+    "authoring_course_discard": Page(post=may(AUTHORS, 302)),
+    "authoring_course_archive": Page(post=may(AUTHORS, 302)),
+    "authoring_course_preview": Page(get=may(AUTHORS, 200)),
+    "authoring_module_add": Page(post=may(AUTHORS, 400)),
+    # Another side's module in the new order: refused with a message, back to the editor.
+    "authoring_modules_order": Page(post=may(AUTHORS, 302), body={"module": [Id("course_module")]}),
+    "authoring_module": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "authoring_module_delete": Page(post=may(AUTHORS, 302)),
+    "authoring_module_move": Page(post=may(AUTHORS, 302)),
+    "authoring_lesson_add": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "authoring_lessons_order": Page(post=may(AUTHORS, 302), body={"lesson": [Id("lesson")]}),
+    # Moving the lesson into another side's module: not a module of this draft.
+    "authoring_lesson": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"module": Id("course_module")}),
+    "authoring_lesson_delete": Page(post=may(AUTHORS, 302)),
+    "authoring_lesson_move": Page(post=may(AUTHORS, 302)),
+    "authoring_lesson_preview": Page(get=may(AUTHORS, 200)),
+    # Version 1's file: organization X's people are enrolled in it (Y's are not: 404).
+    "lesson_file_download": Page(get=may(AUTHORS | PARTNERS, 200), kwargs={"lesson_id": lambda w: w.lesson_file_a.pk}),
+    "authoring_rules": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"course": Id("course")}),
+    "authoring_rule": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"course": Id("course")}),
+    "authoring_rule_delete": Page(post=may(AUTHORS, 302)),
+    "authoring_paths": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "authoring_path": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "authoring_path_course_add": Page(post=may(AUTHORS, 400), body={"course": Id("course")}),
+    "authoring_path_courses_order": Page(post=may(AUTHORS, 302), body={"step": [Id("path_step")]}),
+    "authoring_path_course_move": Page(post=may(AUTHORS, 302)),
+    "authoring_path_course_remove": Page(post=may(AUTHORS, 302)),
     # Enablement: SCORM (tests/security/world_scorm.py). The player and its commits are X's partner admin's own.
-    "scorm_import": Page(
+    "scorm_upload": Page(
         get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"module": Id("course_module"), "title": "Harness"}
     ),
     "scorm_preview": Page(get=may(AUTHORS, 200), kwargs=_SCORM),

@@ -110,12 +110,15 @@ ID_KINDS = {
         "y": lambda w: w.crm_opportunity_b.external_id,
         "b": lambda w: w.crm_opportunity_b.external_id,
     },
-    # A module of a draft course version (where a SCORM package is added): partners may not use any.
+    # Enablement authoring: tenant B's course, module, lesson and learning path step (no partner may use any).
+    "course": {"x": lambda w: w.course_a.pk, "y": lambda w: w.course_b.pk, "b": lambda w: w.course_b.pk},
     "course_module": {
-        "x": lambda w: w.scorm_module_a.pk,
-        "y": lambda w: w.scorm_module_a.pk,
-        "b": lambda w: w.scorm_module_b.pk,
+        "x": lambda w: w.course_module_a.pk,
+        "y": lambda w: w.course_module_b.pk,
+        "b": lambda w: w.course_module_b.pk,
     },
+    "lesson": {"x": lambda w: w.lesson_a.pk, "y": lambda w: w.lesson_b.pk, "b": lambda w: w.lesson_b.pk},
+    "path_step": {"x": lambda w: w.path_step_a.pk, "y": lambda w: w.path_step_b.pk, "b": lambda w: w.path_step_b.pk},
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -132,7 +135,10 @@ ID_MODELS = {
     "deal_external_id": "dealreg.DealRegistration",
     "application_external_id": "partners.PartnerApplication",
     "crm_opportunity_external_id": "dealreg.CrmOpportunity",
+    "course": "enablement.Course",
     "course_module": "enablement.CourseModule",
+    "lesson": "enablement.Lesson",
+    "path_step": "enablement.LearningPathCourse",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 

@@ -1,7 +1,7 @@
 """The isolation world's SCORM objects: tenant A's package (imported the real way, its files in private storage) in
 a published course, X's partner admin (xavier@xylophone.example) enrolled and part way through it, with CMI data
-that carries X's marker; a draft module of A's and one of tenant B's (the ids the import page is sent), and B's own
-package titled with B's marker (A's authors must never see it listed).
+that carries X's marker; and B's own package titled with B's marker (A's authors must never see it listed). The
+import page is sent world_authoring's modules.
 
 The player and the commit endpoint are the learner's own: X's partner admin gets them; X's other people, Y's and
 B's get 404. The package's files are reached with a content token (a bearer link, like an invitation): whoever holds
@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from enablement.scorm import tokens
 
-# URL parameter -> the object's id (the routes' own `kwargs` in pages.py pin them to these objects).
+# URL parameter -> the object's id (the routes' own `kwargs` in pages.py pin them to these objects; `lesson_id` is
+# world_authoring's, and the SCORM routes name the SCORM lesson in their `kwargs`).
 OBJECT_KWARGS = {
     "package_id": lambda w: w.scorm_package_a.pk,
     "enrollment_id": lambda w: w.scorm_enrollment_x.pk,
-    "lesson_id": lambda w: w.scorm_lesson_a.pk,
     "commit_token": lambda w: commit_token(w),
     "content_token": lambda w: content_token(w),
     "file_path": lambda w: "index.html",
@@ -84,7 +84,7 @@ def extend(world) -> None:
     from prm.policy import ProgramActor
     from prm.tenancy import tenant_context
 
-    module = _draft_module("Alpha Vendor firewall course")
+    module = _draft_module("Alpha Vendor SCORM course")
     result = scorm_package_import(
         actor=ProgramActor(world.tenant_a.pk), upload=package_zip("Alpha Vendor firewall basics"), module=module
     )
@@ -112,7 +112,5 @@ def extend(world) -> None:
         completion_status="incomplete",
         commit_count=1,
     )
-    world.scorm_module_a = _draft_module("Alpha Vendor draft course")
     with tenant_context(world.tenant_b):
-        world.scorm_module_b = _draft_module("Bravo Secret draft course")
         scorm_package_import(actor=ProgramActor(world.tenant_b.pk), upload=package_zip("Bravo Secret package"))

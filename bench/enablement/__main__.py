@@ -1,0 +1,5 @@
+import sys
+
+from bench.enablement.measure import main
+
+sys.exit(main())
