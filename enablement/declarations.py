@@ -35,7 +35,11 @@ RULES: dict[str, frozenset[str]] = {
 
 API_RESOURCES = ("courses", "enrollments", "certifications")
 # Each area's API module adds itself here when it exists.
-API_ROUTE_MODULES: tuple[str, ...] = ("enablement.api.quizzes", "enablement.api.certifications")
+API_ROUTE_MODULES: tuple[str, ...] = (
+    "enablement.api.quizzes",
+    "enablement.api.certifications",
+    "enablement.api.scorm",
+)
 PAGE_URLS = "enablement.urls"
 
 _LEARNER = {"partner_organization_id": "the learner's partner", "user_id": "the learner"}

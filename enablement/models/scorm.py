@@ -50,6 +50,10 @@ class ScormSco(TenantOwnedModel):
     parent_identifier = models.CharField(max_length=255, blank=True)
     # SCORM 1.2's adlcp:masteryscore or 2004's minNormalizedMeasure, when the manifest gives one.
     mastery_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # What the runtime and the player need of the item (enablement/scorm/manifest.py): "scorm_type" (sco or asset),
+    # "visible", the exact "mastery_score", "data_from_lms", "max_time_allowed", "time_limit_action",
+    # "completion_threshold", "hide_lms_ui", and the rollup's "tracked", "counts_for_completion",
+    # "counts_for_success" and "score_weight".
     sequencing = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -105,6 +105,9 @@ BODIES = {
     "api:quiz-attempt-submit": _QUIZ_ANSWERS,
 }
 
+# Who writes courses (enablement's `courses.manage`): SCORM packages are theirs.
+AUTHORS = MANAGERS | {Role.MARKETING}
+
 API = {
     "api:agreement-acceptance-detail": Api(get=may(EVERYONE, 200)),
     "api:agreement-acceptance-list": Api(get=may(EVERYONE, 200)),
@@ -199,4 +202,7 @@ API = {
     "api:quiz-attempt-detail": Api(get=may(STAFF | PARTNER_ADMIN, 200)),
     "api:quiz-attempt-answer": Api(body=BODIES["api:quiz-attempt-answer"], post=may(PARTNER_ADMIN, 400)),
     "api:quiz-attempt-submit": Api(body=BODIES["api:quiz-attempt-submit"], post=may(PARTNER_ADMIN, 400)),
+    # A package is imported by a multipart upload: a JSON body is refused as unsupported (415).
+    "api:scorm-package-list": Api(get=may(AUTHORS, 200), post=may(AUTHORS, 415)),
+    "api:scorm-package-detail": Api(get=may(AUTHORS, 200)),
 }

@@ -23,6 +23,7 @@ from tests.security import (
     world_quizzes,
     world_recruitment,
     world_roles,
+    world_scorm,
 )
 
 # Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
@@ -81,6 +82,7 @@ WORLD_PARTS = [
     world_quizzes,
     # After world_authoring: certifies organization X's partner admin.
     world_certifications,
+    world_scorm,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)

@@ -105,6 +105,10 @@ _CERTIFICATION = {
     "final_exam": Id("quiz"),
     "validity_months": "12",
     "apply_to_existing": "new_awards",
+_SCORM = {
+    "package_id": lambda w: w.scorm_package_a.pk,
+    "enrollment_id": lambda w: w.scorm_enrollment_x.pk,
+    "lesson_id": lambda w: w.scorm_lesson_a.pk,
 }
 
 PAGES = {
@@ -303,4 +307,14 @@ PAGES = {
     # Learning reports
     "enablement_report": Page(get=may(STAFF, 200)),
     "enablement_report_export": Page(get=may(STAFF, 200)),
+    # Enablement: SCORM (tests/security/world_scorm.py). The player and its commits are X's partner admin's own.
+    "scorm_upload": Page(
+        get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"module": Id("course_module"), "title": "Harness"}
+    ),
+    "scorm_preview": Page(get=may(AUTHORS, 200), kwargs=_SCORM),
+    "scorm_player": Page(get=may(PARTNER_ADMIN, 200), kwargs=_SCORM),
+    # The runtime's commit of a form-encoded body (not JSON): refused as such, for the learner only.
+    "scorm_commit": Page(post=may(PARTNER_ADMIN, 400), kwargs=_SCORM),
+    # A package's files: a bearer link (the content token), like an invitation's.
+    "scorm_content": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}, kwargs=_SCORM),
 }

@@ -48,6 +48,9 @@ PUBLIC_ROUTES = {
     "credential_issuer_did",
     "credential_jwks",
     "credential_status_list",
+    # A SCORM package's files: reached with a signed, short-lived content token in the path, never a session (on
+    # CONTENT_ORIGIN there is none).
+    "scorm_content",
 }
 
 
