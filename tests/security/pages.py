@@ -105,6 +105,7 @@ _CERTIFICATION = {
     "final_exam": Id("quiz"),
     "validity_months": "12",
     "apply_to_existing": "new_awards",
+}
 _SCORM = {
     "package_id": lambda w: w.scorm_package_a.pk,
     "enrollment_id": lambda w: w.scorm_enrollment_x.pk,
