@@ -7,7 +7,7 @@ Partners' onboarding steps "complete a course" and "earn a certification" wait f
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import EventType
+from prm.registry import EventType, NavigationEntry, PortalCard
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
@@ -35,7 +35,7 @@ RULES: dict[str, frozenset[str]] = {
 
 API_RESOURCES = ("courses", "enrollments", "certifications")
 # Each area's API module adds itself here when it exists.
-API_ROUTE_MODULES: tuple[str, ...] = ()
+API_ROUTE_MODULES: tuple[str, ...] = ("enablement.api.courses", "enablement.api.enrollments")
 PAGE_URLS = "enablement.urls"
 
 _LEARNER = {"partner_organization_id": "the learner's partner", "user_id": "the learner"}
@@ -99,3 +99,26 @@ NOTIFICATION_KINDS = [
         audience="learning.take",
     ),
 ]
+
+
+NAVIGATION = [
+    NavigationEntry(_("Learning"), "learning_team", "learning.view_all", icon="bi-mortarboard", order=60),
+    NavigationEntry(
+        _("Learning"), "learning_home", "learning.take", icon="bi-mortarboard", order=150, testid="nav-learning"
+    ),
+]
+
+
+def _portal_learning(request) -> dict:
+    from enablement.views.learning import portal_card_context
+
+    return portal_card_context(request)
+
+
+PORTAL_CARDS = [PortalCard("enablement/learning/partials/portal_card.html", "learning.take", _portal_learning, 20)]
+
+
+def seed_demo(tenant, admin) -> None:
+    from enablement.demo import seed_learning
+
+    seed_learning(tenant, admin)

@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     # Review SLA reminders and escalation; protection expiry and its 14-day warning.
     "deal-review-sla": {"task": "dealreg.tasks.check_review_sla", "schedule": timedelta(hours=1)},
     "deal-protection-expiry": {"task": "dealreg.tasks.expire_protection", "schedule": timedelta(hours=6)},
+    # Reminders of assigned courses 3 days before their due date and on the day.
+    "enrollment-due-reminders": {
+        "task": "enablement.tasks.send_enrollment_due_reminders",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 REST_FRAMEWORK = {
