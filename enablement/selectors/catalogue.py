@@ -30,9 +30,15 @@ def audience_of(actor) -> Audience | None:
     """The audience a member or API key belongs to; None for staff and the program's own keys (every course)."""
     if actor is None or not actor.is_partner_role:
         return None
-    partner = actor.partner_organization
-    role = actor.role if getattr(actor, "user", None) is not None else None
-    return Audience(partner_type=partner.partner_type, tier=partner.tier or "", region=partner.region or "", role=role)
+    audience = audience_of_partner(actor.partner_organization)
+    if getattr(actor, "user", None) is None:
+        return audience
+    return Audience(audience.partner_type, audience.tier, audience.region, role=actor.role)
+
+
+def audience_of_partner(partner) -> Audience:
+    """A partner organization's audience, for any of its people (role left open): what may be assigned to them."""
+    return Audience(partner_type=partner.partner_type, tier=partner.tier or "", region=partner.region or "", role=None)
 
 
 def audience_q(audience: Audience | None, prefix: str = "") -> Q:

@@ -401,7 +401,9 @@ class TeamView(TenantView):
         if not policy.can(self.request.membership, "learning.assign", partner):
             return None
         people = [(member.user_id, str(member.user)) for member in self.members(partner)]
-        courses = catalogue_selectors.published_courses().order_by("title").values_list("pk", "title")
+        # Courses offered to the partner (its type, tier, region); whether a person's role fits is the service's.
+        offered = catalogue_selectors.courses_for(catalogue_selectors.audience_of_partner(partner))
+        courses = offered.order_by("title").values_list("pk", "title")
         return AssignForm(data, people=people, courses=list(courses))
 
     def render_page(self, partner, form, status=200):

@@ -151,13 +151,21 @@ def test_the_team_page_assigns_a_course_with_a_due_date(client, program):
     assert "Platform fundamentals" in page
 
 
-def test_the_team_page_refuses_an_isv_only_course_for_a_reseller_naming_the_field(client, program):
+def test_the_team_page_offers_only_the_partners_courses_and_refuses_one_not_for_the_person(client, program):
+    for_sellers = course(program.tenant, title="Seller skills", audience_roles=[Role.PARTNER_SALES])
     login(client, program.reseller_admin)
+    page = client.get(url("learning_team", program.tenant)).content.decode()
+    assert "Seller skills" in page and "Building on the ISV API" not in page
     response = client.post(
         url("learning_team", program.tenant), {"user": program.seller.user_id, "course": program.isv_only.pk}
     )
+    assert response.status_code == 400
+    response = client.post(
+        url("learning_team", program.tenant), {"user": program.reseller_admin.user_id, "course": for_sellers.pk}
+    )
     assert response.status_code == 400 and "not offered to this person" in response.content.decode()
     assert enrollments_of(program.tenant, program.seller.user) == []
+    assert enrollments_of(program.tenant, program.reseller_admin.user) == []
 
 
 def test_a_partner_admin_cannot_assign_someone_of_another_organization(client, program):

@@ -17,6 +17,7 @@ from tests.security import (
     world_agreements,
     world_dealreg,
     world_events,
+    world_learning,
     world_onboarding,
     world_recruitment,
     world_roles,
@@ -65,7 +66,15 @@ OBJECT_KWARGS = {
 
 # Each domain area adds its own objects of organization X to the world, and its URL parameters and router
 # basenames, in tests/security/world_<area>.py (`extend(world)`, `OBJECT_KWARGS`, `API_OBJECTS`).
-WORLD_PARTS = [world_recruitment, world_onboarding, world_agreements, world_dealreg, world_events, world_roles]
+WORLD_PARTS = [
+    world_recruitment,
+    world_onboarding,
+    world_agreements,
+    world_dealreg,
+    world_events,
+    world_roles,
+    world_learning,
+]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
 

@@ -18,6 +18,8 @@ from tests.security.walk import ADMIN, EVERYONE, MANAGERS, PARTNER_ADMIN, PARTNE
 
 # Who reads applications, and who exports (managers and analysts).
 READERS = MANAGERS | {Role.ANALYST}
+# Who writes courses and enrollment rules.
+AUTHORS = MANAGERS | {Role.MARKETING}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ PLAIN_FIELDS = {
     "outcome", "closed_amount", "closed_date", "days", "share", "auto_approve", "auto_approve_max_amount",
     "conflict_policy", "expiry_warning_days", "extension_approver", "extension_days", "max_extensions",
     "minimum_amount", "notes", "protection_days", "review_sla_business_days",
+    # learning
+    "due_on",
 }  # fmt: skip
 
 
@@ -208,4 +212,24 @@ PAGES = {
     "deal_export": Page(get=may(READERS, 200), query={"partner_organization": Id("partner")}),
     "deal_rules": Page(get=may(ADMIN, 200), post=may(ADMIN, 400)),
     "program_rules": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}),
+    # Learning. Courses and paths are the program's (every organization's): Y's people see what X's see, and the
+    # audience decides (the world's second course is for ISVs only). The enrollment is X's admin's own.
+    "learning_home": Page(get=may(PARTNERS, 200)),
+    "learning_catalogue": Page(get=may(EVERYONE, 200)),
+    "learning_course_overview": Page(get=may(EVERYONE, 200), shared=True),
+    "learning_enroll": Page(post=may(PARTNERS, 302), shared=True),
+    "learning_course": Page(get=may(PARTNER_ADMIN, 200)),
+    "learning_retake": Page(post=may(PARTNER_ADMIN, 302)),  # not completed: refused with a message
+    "learning_lesson": Page(get=may(PARTNER_ADMIN, 200), post=may(PARTNER_ADMIN, 302)),
+    "learning_lesson_file": Page(get=may(PARTNER_ADMIN, 200), kwargs={"lesson_id": lambda w: w.lesson_file_a.pk}),
+    "learning_paths": Page(get=may(EVERYONE, 200)),
+    "learning_path_start": Page(post=may(PARTNERS, 302), shared=True),
+    # A partner admin assigns to its own people (another's is a form error); staff name the partner, and another
+    # tenant's partner does not exist for them.
+    "learning_team": Page(
+        get=may(STAFF | PARTNER_ADMIN, 200),
+        post=may(PARTNER_ADMIN, 400),
+        body={"partner": Id("partner"), "user": Id("partner_user"), "course": Id("course"), "due_on": _in(10)},
+    ),
+    "learning_rule_backfill": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 302)),
 }
