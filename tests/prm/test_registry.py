@@ -96,4 +96,3 @@ def test_the_portal_shows_every_apps_cards_to_those_allowed(client, partner_admi
     assert 'data-testid="learning-card"' in page
     # Staff have no portal; the card's permission is checked like a console card's.
     assert login(client, tenant_admin).get(reverse("portal", args=["acme"])).status_code == 404
-
