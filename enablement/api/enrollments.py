@@ -107,14 +107,12 @@ def _learner(actor, data) -> Membership:
         members = members.filter(partner_organization_id=actor.partner_organization_id)
     if "user" in data:
         learner = members.filter(user_id=data["user"]).first()
-        field = "user"
+        if learner is None:
+            raise ValidationFailed(_("No active partner user of the program has this id."), field="user")
     else:
         learner = members.filter(user__email__iexact=data["email"]).first()
-        field = "email"
-    if learner is None:
-        raise ValidationFailed(
-            _("No active partner user of the program with this %(field)s.") % {"field": field}, field=field
-        )
+        if learner is None:
+            raise ValidationFailed(_("No active partner user of the program has this email address."), field="email")
     return learner
 
 
