@@ -187,9 +187,7 @@ def paths_for(*, audience: Audience | None, user=None) -> list[LearningPath]:
             1 for row in path.rows if row["enrollment"] and row["enrollment"].status == EnrollmentStatus.COMPLETED
         )
         path.percent = int(100 * path.completed / path.total) if path.total else 0
-        path.next_row = next(
-            (row for row in path.rows if not row["enrollment"] or row["enrollment"].status != "completed"), None
-        )
+        path.not_enrolled = sum(1 for row in path.rows if row["enrollment"] is None)
     return [path for path in paths if path.rows]
 
 

@@ -391,7 +391,7 @@ class TeamView(TenantView):
                 )
                 messages.success(request, words % {"course": course.title, "person": learner.user})
                 url = reverse("learning_team", args=[request.tenant.slug])
-                return redirect(url if membership_is_partner(request) else f"{url}?partner={partner.pk}")
+                return redirect(url if request.membership.is_partner_role else f"{url}?partner={partner.pk}")
         return self.render_page(partner, form, status=400)
 
     def members(self, partner):
@@ -418,10 +418,6 @@ class TeamView(TenantView):
         if context["is_staff"] and policy.can(self.request.membership, "courses.manage"):
             context["rules"] = list(selectors.rule_list())
         return render(self.request, "enablement/learning/team.html", context, status=status)
-
-
-def membership_is_partner(request) -> bool:
-    return request.membership.is_partner_role
 
 
 # Enrollment rules: applying one to the people already in the program -------------------------------------------

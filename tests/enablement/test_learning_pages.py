@@ -175,3 +175,33 @@ def test_staff_browse_the_catalogue_without_an_enroll_button(client, program):
     assert "Building on the ISV API" in page and "Platform fundamentals" in page
     assert 'action="/t/learnco/learning/courses/' not in page
     assert client.get(url("learning_home", program.tenant)).status_code == 404
+
+
+def test_the_paths_page_shows_progress_and_enrolls_in_the_courses_not_taken_yet(client, program):
+    from enablement.models import LearningPath, LearningPathCourse
+    from tests.enablement.learning_support import course
+
+    second = course(program.tenant, title="Selling services")
+    with tenant_context(program.tenant):
+        path = LearningPath.objects.create(title="New seller", published=True)
+        LearningPathCourse.objects.create(path=path, course=program.everyone, position=1)
+        LearningPathCourse.objects.create(path=path, course=second, position=2)
+        isv_path = LearningPath.objects.create(title="ISV builders", published=True, audience_partner_types=["isv"])
+        LearningPathCourse.objects.create(path=isv_path, course=program.isv_only, position=1)
+    enrollment = enroll(program)
+    login(client, program.seller)
+    for lesson in program.lessons:
+        client.post(url("learning_lesson", program.tenant, enrollment.pk, lesson.pk))
+    page = client.get(url("learning_paths", program.tenant)).content.decode()
+    assert "New seller" in page and "ISV builders" not in page
+    assert "1 of 2 courses" in page and "Enroll in the rest" in page
+    response = client.post(url("learning_path_start", program.tenant, path.pk))
+    assert response.status_code == 302
+    assert [e.course_id for e in enrollments_of(program.tenant, program.seller.user)] == [
+        program.everyone.pk,
+        second.pk,
+    ]
+    page = client.get(url("learning_paths", program.tenant)).content.decode()
+    assert "Enroll in the rest" not in page and "Start this path" not in page
+    # A path not for me does not exist for me.
+    assert client.post(url("learning_path_start", program.tenant, isv_path.pk)).status_code == 404
