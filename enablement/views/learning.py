@@ -64,7 +64,8 @@ class CatalogueView(TenantView):
     permission = "learning.view"
 
     def get(self, request):
-        search = request.GET.get("q", "")[:100]
+        # NUL cannot be sent to PostgreSQL in a string; nobody types it.
+        search = request.GET.get("q", "")[:100].replace("\x00", "")
         user = request.user if request.membership.is_partner_role else None
         courses = list(catalogue_selectors.catalogue(audience=audience(request), user=user, search=search))
         context = {"courses": courses, "search": search, "can_take": policy.can(request.membership, "learning.take")}
@@ -79,11 +80,7 @@ class CourseOverviewView(TenantView):
 
     def get(self, request, course_id):
         user = request.user if request.membership.is_partner_role else None
-        course = (
-            catalogue_selectors.catalogue(audience=audience(request), user=user).filter(pk=course_id).first()
-            if course_id
-            else None
-        )
+        course = catalogue_selectors.catalogue(audience=audience(request), user=user).filter(pk=course_id).first()
         if course is None:
             raise _not_found()
         context = {

@@ -205,3 +205,9 @@ def test_the_paths_page_shows_progress_and_enrolls_in_the_courses_not_taken_yet(
     assert "Enroll in the rest" not in page and "Start this path" not in page
     # A path not for me does not exist for me.
     assert client.post(url("learning_path_start", program.tenant, isv_path.pk)).status_code == 404
+
+
+def test_a_search_with_a_nul_byte_is_answered_not_a_server_error(client, program):
+    login(client, program.seller)
+    response = client.get(url("learning_catalogue", program.tenant), {"q": "Platform\x00"})
+    assert response.status_code == 200 and "Platform fundamentals" in response.content.decode()
