@@ -6,4 +6,4 @@ class EnablementConfig(AppConfig):
     verbose_name = "Enablement"
 
     def ready(self):
-        from enablement import subscribers  # noqa: F401 - event subscribers (certifications awarded on completion)
+        from enablement import subscribers  # noqa: F401 - event subscribers (awards on completion, rules for new members)

@@ -7,7 +7,7 @@ Partners' onboarding steps "complete a course" and "earn a certification" wait f
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import EventType, NavigationEntry
+from prm.registry import EventType, NavigationEntry, PortalCard
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
@@ -36,6 +36,8 @@ RULES: dict[str, frozenset[str]] = {
 API_RESOURCES = ("courses", "enrollments", "certifications")
 # Each area's API module adds itself here when it exists.
 API_ROUTE_MODULES: tuple[str, ...] = (
+    "enablement.api.courses",
+    "enablement.api.enrollments",
     "enablement.api.quizzes",
     "enablement.api.certifications",
     "enablement.api.scorm",
@@ -117,7 +119,26 @@ NOTIFICATION_KINDS = [
 
 # Staff reach the learning reports from the certifications page (and back): the top bar has little room left.
 NAVIGATION = [
-    NavigationEntry(_("Courses"), "authoring_courses", "courses.manage", icon="bi-mortarboard", order=70),
+    NavigationEntry(_("Learning"), "learning_team", "learning.view_all", icon="bi-mortarboard", order=65),
+    NavigationEntry(_("Courses"), "authoring_courses", "courses.manage", icon="bi-journal-text", order=70),
     NavigationEntry(_("Certifications"), "certification_list", "learning.view_all", icon="bi-patch-check", order=80),
+    NavigationEntry(
+        _("Learning"), "learning_home", "learning.take", icon="bi-mortarboard", order=150, testid="nav-learning"
+    ),
     NavigationEntry(_("My certifications"), "my_certifications", "learning.take", icon="bi-patch-check", order=182),
 ]
+
+
+def _portal_learning(request) -> dict:
+    from enablement.views.learning import portal_card_context
+
+    return portal_card_context(request)
+
+
+PORTAL_CARDS = [PortalCard("enablement/learning/partials/portal_card.html", "learning.take", _portal_learning, 20)]
+
+
+def seed_demo(tenant, admin) -> None:
+    from enablement.demo import seed_learning
+
+    seed_learning(tenant, admin)

@@ -10,4 +10,9 @@ PERIODIC_TASKS = {
     },
     # Certification reminders 60, 30 and 7 days before expiry; certification.expired once an award has expired.
     "certification-expiry": {"task": "enablement.tasks.check_certification_expiry", "schedule": timedelta(hours=1)},
+    # Reminders of assigned courses 3 days before their due date and on the day.
+    "enrollment-due-reminders": {
+        "task": "enablement.tasks.send_enrollment_due_reminders",
+        "schedule": timedelta(hours=6),
+    },
 }

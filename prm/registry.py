@@ -14,6 +14,7 @@ The core names no domain app. Each app declares, in its own `declarations.py` (f
 - `NOTIFICATION_KINDS`: `prm.notifications.kinds.Kind`s the app sends (merged into `KINDS`);
 - `NAVIGATION`: `NavigationEntry`s for the top bar (staff and partners alike; the permission decides who sees one);
 - `CONSOLE_CARDS`: `ConsoleCard`s for the staff console;
+- `PORTAL_CARDS`: `PortalCard`s for the partner portal's home page;
 - `seed_demo(tenant, admin)`: the app's part of the demo program, run in `INSTALLED_APPS` order.
 
 `collect()` runs once from `PrmConfig.ready()`; a name declared twice is a programming error and stops start-up.
@@ -72,6 +73,17 @@ class ConsoleCard:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PortalCard:
+    """A card on the partner portal's home page: `template` rendered with `context(request)`, for members allowed
+    `permission`."""
+
+    template: str
+    permission: str
+    context: Callable = field(default=lambda request: {})
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     collected: bool = False
@@ -80,6 +92,7 @@ class _Registry:
     event_types: dict[str, EventType] = field(default_factory=dict)
     navigation: list[NavigationEntry] = field(default_factory=list)
     console_cards: list[ConsoleCard] = field(default_factory=list)
+    portal_cards: list[PortalCard] = field(default_factory=list)
     demo_seeders: list[Callable] = field(default_factory=list)
 
 
@@ -125,17 +138,20 @@ def collect() -> None:
         _add_unique("notification kinds", kinds.KINDS, notification_kinds, module)
         _registry.navigation.extend(getattr(module, "NAVIGATION", ()))
         _registry.console_cards.extend(getattr(module, "CONSOLE_CARDS", ()))
+        _registry.portal_cards.extend(getattr(module, "PORTAL_CARDS", ()))
         if hasattr(module, "seed_demo"):
             _registry.demo_seeders.append(module.seed_demo)
     keys.ALL_SCOPES[:] = [f"{resource}:{access}" for resource in keys.RESOURCES for access in ("read", "write")]
     _registry.navigation.sort(key=lambda entry: entry.order)
     _registry.console_cards.sort(key=lambda card: card.order)
+    _registry.portal_cards.sort(key=lambda card: card.order)
     # An unknown action stops start-up here rather than on a page.
     used = [entry.permission for entry in _registry.navigation]
-    used += [card.permission for card in _registry.console_cards] + [kind.audience for kind in kinds.KINDS.values()]
+    used += [card.permission for card in [*_registry.console_cards, *_registry.portal_cards]]
+    used += [kind.audience for kind in kinds.KINDS.values()]
     unknown = sorted({action for action in used if action and action not in policy.RULES})
     if unknown:
-        raise ImproperlyConfigured(f"Navigation, console cards or notification kinds name unknown actions: {unknown}")
+        raise ImproperlyConfigured(f"Navigation, cards or notification kinds name unknown actions: {unknown}")
     _registry.collected = True
 
 
@@ -172,6 +188,10 @@ def navigation() -> list[NavigationEntry]:
 
 def console_cards() -> list[ConsoleCard]:
     return list(_collected().console_cards)
+
+
+def portal_cards() -> list[PortalCard]:
+    return list(_collected().portal_cards)
 
 
 def demo_seeders() -> list[Callable]:

@@ -81,7 +81,13 @@ class PortalView(TenantView):
     def get(self, request):
         organization = request.membership.partner_organization
         colleagues = selectors.members_list(partner_organization_id=organization.pk).filter(is_active=True)
-        return render(request, "prm/portal.html", {"organization": organization, "colleagues": colleagues})
+        cards = [
+            {"template": card.template, "context": card.context(request)}
+            for card in registry.portal_cards()
+            if policy.can(request.membership, card.permission)
+        ]
+        context = {"organization": organization, "colleagues": colleagues, "cards": cards}
+        return render(request, "prm/portal.html", context)
 
 
 class SettingsView(TenantView):

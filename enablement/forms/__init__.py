@@ -1,0 +1,1 @@
+"""Forms of the enablement pages, one module per area. They parse input; the services decide."""

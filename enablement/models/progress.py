@@ -63,7 +63,16 @@ class Enrollment(TenantOwnedModel):
             models.Index(fields=["tenant", "user", "status"], name="enrollment_user_status"),
             models.Index(fields=["tenant", "partner_organization", "status"], name="enrollment_org_status"),
             models.Index(fields=["tenant", "course", "status"], name="enrollment_course_status"),
+            # The daily reminder pass reads only open enrollments with a due date.
+            models.Index(
+                fields=["tenant", "due_on"],
+                name="enrollment_open_due",
+                condition=models.Q(due_on__isnull=False, status__in=["enrolled", "in_progress"]),
+            ),
         ]
+
+    def is_open(self) -> bool:
+        return self.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.IN_PROGRESS)
 
 
 class LessonProgressStatus(models.TextChoices):
@@ -97,9 +106,21 @@ class EnrollmentRule(TenantOwnedModel):
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Applying a new rule to the people already in the program runs as a task, in batches: how far it got.
+    backfill_total = models.PositiveIntegerField(default=0)
+    backfill_done = models.PositiveIntegerField(default=0)
+    backfill_enrolled = models.PositiveIntegerField(default=0)
+    backfill_started_at = models.DateTimeField(null=True, blank=True)
+    backfill_finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrollment rule")
+        ordering = ["-created_at", "-id"]
+
+    def backfill_percent(self) -> int:
+        if self.backfill_finished_at is not None:
+            return 100
+        return int(100 * self.backfill_done / self.backfill_total) if self.backfill_total else 0
 
 
 class LearningPath(Audience, TenantOwnedModel):

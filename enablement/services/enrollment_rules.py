@@ -44,23 +44,35 @@ def _cleaned(data: RuleInput) -> dict:
     }
 
 
+MATCHING_FIELDS = ("course", "partner_types", "roles", "active")
+
+
 @transaction.atomic
 def enrollment_rule_create(*, actor: Actor, data: RuleInput) -> EnrollmentRule:
-    """A rule that enrolls the partners' people it matches in a course."""
+    """A rule that enrolls the partners' people it matches in a course: those who join from now on, and (in the
+    background, in batches) those already in the program."""
+    from enablement.services.enrollments import enrollment_rule_backfill_start
+
     policy.require(actor, ACTION)
-    return EnrollmentRule.objects.create(created_by=getattr(actor, "user", None), **_cleaned(data))
+    rule = EnrollmentRule.objects.create(created_by=getattr(actor, "user", None), **_cleaned(data))
+    return enrollment_rule_backfill_start(actor=actor, rule=rule) if rule.active else rule
 
 
 @transaction.atomic
 def enrollment_rule_update(*, actor: Actor, rule: EnrollmentRule, data: RuleInput) -> EnrollmentRule:
-    """Change a rule: it applies from now on (people it enrolled stay enrolled)."""
+    """Change a rule: it applies from now on (people it enrolled stay enrolled); when it now matches other people
+    (another course, types or roles, or resumed), those already in the program are enrolled in the background."""
+    from enablement.services.enrollments import enrollment_rule_backfill_start
+
     policy.require(actor, ACTION, rule)
     rule = EnrollmentRule.objects.select_for_update().get(pk=rule.pk)
     fields = _cleaned(data)
+    before = {name: getattr(rule, name) for name in MATCHING_FIELDS}
     for name, value in fields.items():
         setattr(rule, name, value)
     rule.save(update_fields=[*fields, "updated_at"])
-    return rule
+    matches_others = any(getattr(rule, name) != value for name, value in before.items())
+    return enrollment_rule_backfill_start(actor=actor, rule=rule) if rule.active and matches_others else rule
 
 
 @transaction.atomic

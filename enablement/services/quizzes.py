@@ -552,6 +552,13 @@ def _close(attempt: QuizAttempt, now: datetime, latest: dict[int, list[int]] | N
             score=attempt.score,
             at=now,
         )
+    if attempt.passed:
+        # A passed quiz may be a certification's final exam, the last thing its requirements missed.
+        from enablement.services.certifications import certifications_award_for_learner
+
+        certifications_award_for_learner(
+            user_id=attempt.user_id, partner_organization_id=attempt.partner_organization_id, quiz_id=quiz.pk
+        )
     return attempt
 
 

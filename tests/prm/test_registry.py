@@ -105,3 +105,11 @@ def test_the_console_shows_every_apps_cards(client, tenant_admin):
     page = login(client, tenant_admin).get(reverse("console", args=["acme"])).content.decode()
     assert 'data-testid="partner-total"' in page and 'data-testid="deals-tile"' in page
     assert "Open invitations" in page
+
+
+def test_the_portal_shows_every_apps_cards_to_those_allowed(client, partner_admin, tenant_admin):
+    assert "learning.take" in [card.permission for card in registry.portal_cards()]
+    page = login(client, partner_admin).get(reverse("portal", args=["acme"])).content.decode()
+    assert 'data-testid="learning-card"' in page
+    # Staff have no portal; the card's permission is checked like a console card's.
+    assert login(client, tenant_admin).get(reverse("portal", args=["acme"])).status_code == 404

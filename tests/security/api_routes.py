@@ -39,7 +39,7 @@ PLAIN_FIELDS = {
     "industries", "is_active", "is_closed", "is_customer", "is_primary", "is_won", "job_title", "legal_name",
     "message", "name", "note", "owner_email", "owner_name", "partner_name", "partner_type", "phone", "quantity",
     "question", "reason", "region", "regions", "role", "share", "stage", "submit", "title", "unit_price", "url",
-    "website",
+    "website", "due_on",
 }  # fmt: skip
 
 
@@ -103,6 +103,7 @@ BODIES = {
     "api:quiz-attempt-list": {"enrollment": Id("quiz_enrollment"), "lesson": Id("quiz_lesson")},
     "api:quiz-attempt-answer": _QUIZ_ANSWERS,
     "api:quiz-attempt-submit": _QUIZ_ANSWERS,
+    "api:enrollment-list": {"user": Id("partner_user"), "course": Id("course"), "due_on": _in(10)},
 }
 
 # Who writes courses (enablement's `courses.manage`): SCORM packages are theirs.
@@ -142,6 +143,8 @@ API = {
         body=BODIES["api:crm-opportunity-detail"], get=may(STAFF, 200), put=may(ADMIN, 400), patch=may(ADMIN, 400)
     ),
     "api:crm-opportunity-list": Api(body=BODIES["api:crm-opportunity-list"], get=may(STAFF, 200), post=may(ADMIN, 400)),
+    "api:course-detail": Api(get=may(EVERYONE, 200), shared=True),
+    "api:course-list": Api(get=may(EVERYONE, 200)),
     "api:deal-approve": Api(body=BODIES["api:deal-approve"], post=may(MANAGERS, 409)),
     "api:deal-check-conflicts": Api(post=may(MANAGERS | SELLERS, 400)),
     "api:deal-decide-extension": Api(post=may(MANAGERS, 400)),
@@ -161,6 +164,12 @@ API = {
     "api:deal-submit": Api(post=may(MANAGERS | SELLERS, 409)),
     "api:deal-withdraw": Api(post=may(MANAGERS | SELLERS, 200)),
     "api:deal-won": Api(body=BODIES["api:deal-won"], post=may(MANAGERS | SELLERS, 400)),
+    # A partner's people other than its admin see only their own enrollments (the world's is X's admin's).
+    "api:enrollment-detail": Api(get=may(STAFF | PARTNER_ADMIN, 200)),
+    # The person named is always another side's: unknown (400) to whoever may assign.
+    "api:enrollment-list": Api(
+        body=BODIES["api:enrollment-list"], get=may(EVERYONE, 200), post=may(MANAGERS | PARTNER_ADMIN, 400)
+    ),
     "api:event-detail": Api(get=may(STAFF, 200)),
     "api:event-failure-detail": Api(get=may(ADMIN, 200)),
     "api:event-failure-dismiss": Api(post=may(ADMIN, 200)),

@@ -19,6 +19,7 @@ from tests.security import (
     world_certifications,
     world_dealreg,
     world_events,
+    world_learning,
     world_onboarding,
     world_quizzes,
     world_recruitment,
@@ -83,6 +84,7 @@ WORLD_PARTS = [
     # After world_authoring: certifies organization X's partner admin.
     world_certifications,
     world_scorm,
+    world_learning,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)

@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from prm.roles import Role
 from tests.security.walk import ADMIN, EVERYONE, MANAGERS, PARTNER_ADMIN, PARTNERS, SELLERS, STAFF, Id, may
+from tests.security.world_learning import LEARNING_KWARGS
 from tests.security.world_quizzes import QUIZ_LESSON_KWARGS
 
 # Who reads applications, and who exports (managers and analysts).
 READERS = MANAGERS | {Role.ANALYST}
 # Who writes courses, enrollment rules and learning paths.
 # Who writes courses and quizzes.
+# Who writes courses and enrollment rules.
 AUTHORS = MANAGERS | {Role.MARKETING}
 
 
@@ -73,6 +75,8 @@ PLAIN_FIELDS = {
     "shuffle_questions", "shuffle_choices", "text", "explanation", "points", "choice_text_*", "choice_correct_*",
     # certifications
     "validity_months", "apply_to_existing",
+    # learning
+    "due_on",
 }  # fmt: skip
 
 
@@ -318,4 +322,28 @@ PAGES = {
     "scorm_commit": Page(post=may(PARTNER_ADMIN, 400), kwargs=_SCORM),
     # A package's files: a bearer link (the content token), like an invitation's.
     "scorm_content": Page(get=may(EVERYONE, 200), public=True, visitor={"get": {200}, "post": {405}}, kwargs=_SCORM),
+    # Learning. Courses and paths are the program's (every organization's): Y's people see what X's see, and the
+    # audience decides (the world's second course is for ISVs only). The enrollment is X's admin's own.
+    "learning_home": Page(get=may(PARTNERS, 200)),
+    "learning_catalogue": Page(get=may(EVERYONE, 200)),
+    "learning_course_overview": Page(get=may(EVERYONE, 200), shared=True, kwargs=LEARNING_KWARGS),
+    "learning_enroll": Page(post=may(PARTNERS, 302), shared=True, kwargs=LEARNING_KWARGS),
+    "learning_course": Page(get=may(PARTNER_ADMIN, 200), kwargs=LEARNING_KWARGS),
+    "learning_retake": Page(
+        post=may(PARTNER_ADMIN, 302), kwargs=LEARNING_KWARGS
+    ),  # not completed: refused with a message
+    "learning_lesson": Page(get=may(PARTNER_ADMIN, 200), post=may(PARTNER_ADMIN, 302), kwargs=LEARNING_KWARGS),
+    "learning_lesson_file": Page(
+        get=may(PARTNER_ADMIN, 200), kwargs={**LEARNING_KWARGS, "lesson_id": lambda w: w.learn_lesson_file_a.pk}
+    ),
+    "learning_paths": Page(get=may(EVERYONE, 200)),
+    "learning_path_start": Page(post=may(PARTNERS, 302), shared=True),
+    # A partner admin assigns to its own people (another's is a form error); staff name the partner, and another
+    # tenant's partner does not exist for them.
+    "learning_team": Page(
+        get=may(STAFF | PARTNER_ADMIN, 200),
+        post=may(PARTNER_ADMIN, 400),
+        body={"partner": Id("partner"), "user": Id("partner_user"), "course": Id("course"), "due_on": _in(10)},
+    ),
+    "learning_rule_backfill": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 302)),
 }

@@ -84,6 +84,14 @@ ID_KINDS = {
         "b": lambda w: w.agreement_version_b.pk,
     },
     "product": {"x": lambda w: w.product_a.pk, "y": lambda w: w.product_b.pk, "b": lambda w: w.product_b.pk},
+    # A course for every partner; one for ISVs only (offered to neither X nor Y); tenant B's.
+    "course": {"x": lambda w: w.learn_course_a.pk, "y": lambda w: w.course_isv.pk, "b": lambda w: w.course_b.pk},
+    # A partner's person to enroll: X's admin, Y's admin, tenant B's partner admin (users are global: their ids).
+    "partner_user": {
+        "x": lambda w: w.member_x.user_id,
+        "y": lambda w: w.partner_y.user_id,
+        "b": lambda w: w.people[("b", Role.PARTNER_ADMIN)].user_id,
+    },
     "crm_account": {
         "x": lambda w: w.crm_account_a.pk,
         "y": lambda w: w.crm_account_b.pk,
@@ -110,8 +118,7 @@ ID_KINDS = {
         "y": lambda w: w.crm_opportunity_b.external_id,
         "b": lambda w: w.crm_opportunity_b.external_id,
     },
-    # Enablement authoring: tenant B's course, module, lesson and learning path step (no partner may use any).
-    "course": {"x": lambda w: w.course_a.pk, "y": lambda w: w.course_b.pk, "b": lambda w: w.course_b.pk},
+    # Enablement authoring: tenant B's module, lesson and learning path step (no partner may use any).
     "course_module": {
         "x": lambda w: w.course_module_a.pk,
         "y": lambda w: w.course_module_b.pk,
@@ -151,6 +158,8 @@ ID_MODELS = {
     "api_key": "prm.ApiKey",
     "agreement_version": "partners.AgreementVersion",
     "product": "dealreg.Product",
+    "course": "enablement.Course",
+    "partner_user": "prm.User",
     "crm_account": "dealreg.CrmAccount",
     "crm_opportunity": "dealreg.CrmOpportunity",
     "crm_account_external_id": "dealreg.CrmAccount",
@@ -159,7 +168,6 @@ ID_MODELS = {
     "deal_external_id": "dealreg.DealRegistration",
     "application_external_id": "partners.PartnerApplication",
     "crm_opportunity_external_id": "dealreg.CrmOpportunity",
-    "course": "enablement.Course",
     "course_module": "enablement.CourseModule",
     "lesson": "enablement.Lesson",
     "path_step": "enablement.LearningPathCourse",
