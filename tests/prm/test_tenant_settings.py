@@ -42,8 +42,8 @@ def test_settings_changes_are_listed_in_the_history_with_who_made_them(client, t
 
     history = response.content.decode().split('id="history-heading"', 1)[1]
     assert f"<td>{tenant_admin.user}</td>" in history
-    assert f"<code>program_name</code>: {before} → Acme Partner Network" in history
-    assert "<code>primary_colour</code>: #0d6efd → #aa3300" in history
+    assert f"Program name</span>: {before} → Acme Partner Network" in history
+    assert "Primary colour</span>: #0d6efd → #aa3300" in history
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def upload(name, content, content_type="image/png"):
     [("logo.png", tiny_png(), "image/png"), ("logo.JPEG", TINY_JPEG, "image/jpeg")],
     ids=["png", "jpeg"],
 )
-def test_logo_upload_is_accepted_and_served_to_members_only(
+def test_logo_upload_is_accepted_and_served_as_public_branding(
     client, tenant, tenant_admin, partner_admin, other_tenant, name, content, served_as
 ):
     login(client, tenant_admin)
