@@ -42,6 +42,9 @@ PUBLIC_ROUTES = {
     "apply_confirm",
     # The program's public rules of engagement for deal registration.
     "program_rules",
+    # The program's front page for visitors who are not signed in (sign in, apply), and its logo.
+    "tenant_home",
+    "tenant_logo",
 }
 
 
