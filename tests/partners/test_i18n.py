@@ -41,7 +41,7 @@ def test_a_german_partner_admin_is_told_in_german_which_profile_field_is_wrong(c
 
     html = refused.content.decode()
     assert refused.status_code == 400
-    assert field_error(html, "country").startswith("Wählen Sie eine gültige Option.")
+    assert field_error(html, "country") == "Bitte eine gültige Auswahl treffen. D1 ist keine gültige Auswahl."
     assert ">Land<" in html and "Vertriebsregionen" in html and '<option value="DE">Deutschland</option>' in html
 
     saved = client.post(PROFILE, {"country": "DE", "regions": ["EMEA"]}, follow=True)

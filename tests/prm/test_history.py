@@ -97,7 +97,7 @@ def test_german_readers_get_german_labels(client, tenant, tenant_admin, partner_
         (row, *_) = history_for(partner_org)
     assert row["action"] == "Status geändert"
     assert {(c["label"], c["shown_before"], c["shown_after"]) for c in row["changes"]} == {
-        ("Status", "Aktiv", "Ausgesetzt")
+        ("Status", "Aktiv", "Gesperrt")
     }
 
 
