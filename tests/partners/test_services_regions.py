@@ -110,7 +110,8 @@ def test_free_text_regions_become_codes_and_unknown_ones_are_kept(tenant):
 def test_application_form_offers_regions_and_countries_by_name(client, tenant):
     with translation.override("de"):
         page = client.get("/t/acme/apply/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert 'type="checkbox" name="regions" value="EMEA"' in page
+    assert 'type="checkbox" class="form-check-input" name="regions" value="EMEA"' in page
+    assert '<legend class="form-label fs-6 mb-1">Regionen, in denen Sie verkaufen</legend>' in page
     assert '<option value="DE">Deutschland</option>' in page
 
 
