@@ -141,3 +141,18 @@ def test_partner_history_names_partner_types_and_regions(client, tenant, tenant_
     history = page[page.index('id="history-heading"') :]
     assert "Value-added reseller → Managed service provider" in history
     assert "Asia-Pacific (APAC)" in history
+
+
+def test_the_api_stores_region_codes_and_refuses_unknown_regions(api, tenant):
+    created = api.post("/api/v1/partners/", {"name": "Contoso", "region": "Europe", "country": "uk"}, format="json")
+    assert created.status_code == 201, created.content
+    assert (created.json()["region"], created.json()["country"]) == ("EMEA", "GB")
+
+    refused = api.patch(f"/api/v1/partners/{created.json()['id']}/", {"region": "Narnia"}, format="json")
+    assert refused.status_code == 400 and "region" in refused.content.decode()
+
+
+def test_a_region_kept_from_before_does_not_block_another_change(api, tenant):
+    partner = PartnerOrganizationFactory(tenant=tenant, region="Middle-earth")
+    response = api.patch(f"/api/v1/partners/{partner.pk}/", {"name": "Renamed"}, format="json")
+    assert response.status_code == 200 and response.json()["region"] == "Middle-earth"
