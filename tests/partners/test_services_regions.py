@@ -156,3 +156,16 @@ def test_a_region_kept_from_before_does_not_block_another_change(api, tenant):
     partner = PartnerOrganizationFactory(tenant=tenant, region="Middle-earth")
     response = api.patch(f"/api/v1/partners/{partner.pk}/", {"name": "Renamed"}, format="json")
     assert response.status_code == 200 and response.json()["region"] == "Middle-earth"
+
+
+def test_a_tenants_own_partner_type_is_shown_by_its_label(client, tenant, tenant_admin):
+    from partners.models import CustomPartnerType
+
+    with tenant_context(tenant):
+        CustomPartnerType.objects.create(key="marketplace", label="Cloud marketplace")
+    partner = PartnerOrganizationFactory(tenant=tenant, name="Cumulus", partner_type="marketplace")
+    PartnerApplicationFactory(tenant=tenant, partner_type="marketplace")
+    login(client, tenant_admin)
+    for url in ("/t/acme/partners/", f"/t/acme/partners/{partner.pk}/", "/t/acme/applications/"):
+        page = client.get(url).content.decode()
+        assert "Cloud marketplace" in page, url
