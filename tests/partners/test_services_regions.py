@@ -169,3 +169,9 @@ def test_a_tenants_own_partner_type_is_shown_by_its_label(client, tenant, tenant
     for url in ("/t/acme/partners/", f"/t/acme/partners/{partner.pk}/", "/t/acme/applications/"):
         page = client.get(url).content.decode()
         assert "Cloud marketplace" in page, url
+
+
+def test_the_criteria_list_names_the_values(client, tenant, tenant_admin):
+    IppCriterionFactory(tenant=tenant, label="Growth regions", attribute="regions", operator="any", value=["APAC"])
+    page = login(client, tenant_admin).get("/t/acme/recruitment/").content.decode()
+    assert "Regions includes any of Asia-Pacific (APAC)" in page
