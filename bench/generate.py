@@ -13,7 +13,7 @@ from prm.progress import Progress
 from prm.tenancy import tenant_context
 
 TYPES = ["reseller", "var", "system_integrator", "isv", "msp", "referral", "distributor"]
-REGIONS = [("US", "North America"), ("DE", "EMEA"), ("GB", "EMEA"), ("JP", "APAC"), ("BR", "LATAM"), ("AU", "APAC")]
+REGIONS = [("US", "NA"), ("DE", "EMEA"), ("GB", "EMEA"), ("JP", "APAC"), ("BR", "LATAM"), ("AU", "APAC")]
 WORDS = ["Secure", "Net", "Cloud", "Data", "Shield", "Logic", "Wave", "Core", "Bridge", "Summit", "Atlas", "Nova"]
 SUFFIXES = ["Solutions", "Systems", "Networks", "Partners", "Technologies", "Group", "IT", "Consulting"]
 

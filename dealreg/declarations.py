@@ -4,7 +4,7 @@ notification kinds, navigation, console card and demo data (collected by `prm.re
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import ConsoleCard, EventType, NavigationEntry
+from prm.registry import ConsoleCard, EventType, NavigationEntry, PartnerPanel
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 REVIEWERS = frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER})
@@ -205,6 +205,22 @@ def _deal_queue(request) -> dict:
 
 
 CONSOLE_CARDS = [ConsoleCard("dealreg/partials/console_card.html", "deals.view_all", _deal_queue, 20)]
+
+
+def _partner_deals(request, partner) -> dict:
+    """The partner page's deal panel: counts by what they wait for and the latest registrations (two queries)."""
+    from dealreg.selectors import deal_list, partner_deal_counts
+
+    recent = deal_list(actor=request.membership).filter(partner_organization_id=partner.pk)[:PARTNER_PANEL_DEALS]
+    return {
+        "partner": partner,
+        "counts": partner_deal_counts(partner_organization_id=partner.pk),
+        "recent": list(recent),
+    }
+
+
+PARTNER_PANEL_DEALS = 5
+PARTNER_PANELS = [PartnerPanel("dealreg/partials/partner_deals_panel.html", "deals.view_all", _partner_deals, 20)]
 
 
 def seed_demo(tenant, admin) -> None:

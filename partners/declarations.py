@@ -4,7 +4,7 @@ notification kinds, navigation, console card and demo data (collected by `prm.re
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import ConsoleCard, EventType, NavigationEntry
+from prm.registry import ConsoleCard, EventType, NavigationEntry, PublicLink
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 ALL_ROLES = STAFF_ROLES | PARTNER_ROLES
@@ -220,6 +220,15 @@ def _partner_statistics(request) -> dict:
 
 
 CONSOLE_CARDS = [ConsoleCard("partners/partials/console_card.html", "partners.view_list", _partner_statistics, 10)]
+
+
+def _applications_open(tenant) -> bool:
+    from partners.selectors.program_settings import recruitment_settings
+
+    return recruitment_settings()["open"]
+
+
+PUBLIC_LINKS = [PublicLink(_("Apply to become a partner"), "apply", _applications_open, 10, "front-page-apply")]
 
 
 def seed_demo(tenant, admin) -> None:

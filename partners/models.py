@@ -16,6 +16,21 @@ class PartnerType(models.TextChoices):
     DISTRIBUTOR = "distributor", _("Distributor")
 
 
+def partner_type_label(code: str) -> str:
+    """A partner type by its name ("Managed service provider", not msp); a tenant's own type by its key made
+    readable (its label is in CustomPartnerType, which callers with a query to spare use)."""
+    builtin = dict(PartnerType.choices).get(code)
+    return str(builtin) if builtin else (code or "").replace("_", " ").replace("-", " ").capitalize()
+
+
+def _history_value_labels() -> dict:
+    """How the history panel names partner types (the tenant's own with their labels) and region codes."""
+    from prm.geography import region_label
+
+    custom = dict(CustomPartnerType.objects.values_list("key", "label"))
+    return {"partner_type": lambda code: custom.get(code) or partner_type_label(code), "regions": region_label}
+
+
 class PartnerStatus(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
     APPLIED = "applied", _("Applied")
@@ -52,46 +67,50 @@ class CompanySize(models.TextChoices):
 class PartnerOrganization(TenantOwnedModel):
     """A company in the program, from prospect to offboarded. Partner users belong to one organization."""
 
-    name = models.CharField(max_length=200)
-    legal_name = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     # Built-in types (PartnerType) or one the tenant added (CustomPartnerType.key): checked by the services.
-    partner_type = models.CharField(max_length=32, default=PartnerType.RESELLER)
-    status = models.CharField(max_length=16, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE)
-    status_reason = models.CharField(max_length=500, blank=True)
-    website = models.URLField(blank=True)
+    partner_type = models.CharField(_("partner type"), max_length=32, default=PartnerType.RESELLER)
+    status = models.CharField(_("status"), max_length=16, choices=PartnerStatus.choices, default=PartnerStatus.ACTIVE)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    website = models.URLField(_("website"), blank=True)
     # Lower-case domains its people's emails use ("acme.com"): conflict checks and applications match on them.
-    email_domains = models.JSONField(default=list, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
-    region = models.CharField(max_length=32, blank=True)
-    regions = models.JSONField(default=list, blank=True, help_text=_("Regions it sells into."))
-    industries = models.JSONField(default=list, blank=True)
-    company_size = models.CharField(max_length=16, choices=CompanySize.choices, blank=True)
-    customer_count = models.PositiveIntegerField(null=True, blank=True)
+    email_domains = models.JSONField(_("email domains"), default=list, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
+    # A prm.geography.Region code (values from before the choices are kept as written).
+    region = models.CharField(_("region"), max_length=32, blank=True)
+    regions = models.JSONField(_("sales regions"), default=list, blank=True, help_text=_("Regions it sells into."))
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    company_size = models.CharField(_("company size"), max_length=16, choices=CompanySize.choices, blank=True)
+    customer_count = models.PositiveIntegerField(_("number of customers"), null=True, blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("channel manager"),
         help_text=_("The channel manager who owns this partner."),
     )
     # Ideal-partner-profile score (0–100), kept from the application; explained on the application.
-    ipp_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    tier = models.CharField(max_length=32, blank=True, help_text=_("Filled by the tier program."))
+    ipp_score = models.PositiveSmallIntegerField(_("IPP score"), null=True, blank=True)
+    tier = models.CharField(_("tier"), max_length=32, blank=True, help_text=_("Filled by the tier program."))
     # The record's id in the vendor's CRM, for upserts from integrations; unique within the tenant when set.
-    external_id = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Time to value: each stamp is set once, the first time the partner gets there.
-    applied_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
-    activated_at = models.DateTimeField(null=True, blank=True)
-    first_deal_registered_at = models.DateTimeField(null=True, blank=True)
-    first_deal_won_at = models.DateTimeField(null=True, blank=True)
-    offboarded_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    first_deal_registered_at = models.DateTimeField(_("first deal registered at"), null=True, blank=True)
+    first_deal_won_at = models.DateTimeField(_("first deal won at"), null=True, blank=True)
+    offboarded_at = models.DateTimeField(_("offboarded at"), null=True, blank=True)
 
     class Meta:
         # The core's models name this one only through settings.PRM_PARTNER_ORGANIZATION_MODEL.
         swappable = "PRM_PARTNER_ORGANIZATION_MODEL"
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="partner_name_unique_per_tenant"),
@@ -114,8 +133,9 @@ class PartnerOrganization(TenantOwnedModel):
 
     @property
     def partner_type_label(self) -> str:
-        builtin = dict(PartnerType.choices).get(self.partner_type)
-        return builtin or self.partner_type.replace("_", " ").replace("-", " ").capitalize()
+        return partner_type_label(self.partner_type)
+
+    history_value_labels = staticmethod(_history_value_labels)
 
     def can_transition_to(self, status: str) -> bool:
         return status in STATUS_TRANSITIONS.get(self.status, frozenset())
@@ -186,50 +206,62 @@ class PartnerApplication(TenantOwnedModel):
     """A company's request to join the program, from the public page or a CRM; scored against the tenant's ideal
     partner profile and decided by a channel manager (or by the tenant's auto-approve/decline rule)."""
 
-    company_name = models.CharField(max_length=200)
-    legal_name = models.CharField(max_length=200, blank=True)
-    website = models.URLField(blank=True)
+    company_name = models.CharField(_("company name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
     # The company's domain (from its website or the contact's email), lower case: one open application per domain.
-    email_domain = models.CharField(max_length=253)
-    contact_first_name = models.CharField(max_length=100)
-    contact_last_name = models.CharField(max_length=100, blank=True)
-    contact_email = models.EmailField()
-    contact_phone = models.CharField(max_length=40, blank=True)
-    contact_job_title = models.CharField(max_length=100, blank=True)
-    partner_type = models.CharField(max_length=32)
-    country = models.CharField(max_length=2, blank=True)
-    regions = models.JSONField(default=list, blank=True)
-    industries = models.JSONField(default=list, blank=True)
-    company_size = models.CharField(max_length=16, choices=CompanySize.choices, blank=True)
-    annual_revenue_band = models.CharField(max_length=16, choices=RevenueBand.choices, blank=True)
-    customer_count = models.PositiveIntegerField(null=True, blank=True)
-    certifications = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
+    email_domain = models.CharField(_("email domain"), max_length=253)
+    contact_first_name = models.CharField(_("first name"), max_length=100)
+    contact_last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("email"))
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    partner_type = models.CharField(_("partner type"), max_length=32)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    regions = models.JSONField(_("sales regions"), default=list, blank=True)
+    industries = models.JSONField(_("industries"), default=list, blank=True)
+    company_size = models.CharField(_("company size"), max_length=16, choices=CompanySize.choices, blank=True)
+    annual_revenue_band = models.CharField(_("annual revenue"), max_length=16, choices=RevenueBand.choices, blank=True)
+    customer_count = models.PositiveIntegerField(_("number of customers"), null=True, blank=True)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
     status = models.CharField(
-        max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING_CONFIRMATION
+        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING_CONFIRMATION
     )
-    ipp_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    ipp_score = models.PositiveSmallIntegerField(_("IPP score"), null=True, blank=True)
     # [{"criterion": label, "points": n, "of": weight, "matched": bool, "why": "..."}] — what made the score.
     ipp_explanation = models.JSONField(default=list, blank=True)
-    source = models.CharField(max_length=16, default="web")
+    source = models.CharField(_("source"), max_length=16, default="web")
     # The language the applicant used on the public page: their emails are written in it (blank: the program's).
-    language = models.CharField(max_length=8, blank=True)
-    submitted_ip = models.GenericIPAddressField(null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    submitted_ip = models.GenericIPAddressField(_("sent from"), null=True, blank=True)
     confirmation_token_hash = models.CharField(max_length=64, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.CharField(max_length=500, blank=True)
-    auto_decided = models.BooleanField(default=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    auto_decided = models.BooleanField(_("decided automatically"), default=False)
     partner_organization = models.ForeignKey(
-        PartnerOrganization, on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+        PartnerOrganization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("partner"),
     )
-    external_id = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -254,6 +286,12 @@ class PartnerApplication(TenantOwnedModel):
 
     def __str__(self):
         return self.company_name
+
+    @property
+    def partner_type_label(self) -> str:
+        return partner_type_label(self.partner_type)
+
+    history_value_labels = staticmethod(_history_value_labels)
 
 
 class IppAttribute(models.TextChoices):
@@ -304,6 +342,10 @@ class Agreement(TenantOwnedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def partner_type_label(self) -> str:
+        return partner_type_label(self.partner_type)
 
 
 @pghistory.track()

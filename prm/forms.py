@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from prm.geography import Region, country_choices
 from prm.i18n import language_choices, time_zone_choices
 from prm.models import Tenant, partner_organization_model
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role, least_privileged_role
@@ -15,7 +16,7 @@ class BootstrapForm:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
@@ -30,6 +31,23 @@ class BootstrapForm:
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = attrs.get("class", "") + " is-invalid"
                 attrs["aria-describedby"] = f"id_{name}-error"
+
+
+def country_field(*, label, help_text=""):
+    """A select of countries by name (ISO 3166-1 codes as values), in the reader's language."""
+    return forms.ChoiceField(label=label, required=False, help_text=help_text)
+
+
+def set_country_choices(field) -> None:
+    """Fill a country_field's choices at form creation, so names follow the active language."""
+    field.choices = [("", "—"), *country_choices()]
+
+
+def regions_field(*, label, help_text=""):
+    """Ticks for the sales regions (prm.geography.Region)."""
+    return forms.MultipleChoiceField(
+        label=label, required=False, help_text=help_text, choices=Region.choices, widget=forms.CheckboxSelectMultiple
+    )
 
 
 NOT_A_TIME_ZONE = gettext_lazy("“%(value)s” is not a time zone. Choose one from the list, such as Europe/Berlin.")

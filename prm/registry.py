@@ -15,6 +15,9 @@ The core names no domain app. Each app declares, in its own `declarations.py` (f
 - `NAVIGATION`: `NavigationEntry`s for the top bar (staff and partners alike; the permission decides who sees one);
 - `CONSOLE_CARDS`: `ConsoleCard`s for the staff console;
 - `PORTAL_CARDS`: `PortalCard`s for the partner portal's home page;
+- `PARTNER_PANELS`: `PartnerPanel`s, sections of a partner's page from apps above partners (its deals), which
+  partners may not import;
+- `PUBLIC_LINKS`: `PublicLink`s on the program's public home page (`/t/<slug>/` for visitors who are not signed in);
 - `seed_demo(tenant, admin)`: the app's part of the demo program, run in `INSTALLED_APPS` order.
 
 `collect()` runs once from `PrmConfig.ready()`; a name declared twice is a programming error and stops start-up.
@@ -84,6 +87,30 @@ class PortalCard:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PartnerPanel:
+    """A section of a partner's page (`/t/<slug>/partners/<id>/`) that an app above partners brings: `template`
+    rendered with `context(request, partner)` (a dict; None leaves the panel out), for members allowed `permission`
+    on the partner. `context` reads through its own app's selectors, in a fixed number of queries."""
+
+    template: str
+    permission: str
+    context: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PublicLink:
+    """A link on the program's public home page for visitors who are not signed in (e.g. "Apply to become a
+    partner"), shown when `shown(tenant)` says so (run inside the tenant's context)."""
+
+    label: str
+    url_name: str
+    shown: Callable = field(default=lambda tenant: True)
+    order: int = 100
+    testid: str = ""
+
+
 @dataclass
 class _Registry:
     collected: bool = False
@@ -93,6 +120,8 @@ class _Registry:
     navigation: list[NavigationEntry] = field(default_factory=list)
     console_cards: list[ConsoleCard] = field(default_factory=list)
     portal_cards: list[PortalCard] = field(default_factory=list)
+    partner_panels: list[PartnerPanel] = field(default_factory=list)
+    public_links: list[PublicLink] = field(default_factory=list)
     demo_seeders: list[Callable] = field(default_factory=list)
 
 
@@ -139,19 +168,26 @@ def collect() -> None:
         _registry.navigation.extend(getattr(module, "NAVIGATION", ()))
         _registry.console_cards.extend(getattr(module, "CONSOLE_CARDS", ()))
         _registry.portal_cards.extend(getattr(module, "PORTAL_CARDS", ()))
+        _registry.partner_panels.extend(getattr(module, "PARTNER_PANELS", ()))
+        _registry.public_links.extend(getattr(module, "PUBLIC_LINKS", ()))
         if hasattr(module, "seed_demo"):
             _registry.demo_seeders.append(module.seed_demo)
     keys.ALL_SCOPES[:] = [f"{resource}:{access}" for resource in keys.RESOURCES for access in ("read", "write")]
     _registry.navigation.sort(key=lambda entry: entry.order)
     _registry.console_cards.sort(key=lambda card: card.order)
     _registry.portal_cards.sort(key=lambda card: card.order)
+    _registry.partner_panels.sort(key=lambda panel: panel.order)
+    _registry.public_links.sort(key=lambda link: link.order)
     # An unknown action stops start-up here rather than on a page.
     used = [entry.permission for entry in _registry.navigation]
     used += [card.permission for card in [*_registry.console_cards, *_registry.portal_cards]]
+    used += [panel.permission for panel in _registry.partner_panels]
     used += [kind.audience for kind in kinds.KINDS.values()]
     unknown = sorted({action for action in used if action and action not in policy.RULES})
     if unknown:
-        raise ImproperlyConfigured(f"Navigation, cards or notification kinds name unknown actions: {unknown}")
+        raise ImproperlyConfigured(
+            f"Navigation, cards, partner panels or notification kinds name unknown actions: {unknown}"
+        )
     _registry.collected = True
 
 
@@ -192,6 +228,14 @@ def console_cards() -> list[ConsoleCard]:
 
 def portal_cards() -> list[PortalCard]:
     return list(_collected().portal_cards)
+
+
+def partner_panels() -> list[PartnerPanel]:
+    return list(_collected().partner_panels)
+
+
+def public_links() -> list[PublicLink]:
+    return list(_collected().public_links)
 
 
 def demo_seeders() -> list[Callable]:

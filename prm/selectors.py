@@ -6,6 +6,7 @@ import pghistory.models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from prm.history import history_rows, subject_names
 from prm.models import Invitation, Membership, Tenant
 from prm.tenancy import all_tenants
 
@@ -59,9 +60,8 @@ def invitations_list(
 
 
 def history_for(*objs, limit: int = 50) -> list[dict]:
-    """Change history of records: who, when, and each changed field from what to what, newest first."""
-    from django.contrib.auth import get_user_model
-
+    """Change history of records, newest first, as people read it (`prm.history.history_rows`): who, when, what,
+    and each changed field from what to what. One query per kind of record, plus one per kind of record named."""
     # pghistory aggregates the events of one model at a time: one query per kind of record, merged here.
     by_model: dict[type, list] = {}
     for obj in objs:
@@ -70,31 +70,7 @@ def history_for(*objs, limit: int = 50) -> list[dict]:
     for group in by_model.values():
         events += pghistory.models.Events.objects.tracks(*group).order_by("-pgh_created_at", "-pgh_id")[:limit]
     events = sorted(events, key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)[:limit]
-    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
-    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)}
-    rows = []
-    for event in events:
-        context = event.pgh_context or {}
-        changes = []
-        if event.pgh_diff:
-            changes = [
-                {"field": field, "before": before, "after": after}
-                for field, (before, after) in sorted(event.pgh_diff.items())
-                if field not in HIDDEN_HISTORY_FIELDS
-            ]
-        rows.append(
-            {
-                "when": event.pgh_created_at,
-                "what": event.pgh_label,
-                "model": event.pgh_model.split(".")[-1].removesuffix("Event"),
-                "who": users.get(context.get("user")),
-                "changes": changes,
-            }
-        )
-    return rows
-
-
-HIDDEN_HISTORY_FIELDS = {"token_hash", "settings", "tenant_id", "tenant", "updated_at"}
+    return history_rows(events, subjects=subject_names(objs))
 
 
 def member_counts() -> dict:

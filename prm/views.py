@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -55,12 +55,36 @@ def home(request):
 
 
 class TenantHomeView(TenantView):
+    """`/t/<slug>/`: members go to the console or the portal; visitors who are not signed in see the program's
+    branded front page (sign in, and what the apps offer the public: `prm.registry.PublicLink`, such as "Apply to
+    become a partner"). A signed-in non-member gets the same 404 as an unknown address."""
+
     permission = "tenant.view"
+    tenant_public = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.membership is None:
+            if not request.user.is_authenticated:
+                return self.front_page(request)
+            # As for any other page of a program one is not in: the unknown address's answer, without branding.
+            request.tenant = None
+            raise Http404(_("There is no partner program at this address."))
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
         if policy.can(request.membership, "console.view"):
             return redirect("console", request.tenant.slug)
         return redirect("portal", request.tenant.slug)
+
+    def front_page(self, request):
+        tenant = request.tenant
+        links = [
+            {"label": link.label, "url": reverse(link.url_name, args=[tenant.slug]), "testid": link.testid}
+            for link in registry.public_links()
+            if link.shown(tenant)
+        ]
+        login_url = f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+        return render(request, "prm/front_page.html", {"links": links, "login_url": login_url})
 
 
 class ConsoleView(TenantView):
@@ -126,8 +150,10 @@ class SettingsView(TenantView):
         return render(self.request, "prm/settings.html", context, status=status)
 
 
-class LogoView(TenantView):
-    permission = "partners.view"
+class LogoView(View):
+    """The program's logo: branding, shown on its public pages too (the front page, the application form)."""
+
+    tenant_public = True
 
     def get(self, request):
         if not request.tenant.logo:

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import CompanySize
 from partners.services import IGNORED_EXPORT_COLUMNS, IMPORT_COLUMNS, REQUIRED_IMPORT_COLUMNS
-from prm.forms import BootstrapForm
+from prm.forms import BootstrapForm, country_field, regions_field, set_country_choices
+from prm.geography import Region
 from prm.i18n import lazy_format
 
 IMPORT_MAX_BYTES = getattr(settings, "PRM_PARTNER_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
@@ -29,18 +30,14 @@ class PartnerProfileForm(BootstrapForm, forms.Form):
         required=False,
         help_text=gettext_lazy("Domains your people's email addresses use, separated by ';' (acme.com; acme.de)."),
     )
-    country = forms.CharField(
-        label=gettext_lazy("Country"),
-        max_length=2,
+    country = country_field(label=gettext_lazy("Country"))
+    region = forms.ChoiceField(
+        label=gettext_lazy("Region"),
         required=False,
-        help_text=gettext_lazy("Two-letter ISO code, e.g. DE."),
+        choices=[("", "—"), *Region.choices],
+        help_text=gettext_lazy("Where your headquarters are."),
     )
-    region = forms.CharField(label=gettext_lazy("Region"), max_length=32, required=False)
-    regions = forms.CharField(
-        required=False,
-        help_text=gettext_lazy("Regions you sell into, separated by ';'."),
-        label=gettext_lazy("Sales regions"),
-    )
+    regions = regions_field(label=gettext_lazy("Sales regions"), help_text=gettext_lazy("Regions you sell into."))
     industries = forms.CharField(
         label=gettext_lazy("Industries"), required=False, help_text=gettext_lazy("Separated by ';'.")
     )
@@ -48,6 +45,10 @@ class PartnerProfileForm(BootstrapForm, forms.Form):
         label=gettext_lazy("Company size"), choices=[("", "—"), *CompanySize.choices], required=False
     )
     customer_count = forms.IntegerField(min_value=0, required=False, label=gettext_lazy("Number of customers"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_country_choices(self.fields["country"])
 
     @classmethod
     def initial_for(cls, partner) -> dict:
@@ -57,7 +58,7 @@ class PartnerProfileForm(BootstrapForm, forms.Form):
             "email_domains": _list_text(partner.email_domains),
             "country": partner.country,
             "region": partner.region,
-            "regions": _list_text(partner.regions),
+            "regions": [region for region in partner.regions or [] if region in Region.values],
             "industries": _list_text(partner.industries),
             "company_size": partner.company_size,
             "customer_count": partner.customer_count,

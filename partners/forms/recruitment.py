@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import CompanySize, IppAttribute, IppOperator, RevenueBand
 from partners.services.application_decisions import REASON_MAX_LENGTH
 from partners.services.applications import MESSAGE_MAX_LENGTH
-from prm.forms import BootstrapForm
+from prm.forms import BootstrapForm, country_field, regions_field, set_country_choices
+from prm.geography import Region
 from prm.i18n import lazy_format
 
 # The honeypot: a field people never see (hidden by the page's style, skipped by keyboard and screen readers)
@@ -27,13 +28,8 @@ class ApplicationForm(BootstrapForm, forms.Form):
     contact_phone = forms.CharField(max_length=40, required=False, label=_("Phone"))
     contact_job_title = forms.CharField(max_length=100, required=False, label=_("Job title"))
     partner_type = forms.ChoiceField(label=_("What kind of partner are you?"))
-    country = forms.CharField(
-        max_length=2,
-        required=False,
-        label=_("Country"),
-        help_text=_("Two-letter code of your headquarters, e.g. DE or US."),
-    )
-    regions = forms.CharField(required=False, label=_("Regions you sell into"), help_text=_("Separate with commas."))
+    country = country_field(label=_("Country"), help_text=_("Where your headquarters are."))
+    regions = regions_field(label=_("Regions you sell into"))
     industries = forms.CharField(required=False, label=_("Industries you serve"), help_text=_("Separate with commas."))
     company_size = forms.ChoiceField(choices=[("", "—"), *CompanySize.choices], required=False, label=_("Company size"))
     annual_revenue_band = forms.ChoiceField(
@@ -56,6 +52,7 @@ class ApplicationForm(BootstrapForm, forms.Form):
     def __init__(self, *args, partner_types, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner_type"].choices = [("", _("Choose…")), *partner_types]
+        set_country_choices(self.fields["country"])
         self.fields[HONEYPOT_FIELD].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     @property
@@ -105,8 +102,10 @@ class CriterionForm(BootstrapForm, forms.Form):
         help_text=lazy_format(
             _(
                 "A list separated by commas for “is one of” / “includes any of”; a number (customers) or a size or "
-                "revenue band for “is at least” / “is at most”. Sizes: %(sizes)s. Revenue bands: %(bands)s."
+                "revenue band for “is at least” / “is at most”. Regions: %(regions)s. Countries: two-letter codes "
+                "such as DE. Sizes: %(sizes)s. Revenue bands: %(bands)s."
             ),
+            regions=", ".join(Region.values),
             sizes=", ".join(CompanySize.values),
             bands=", ".join(RevenueBand.values),
         ),

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import CompanySize, IppAttribute, IppOperator, OnboardingStepKind, OnboardingStepTemplate
 from partners.selectors.program_settings import program_language
-from partners.services.ipp import OPERATORS_FOR, ORDERED_CHOICES
+from partners.services.ipp import OPERATORS_FOR, ORDERED_CHOICES, criterion_value_labels
 from partners.services.organization import partner_type_is_known
 from prm.cleaning import clean_text
 from prm.errors import ValidationFailed
+from prm.geography import Region, is_country, regions_from
 from prm.webhooks.services import EVENT_TYPE_PATTERN
 
 DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -104,11 +105,40 @@ def clean_email_domains(values, *, field: str = "email_domains") -> list[str]:
 
 
 def clean_country(value, *, field: str = "country") -> str:
-    """A two-letter ISO country code in upper case, or empty."""
+    """An ISO 3166-1 country code in upper case ("uk" is GB), or empty."""
     country = clean_text(value, field=field, max_length=200).upper()
-    if country and not COUNTRY_PATTERN.match(country):
+    country = "GB" if country == "UK" else country
+    if country and not (COUNTRY_PATTERN.match(country) and is_country(country)):
         raise ValidationFailed(_("Enter a two-letter ISO country code such as DE or US."), field=field)
     return country
+
+
+def _unknown_regions(unknown: list[str], *, field: str) -> ValidationFailed:
+    return ValidationFailed(
+        _("Unknown region %(values)s: choose from %(regions)s.")
+        % {"values": ", ".join(f"“{value}”" for value in unknown), "regions": ", ".join(Region.values)},
+        field=field,
+    )
+
+
+def clean_regions(values, *, field: str = "regions") -> list[str]:
+    """Region codes (prm.geography.Region), each once. Names people write for them ("Europe", "DACH", "APJ") and
+    countries are read as their region; anything else is refused, naming it."""
+    regions, unknown = regions_from(clean_list(values, field=field))
+    if unknown:
+        raise _unknown_regions(unknown, field=field)
+    return regions
+
+
+def clean_region(value, *, field: str = "region") -> str:
+    """One region code, or empty; written names are read as in clean_regions."""
+    text = clean_text(value, field=field, max_length=64)
+    if not text:
+        return ""
+    regions, unknown = regions_from([text])
+    if unknown or len(regions) != 1:
+        raise _unknown_regions(unknown or [text], field=field)
+    return regions[0]
 
 
 def clean_choice(value, *, field: str, choices, required: str = "") -> str:
@@ -169,8 +199,8 @@ PROFILE_CLEANERS = {
     "website": clean_website,
     "email_domains": clean_email_domains,
     "country": clean_country,
-    "region": lambda v: clean_text(v, field="region", max_length=32),
-    "regions": lambda v: clean_list(v, field="regions"),
+    "region": clean_region,
+    "regions": clean_regions,
     "industries": lambda v: clean_list(v, field="industries"),
     "company_size": lambda v: clean_choice(v, field="company_size", choices=CompanySize),
     "customer_count": lambda v: clean_whole_number(
@@ -242,9 +272,13 @@ def clean_criterion_value(attribute: str, operator: str, value):
             raise ValidationFailed(_("At most %(limit)s values.") % {"limit": 100}, field="value")
         if any(len(v) > 100 for v in values):
             raise ValidationFailed(_("Each value has at most %(limit)s characters.") % {"limit": 100}, field="value")
+        if attribute == IppAttribute.REGION:
+            values, unknown = regions_from(values)
+            if unknown:
+                raise _unknown_regions(unknown, field="value")
         if attribute == IppAttribute.COUNTRY:
-            values = [v.upper() for v in values]
-            bad = [v for v in values if not COUNTRY_PATTERN.match(v)]
+            values = ["GB" if v.upper() == "UK" else v.upper() for v in values]
+            bad = [v for v in values if not is_country(v)]
             if bad:
                 raise ValidationFailed(
                     _("Use two-letter country codes such as DE (not %(values)s).") % {"values": ", ".join(bad)},
@@ -296,9 +330,10 @@ def clean_criterion(*, label: str = "", attribute: str, operator: str, value, we
     weight = clean_whole_number(weight, field="weight", low=1, high=100, message=_("Enter a weight from 1 to 100."))
     label = clean_text(label, field="label", max_length=200)
     if not label:
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
-        # Written down for the whole team: in the program's language.
+        # Written down for the whole team: in the program's language, values by their names ("Managed service
+        # provider", not msp).
         with program_language():
+            shown = ", ".join(criterion_value_labels(attribute, value if isinstance(value, list) else [value]))
             label = f"{IppAttribute(attribute).label} {IppOperator(operator).label} {shown}"[:200]
     return {"label": label, "attribute": attribute, "operator": operator, "value": value, "weight": weight}
 

@@ -10,7 +10,10 @@ Operators:
 - `gte` / `lte`: customer count compared as a number; company size and revenue band by their order in
   their choices (so "51-200" is at least "11-50").
 
-Texts compare without case ("healthcare" matches "Healthcare"). No queries here: callers load the criteria.
+Texts compare without case ("healthcare" matches "Healthcare"). Regions compare as codes (prm.geography.Region):
+what a profile wrote before regions were choices ("Europe, UK") is read as its region first, and a profile's
+country counts for the country's region, so an applicant from DE who ticked no region still matches "EMEA". No
+queries here: callers load the criteria.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from partners.models import CompanySize, IppAttribute, IppOperator, PartnerType, RevenueBand
+from prm.geography import country_name, region_label, region_of, regions_from
 
 # Attributes holding one value, attributes holding a list, and attributes with an order (for gte/lte).
 SCALAR_ATTRIBUTES = frozenset(
@@ -66,7 +70,26 @@ def _display(attribute: str, value) -> str:
         return str(choices.get(value, value))
     if attribute == IppAttribute.PARTNER_TYPE:
         return str(dict(PartnerType.choices).get(value, value))
+    if attribute == IppAttribute.REGION:
+        return region_label(value)
+    if attribute == IppAttribute.COUNTRY:
+        return country_name(value)
     return str(value)
+
+
+def criterion_value_labels(attribute: str, values: Iterable) -> list[str]:
+    """A criterion's values as people read them (region and country names, partner type labels)."""
+    return [_display(attribute, value) for value in values]
+
+
+def profile_regions(profile) -> list[str]:
+    """The regions a profile sells into, as codes: its listed regions (old free text read as regions where it can
+    be, kept as written where not), its home region and its country's region."""
+    listed = getattr(profile, "regions", None) or []
+    known, unknown = regions_from(listed if isinstance(listed, list) else [listed])
+    home, _unknown = regions_from([getattr(profile, "region", "") or ""])
+    country = region_of(getattr(profile, "country", "") or "")
+    return list(dict.fromkeys([*known, *home, *([country] if country else []), *unknown]))
 
 
 def _joined(attribute: str, values: Iterable) -> str:
@@ -110,6 +133,9 @@ def _match(attribute: str, operator: str, expected, actual) -> tuple[bool, str]:
         return False, _("%(attribute)s %(value)s is not one of %(values)s") % params
     if operator == IppOperator.ANY:
         actual_values = actual if isinstance(actual, list) else [actual]
+        if attribute == IppAttribute.REGION:
+            # Criteria written before regions were choices ("Europe") compare as their region.
+            expected = regions_from(expected or [])[0] + regions_from(expected or [])[1]
         wanted = {_fold(v) for v in expected or []}
         common = [v for v in actual_values if _fold(v) in wanted]
         if common:
@@ -153,7 +179,10 @@ def ipp_score(*, profile, criteria: Iterable) -> IppResult:
     explanation = []
     for criterion in criteria:
         weight = int(criterion.weight or 0)
-        actual = getattr(profile, criterion.attribute, None)
+        if criterion.attribute == IppAttribute.REGION:
+            actual = profile_regions(profile)
+        else:
+            actual = getattr(profile, criterion.attribute, None)
         matched, why = _match(criterion.attribute, criterion.operator, criterion.value, actual)
         points = weight if matched else 0
         earned += points

@@ -11,6 +11,7 @@ from partners.models import (
 from prm import policy
 from prm.errors import ValidationFailed
 from prm.events import record_event
+from prm.geography import Region, is_country, regions_from
 from prm.policy import Actor
 
 EDITABLE_FIELDS = ("name", "partner_type", "website", "country", "region", "external_id")
@@ -23,6 +24,27 @@ def partner_payload(partner: PartnerOrganization) -> dict:
 def partner_type_is_known(partner_type: str) -> bool:
     """A built-in partner type, or one the tenant added."""
     return partner_type in PartnerType.values or CustomPartnerType.objects.filter(key=partner_type).exists()
+
+
+def _clean_place(partner: PartnerOrganization, fields) -> None:
+    """The region and country an integration or staff sent, as codes (prm.geography): "Europe" is EMEA, "uk" is GB;
+    anything else is refused on its field. Only fields being written are checked, so a value kept from before the
+    choices does not block another change."""
+    if "region" in fields and partner.region:
+        regions, unknown = regions_from([partner.region])
+        if unknown or len(regions) != 1:
+            raise ValidationFailed(
+                _("Unknown region %(values)s: choose from %(regions)s.")
+                % {"values": f"“{partner.region}”", "regions": ", ".join(Region.values)},
+                field="region",
+            )
+        partner.region = regions[0]
+    if "country" in fields and partner.country:
+        country = partner.country.strip().upper()
+        country = "GB" if country == "UK" else country
+        if not is_country(country):
+            raise ValidationFailed(_("Enter a two-letter ISO country code such as DE or US."), field="country")
+        partner.country = country
 
 
 def _save(partner: PartnerOrganization) -> None:
@@ -46,6 +68,7 @@ def partner_create(*, actor: Actor, **fields) -> PartnerOrganization:
     """Staff who manage partners (and tenant API keys) add a partner organization."""
     policy.require(actor, "partners.manage")
     partner = PartnerOrganization(**{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    _clean_place(partner, fields)
     _save(partner)
     record_event("partner.created", subject=partner, payload=partner_payload(partner), actor=actor)
     return partner
@@ -60,6 +83,7 @@ def partner_update(*, actor: Actor, partner: PartnerOrganization, **fields) -> P
         return partner
     for field, value in changed.items():
         setattr(partner, field, value)
+    _clean_place(partner, changed)
     _save(partner)
     record_event(
         "partner.updated",

@@ -16,9 +16,11 @@ from partners import selectors, services
 from partners.filters.directory import PartnerFilterSet
 from partners.forms.directory import ContactForm, PartnerImportForm, PartnerProfileForm, parse_partner_csv
 from partners.models import STATUS_TRANSITIONS, PartnerStatus
-from prm import policy
+from partners.selectors import agreements as agreement_selectors
+from prm import policy, registry
 from prm import selectors as core_selectors
 from prm.errors import DomainError
+from prm.geography import Region
 from prm.tenancy import tenant_context
 from prm.views import InvitationFormMixin, TenantView, _invitation_form, add_domain_error
 
@@ -50,6 +52,7 @@ class PartnerListView(TenantView):
                 statuses=PartnerStatus.choices,
                 types=selectors.partner_type_choices(),
                 owners=selectors.partner_owner_choices(),
+                regions=Region.choices,
             )
         template = "partners/partials/partner_rows.html" if rows_only else "partners/partner_list.html"
         response = render(request, template, context)
@@ -85,8 +88,25 @@ class PartnerDetailView(InvitationFormMixin, TenantView):
             "lifecycle": lifecycle_context(self.request, partner, lifecycle_errors, lifecycle_values),
             "can_edit_profile": policy.can(membership, "partners.edit_profile", partner),
             "can_view_contacts": policy.can(membership, "contacts.view", partner),
+            "agreements": agreement_selectors.partner_agreements(partner=partner)
+            if policy.can(membership, "agreements.view_all", partner)
+            else None,
+            "panels": partner_panels(self.request, partner),
         }
         return render(self.request, "partners/partner_detail.html", context, status=status)
+
+
+def partner_panels(request, partner) -> list[dict]:
+    """The sections other apps add to the partner's page (prm.registry.PartnerPanel: its deals, from dealreg), those
+    the member may see, each with its context."""
+    panels = []
+    for panel in registry.partner_panels():
+        if not policy.can(request.membership, panel.permission, partner):
+            continue
+        context = panel.context(request, partner)
+        if context is not None:
+            panels.append({"template": panel.template, "context": context})
+    return panels
 
 
 # Lifecycle ------------------------------------------------------------------------------------------------------
@@ -105,6 +125,12 @@ _REACTIVATION_LABELS = {
     (PartnerStatus.OFFBOARDED, PartnerStatus.ONBOARDING): gettext_lazy("Reactivate: onboard again"),
 }
 _ACTION_ORDER = list(PartnerStatus.values)
+# The question above each reason box: whole sentences, so each box says what it is for.
+_REASON_QUESTIONS = {
+    PartnerStatus.SUSPENDED: gettext_lazy("Why is this partner suspended?"),
+    PartnerStatus.OFFBOARDED: gettext_lazy("Why is this partner offboarded?"),
+    PartnerStatus.REJECTED: gettext_lazy("Why is this partner rejected?"),
+}
 
 
 def _status_label(status):
@@ -119,6 +145,7 @@ def partner_lifecycle_actions(partner):
             "status": target,
             "label": _REACTIVATION_LABELS.get((partner.status, target), _ACTION_LABELS[target]),
             "reason_required": target in services.REASON_REQUIRED,
+            "reason_question": _REASON_QUESTIONS.get(target, ""),
             "confirm": target == PartnerStatus.OFFBOARDED,
             "danger": target in services.REASON_REQUIRED,
         }

@@ -21,6 +21,7 @@ from partners.forms.recruitment import (
 from partners.models import ApplicationStatus
 from partners.selectors import program_settings
 from partners.selectors import recruitment as queue_selectors
+from partners.services.ipp import criterion_value_labels
 from prm import policy
 from prm import selectors as core_selectors
 from prm.errors import DomainError, InvalidTransition
@@ -264,8 +265,10 @@ class ApplicationDeclineView(_DecisionView):
 # The ideal partner profile and the auto rule ---------------------------------------------------------------------
 
 
-def _shown_value(value) -> str:
-    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+def _shown_value(criterion) -> str:
+    """A criterion's values by their names (countries, regions, partner types, sizes), not their codes."""
+    values = criterion.value if isinstance(criterion.value, list) else [criterion.value]
+    return ", ".join(criterion_value_labels(criterion.attribute, values))
 
 
 class RecruitmentSettingsView(TenantView):
@@ -298,7 +301,7 @@ class RecruitmentSettingsView(TenantView):
         context = {
             "settings_form": settings_form or RecruitmentSettingsForm(initial=initial),
             "criterion_form": criterion_form or CriterionForm(),
-            "criteria": [(criterion, _shown_value(criterion.value)) for criterion in queue_selectors.criteria_list()],
+            "criteria": [(criterion, _shown_value(criterion)) for criterion in queue_selectors.criteria_list()],
             "recruitment": current,
             "apply_url": self.request.build_absolute_uri(self.url("apply")),
         }

@@ -60,22 +60,26 @@ class Tenant(models.Model):
         ADMINS = "admins", _("Partner admins")
         ALL = "all", _("Every partner user")
 
-    slug = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=200)
-    program_name = models.CharField(max_length=200, blank=True)
-    logo = models.FileField(upload_to="branding/", blank=True)
-    primary_colour = models.CharField(max_length=7, default="#0d6efd", validators=[HEX_COLOUR])
-    base_currency = models.CharField(max_length=3, default="USD")
-    require_mfa_for_staff = models.BooleanField(default=False)
-    require_mfa_for_partners = models.CharField(max_length=8, choices=PartnerMfa.choices, default=PartnerMfa.NONE)
+    slug = models.SlugField(_("address name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    program_name = models.CharField(_("program name"), max_length=200, blank=True)
+    logo = models.FileField(_("logo"), upload_to="branding/", blank=True)
+    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#0d6efd", validators=[HEX_COLOUR])
+    base_currency = models.CharField(_("base currency"), max_length=3, default="USD")
+    require_mfa_for_staff = models.BooleanField(_("two-factor sign-in required for staff"), default=False)
+    require_mfa_for_partners = models.CharField(
+        _("two-factor sign-in required for"), max_length=8, choices=PartnerMfa.choices, default=PartnerMfa.NONE
+    )
     # What a member sees until they choose for themselves (and their browser names no language we speak).
     default_language = models.CharField(_("default language"), max_length=8, blank=True)
     default_time_zone = models.CharField(_("default time zone"), max_length=64, blank=True)
     settings = models.JSONField(default=dict, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
         ordering = ["name"]
 
     def __str__(self):
@@ -98,19 +102,24 @@ class Tenant(models.Model):
 class Membership(TenantOwnedModel):
     """A user's place in one tenant: a staff role, or a partner role in one partner organization."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=32, choices=Role.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     partner_organization = models.ForeignKey(
         settings.PRM_PARTNER_ORGANIZATION_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="memberships",
+        verbose_name=_("partner"),
     )
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
         ordering = ["user__email"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "user"], name="membership_one_per_user_and_tenant"),
@@ -153,33 +162,54 @@ def invitation_link_token(*, tenant_id: int, email: str, expires_at: datetime) -
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+INVITATION_STATUS_LABELS = {
+    "pending": _("Pending"),
+    "accepted": _("Accepted"),
+    "revoked": _("Withdrawn"),
+    "expired": _("Expired"),
+}
+
+
 @pghistory.track()
 class Invitation(TenantOwnedModel):
     """An emailed, expiring invitation to join a tenant in a role. Only the token's hash is stored."""
 
-    email = models.EmailField()
-    role = models.CharField(max_length=32, choices=Role.choices)
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     partner_organization = models.ForeignKey(
         settings.PRM_PARTNER_ORGANIZATION_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="invitations",
+        verbose_name=_("partner"),
     )
     token_hash = models.CharField(max_length=64)
     # Empty for the first tenant admin of a new program, invited by the platform operator.
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "token_hash"], name="invitation_token_unique"),
@@ -202,6 +232,11 @@ class Invitation(TenantOwnedModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it (the code stays in `status`: the API and filters use it)."""
+        return str(INVITATION_STATUS_LABELS[self.status])
 
     def is_open(self) -> bool:
         return self.status == "pending"

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    # Country names in every language (its catalogues); the choice list of prm.geography.
+    "django_countries",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -36,7 +36,7 @@ def test_a_company_applies_confirms_and_is_approved_from_the_queue(
     applicant.get_by_label("First name").fill("Klara")
     applicant.get_by_label("Work email").fill("klara@contoso-security.de")
     applicant.get_by_label("What kind of partner are you?").select_option(label="Managed service provider")
-    applicant.get_by_label("Country").fill("DE")
+    applicant.get_by_label("Country").select_option("DE")
     applicant.get_by_label("Customers").fill("40")
     screenshot(applicant, "apply")
     applicant.get_by_role("button", name="Send application").click()

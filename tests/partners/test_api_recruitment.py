@@ -60,7 +60,13 @@ def test_an_application_from_an_integration_is_submitted_scored_and_explained(ap
     assert data["status"] == "submitted" and data["source"] == "api" and data["email_domain"] == "contoso-security.de"
     assert data["ipp_score"] == 60 and data["confirmed_at"]
     assert data["ipp_explanation"] == [
-        {"criterion": "DACH", "points": 60, "of": 60, "matched": True, "why": "Country DE is one of DE, AT, CH"},
+        {
+            "criterion": "DACH",
+            "points": 60,
+            "of": 60,
+            "matched": True,
+            "why": "Country Germany is one of Germany, Austria, Switzerland",
+        },
         {"criterion": "Customers", "points": 0, "of": 40, "matched": False, "why": "Customer count 40 is below 50"},
     ]
     assert response["ETag"]

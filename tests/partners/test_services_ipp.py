@@ -45,7 +45,7 @@ def test_known_application_scores_75_of_97_points_as_77_with_each_criterion_expl
             "points": 30,
             "of": 30,
             "matched": True,
-            "why": "Country DE is one of DE, AT, CH",
+            "why": "Country Germany is one of Germany, Austria, Switzerland",
         },
         {
             "criterion": "Regulated industries",
@@ -90,7 +90,7 @@ def test_every_criterion_matched_scores_100_and_none_scores_0():
     result = ipp_score(profile=poor, criteria=CRITERIA)
     assert result.score == 0
     assert [row["why"] for row in result.explanation[:3]] == [
-        "Country FR is not one of DE, AT, CH",
+        "Country France is not one of Germany, Austria, Switzerland",
         "Industries (Retail) include none of Healthcare, Finance",
         "Customer count 3 is below 25",
     ]

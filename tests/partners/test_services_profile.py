@@ -19,9 +19,9 @@ PROFILE = {
     "legal_name": "Northwind Secure Ltd",
     "website": "https://northwind.example",
     "email_domains": "Northwind.example; @northwind.co.uk",
-    "country": "gb",
+    "country": "GB",
     "region": "EMEA",
-    "regions": "EMEA; NA",
+    "regions": ["EMEA", "NA"],
     "industries": "Healthcare; Finance",
     "company_size": "51-200",
     "customer_count": "120",
@@ -98,7 +98,8 @@ def test_read_only_staff_cannot_edit_profiles(client, member, partner_org, role)
     [
         ("website", "javascript:alert(1)", "http:// or https://"),
         ("email_domains", "acme.com; not a domain", "Not an email domain: not a domain"),
-        ("country", "D1", "two-letter ISO country code"),
+        ("country", "D1", "Select a valid choice."),
+        ("regions", ["EMEA", "Narnia"], "Select a valid choice."),
     ],
 )
 def test_bad_values_are_refused_beside_their_field(client, tenant, partner_admin, partner_org, field, value, message):

@@ -170,8 +170,9 @@ def test_partner_page_lists_its_users_and_the_history_of_partner_and_users(
     html = response.content.decode()
     assert rep.user.email in html
     history = html.split('id="history-heading"', 1)[1]
-    assert "PartnerOrganization insert" in history
-    assert "<code>role</code>: partner_sales → partner_marketing" in history
+    assert "Created" in history
+    assert "Role</span>: Partner sales → Partner marketing" in history
+    assert f"Member: {rep.user}" in history  # which of the partner's people the row is about
     assert f"<td>{tenant_admin.user}</td>" in history
 
 

@@ -177,7 +177,7 @@ def test_a_score_at_the_auto_approve_threshold_approves_at_once(
     assert partner.email_domains == ["contoso-security.de"] and partner.ipp_score == 100
     assert partner.applied_at == application.confirmed_at and partner.approved_at is not None
     assert partner.owner is None
-    assert partner.regions == ["DACH", "EMEA"] and partner.company_size == "51-200" and partner.customer_count == 120
+    assert partner.regions == ["EMEA", "NA"] and partner.company_size == "51-200" and partner.customer_count == 120
     with tenant_context(tenant):
         invitation = Invitation.objects.get(email="klara@contoso-security.de")
     assert (invitation.role, invitation.partner_organization_id, invitation.invited_by) == (

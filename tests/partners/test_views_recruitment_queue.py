@@ -93,7 +93,7 @@ def test_the_application_page_explains_the_score(client, tenant, manager):
     html = response.content.decode()
     assert response.status_code == 200
     assert re.search(r'data-testid="ipp-score">75<', html)
-    assert "Country DE is one of DE, AT, CH" in html and "30 / 30" in html
+    assert "Country Germany is one of Germany, Austria, Switzerland" in html and "30 / 30" in html
     assert "Customer count 12 is below 25" in html and "0 / 10" in html
     assert "jordan@" in html and "Approve" in html and "Decline" in html
 

@@ -65,7 +65,7 @@ def test_adding_criteria_rescores_the_applications_in_review_only(admin_client, 
 
     assert criteria(tenant) == [
         {
-            "label": "Country is one of DE, AT",
+            "label": "Country is one of Germany, Austria",
             "attribute": "country",
             "operator": "in",
             "value": ["DE", "AT"],
@@ -75,7 +75,7 @@ def test_adding_criteria_rescores_the_applications_in_review_only(admin_client, 
     ]
     assert scores(tenant) == {"German VAR": 75, "French VAR": 0, "Decided": 5}
     page = admin_client.get(reverse("recruitment_settings", args=[tenant.slug])).content.decode()
-    assert "Country is one of DE, AT" in page and "Customer count is at least 50" in page
+    assert "Country is one of Germany, Austria" in page and "Customer count is at least 50" in page
 
 
 @pytest.mark.parametrize(

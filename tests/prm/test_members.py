@@ -125,7 +125,7 @@ def test_tenant_admin_changes_a_role_and_sees_it_in_the_history(client, tenant_a
     history = html.split('id="history-heading"', 1)[1]
     # Who (the acting admin, recorded by the pghistory middleware), which field, from → to.
     assert f"<td>{tenant_admin.user}</td>" in history
-    assert "<code>role</code>: analyst → finance" in history
+    assert "Role</span>: Analyst (read-only) → Finance" in history
 
 
 def test_tenant_admin_deactivates_a_member_who_then_gets_not_found(client, tenant_admin, member):
@@ -136,7 +136,7 @@ def test_tenant_admin_deactivates_a_member_who_then_gets_not_found(client, tenan
 
     assert reload(rep).is_active is False
     history = response.content.decode().split('id="history-heading"', 1)[1]
-    assert "<code>is_active</code>: True → False" in history
+    assert "Deactivated" in history and "Active</span>: Yes → No" in history
     assert f"<td>{tenant_admin.user}</td>" in history
     login(client, rep)
     for url in ("/t/acme/", "/t/acme/portal/", f"/t/acme/partners/{rep.partner_organization_id}/"):

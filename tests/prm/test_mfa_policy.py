@@ -153,7 +153,7 @@ def test_tenant_admin_requires_two_factor_of_partners_on_the_settings_page(clien
     assert response.status_code == 200
     assert Tenant.objects.get(pk=tenant.pk).require_mfa_for_partners == Tenant.PartnerMfa.ADMINS
     history = response.content.decode().split('id="history-heading"', 1)[1]
-    assert "<code>require_mfa_for_partners</code>: none → admins" in history
+    assert "Two-factor sign-in required for</span>: No partner user → Partner admins" in history
     visit = login(client, partner_admin).get(f"/t/{tenant.slug}/portal/")
     assert visit["Location"].startswith("/accounts/2fa/totp/activate/")
 

@@ -118,12 +118,15 @@ _SCORM = {
 
 PAGES = {
     # The program's core pages
-    "tenant_home": Page(get=may(EVERYONE, 302)),
+    # Members are sent on; a signed-in non-member gets 404 (B's people at B's address are members: sent on); an
+    # anonymous visitor sees the program's front page (test_isolation_harness.py).
+    "tenant_home": Page(get=may(EVERYONE, 302), public=True, visitor={"get": {302, 404}, "post": {404, 405}}),
     "console": Page(get=may(STAFF, 200)),
     "portal": Page(get=may(PARTNERS, 200)),
     "partner_team": Page(get=may(PARTNER_ADMIN, 200), post=may(PARTNER_ADMIN, 400), body=_INVITATION),
     "tenant_settings": Page(get=may(ADMIN, 200), post=may(ADMIN, 400)),
-    "tenant_logo": Page(),  # tenant A has no logo: 404 for everyone
+    # Branding, public like the front page it is shown on; tenant A has no logo: 404 for everyone.
+    "tenant_logo": Page(public=True, visitor={"get": {200, 404}, "post": {405}}),
     "members": Page(get=may(ADMIN, 200), post=may(ADMIN, 400), body=_INVITATION),
     "membership_detail": Page(get=may(ADMIN, 200), post=may(ADMIN, 400)),
     "invitation_revoke": Page(post=may(MANAGERS | PARTNER_ADMIN, 302)),

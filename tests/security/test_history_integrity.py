@@ -16,7 +16,7 @@ def test_history_captures_queryset_update_that_skips_save():
         PartnerOrganization.objects.filter(pk=partner.pk).update(status=PartnerStatus.SUSPENDED)
         rows = history_for(partner)
     assert rows[0]["what"] == "update"
-    assert {"field": "status", "before": "active", "after": "suspended"} in rows[0]["changes"]
+    assert ("status", "active", "suspended") in [(c["field"], c["before"], c["after"]) for c in rows[0]["changes"]]
     assert rows[-1]["what"] == "insert"
 
 
@@ -33,4 +33,5 @@ def test_history_names_the_user_who_changed_a_record_through_a_page(client):
     with tenant_context(admin.tenant):
         latest = history_for(admin.tenant)[0]
     assert latest["who"] == admin.user
-    assert {"field": "primary_colour", "before": "#0d6efd", "after": "#123456"} in latest["changes"]
+    changes = [(c["field"], c["before"], c["after"]) for c in latest["changes"]]
+    assert ("primary_colour", "#0d6efd", "#123456") in changes

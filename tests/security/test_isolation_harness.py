@@ -51,6 +51,9 @@ PUBLIC_ROUTES = {
     # A SCORM package's files: reached with a signed, short-lived content token in the path, never a session (on
     # CONTENT_ORIGIN there is none).
     "scorm_content",
+    # The program's front page for visitors who are not signed in (sign in, apply), and its logo.
+    "tenant_home",
+    "tenant_logo",
 }
 
 
