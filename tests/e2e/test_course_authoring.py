@@ -19,7 +19,8 @@ def lesson_titles(page):
 def test_an_author_writes_reorders_publishes_and_edits_a_course(page, sign_in, tenant, tenant_admin, screenshot):
     sign_in(page.context, tenant_admin.user)
     page.goto(f"/t/{tenant.slug}/console/")
-    page.locator("#mainNav").get_by_role("link", name="Courses").click()
+    page.locator("#mainNav").get_by_role("link", name="Learning").click()
+    page.get_by_role("link", name="Courses", exact=True).click()
     page.get_by_role("link", name="New course").click()
 
     page.get_by_label("Title").fill("Firewall essentials for partners")
