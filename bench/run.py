@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.dealreg import add_arguments as dealreg_arguments
+from bench.enablement.measure import add_arguments as enablement_arguments
 from bench.enablement.quizzes import add_arguments as quiz_arguments
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -56,6 +57,7 @@ def main(argv=None):
     )
     dealreg_arguments(parser)  # --registrations, --crm-accounts, --crm-opportunities, --conflict-checks, …
     quiz_arguments(parser)  # --quiz-learners, --quiz-seconds
+    enablement_arguments(parser)  # --learners, --courses, --lesson-completions
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
@@ -136,9 +138,15 @@ def main(argv=None):
         else {"skipped": "--quiz-seconds 0"}
     )
 
+    from bench.enablement.measure import enablement_bench
+
+    enablement = enablement_bench(
+        tenant, learners=args.learners, courses=args.courses, lesson_completions=args.lesson_completions
+    )
+
     report = {
         "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration, matching quality, "
-        "quiz submissions",
+        "quiz submissions, learning pages",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
@@ -150,6 +158,7 @@ def main(argv=None):
         "deal_registration": deal_registration,
         "matching_quality": matching_quality(),
         "quiz_submissions": quizzes,
+        "enablement": enablement,
     }
     text = json.dumps(report, indent=2)
     print(text)
