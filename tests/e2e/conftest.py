@@ -100,7 +100,15 @@ def base_url(live_server):
 
 @pytest.fixture(scope="session")
 def browser_context_args(base_url):
-    return {"base_url": base_url, "viewport": DESKTOP, "locale": "en-US", "timezone_id": "UTC"}
+    # Reduced motion turns off Bootstrap's smooth scrolling: a click scrolled into view mid-animation lands on
+    # whatever passes under the pointer (a video frame above the button, say) instead of the button.
+    return {
+        "base_url": base_url,
+        "viewport": DESKTOP,
+        "locale": "en-US",
+        "timezone_id": "UTC",
+        "reduced_motion": "reduce",
+    }
 
 
 @pytest.fixture

@@ -42,6 +42,8 @@ def test_suspending_opens_its_own_box_and_the_history_reads_plainly(page, sign_i
     expect(offboard_reason).to_be_hidden()
     suspend_reason.fill("Unpaid invoices since March.")
     page.get_by_test_id("lifecycle-suspended").get_by_role("button", name="Suspend").click()
+    # The card is swapped in place by htmx: reloading before its answer arrives would abort the request.
+    expect(page.locator("#partner-lifecycle").get_by_role("status")).to_be_visible()
 
     page.reload()
     history = page.locator("#history-heading").locator("xpath=ancestor::section")
