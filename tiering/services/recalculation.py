@@ -24,15 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealreg.services.partner_terms import DealTerms, partner_deal_terms_set
-from partners.selectors import partners_in_program
 from partners.services.tier_cache import partner_tier_cache_set
 from prm.events import record_events
 from prm.tenancy import current_tenant
 from tiering.declarations import TIER_AT_RISK, TIER_CHANGED
 from tiering.evaluation import Evaluation, ProgramSpec, TierSpec, evaluate
 from tiering.explain import explain, missing_text
-from tiering.metrics import MetricScope, compute_metrics
 from tiering.models import Tier, TierAssessment, TierChange, TierOverride, TierStanding
+from tiering.selectors.partner_metrics import metric_values, partner_chunks
 from tiering.selectors.programs import program_for_type, program_specs
 
 CHUNK_SIZE = 10_000
@@ -46,13 +45,6 @@ class RecalculationRun:
 
     def count(self, change: str) -> None:
         self.changes[change] = self.changes.get(change, 0) + 1
-
-
-@dataclass
-class _Partner:
-    id: int
-    partner_type: str
-    cached_tier: str
 
 
 @dataclass(frozen=True)
@@ -152,42 +144,6 @@ def _change_text(decision: _Decision, previous: TierSpec | None) -> str:
     return ""
 
 
-def _metric_values(
-    programs: dict[int, ProgramSpec], partner_ids_by_program: dict[int, list[int]], *, today: date, everyone: bool
-) -> dict[int, dict[str, dict[int, Decimal]]]:
-    """{program id: {source key: {partner id: value}}}: each metric a program's criteria name, computed once for
-    the chunk's partners of that program (or for every partner of the tenant when one chunk holds them all)."""
-    values: dict[int, dict[str, dict[int, Decimal]]] = {}
-    for program_id, partner_ids in partner_ids_by_program.items():
-        program = programs[program_id]
-        values[program_id] = {}
-        for source, criterion in program.sources().items():
-            scope = MetricScope(
-                as_of=today,
-                partner_ids=None if everyone and len(programs) == 1 else partner_ids,
-                window_days=program.window_days,
-                options=dict(criterion.options),
-            )
-            values[program_id][source] = compute_metrics([criterion.metric_key], scope)[criterion.metric_key]
-    return values
-
-
-def _partner_chunks(partner_ids: Sequence[int] | None, chunk_size: int):
-    """The partners to assess (those in the program: active or onboarding), in chunks by id."""
-    queryset = partners_in_program().order_by("pk")
-    if partner_ids is not None:
-        queryset = queryset.filter(pk__in=list(partner_ids))
-    last_id = 0
-    while True:
-        rows = list(queryset.filter(pk__gt=last_id).values_list("pk", "partner_type", "tier")[:chunk_size])
-        if not rows:
-            return
-        yield [_Partner(*row) for row in rows]
-        if len(rows) < chunk_size:
-            return
-        last_id = rows[-1][0]
-
-
 def tiers_recalculate(
     *, partner_ids: Sequence[int] | None = None, as_of: date | None = None, chunk_size: int = CHUNK_SIZE
 ) -> RecalculationRun:
@@ -205,7 +161,7 @@ def tiers_recalculate(
         benefits = {tier.pk: tier for tier in Tier.objects.filter(pk__in=tiers_by_id)}
         currency = current_tenant().base_currency
         first = True
-        for chunk in _partner_chunks(partner_ids, chunk_size):
+        for chunk in partner_chunks(partner_ids, chunk_size):
             everyone = first and partner_ids is None and len(chunk) < chunk_size
             first = False
             _recalculate_chunk(chunk, specs, programs, benefits, today, currency, everyone, run)
@@ -222,7 +178,7 @@ def _recalculate_chunk(chunk, specs, programs, benefits, today, currency, everyo
             partner_ids_by_program.setdefault(program.id, []).append(partner.id)
     if not program_of:
         return
-    values = _metric_values(programs, partner_ids_by_program, today=today, everyone=everyone)
+    values = metric_values(programs, partner_ids_by_program, today=today, everyone=everyone)
     ids = list(program_of)
     standings = {s.partner_organization_id: s for s in TierStanding.objects.filter(partner_organization_id__in=ids)}
     overrides = {}
