@@ -148,13 +148,15 @@ def tiers_recalculate(
     *, partner_ids: Sequence[int] | None = None, as_of: date | None = None, chunk_size: int = CHUNK_SIZE
 ) -> RecalculationRun:
     """Recalculate the tier of every partner of the current tenant (or of the ones named): the program's rules,
-    applied by the program itself. Seeds the default program for a tenant that has none."""
+    applied by the program itself. A whole-tenant run seeds the default program for a tenant that has none (a
+    recalculation of named partners does not: a tenant without a program has no tiers to give yet)."""
     from tiering.services.programs import tier_program_ensure_default
 
     today = as_of or timezone.localdate()
     run = RecalculationRun()
     with transaction.atomic():
-        tier_program_ensure_default()
+        if partner_ids is None:
+            tier_program_ensure_default()
         specs = program_specs()
         programs = {spec.id: spec for spec in specs.values()}
         tiers_by_id = {tier.id: tier for spec in programs.values() for tier in spec.tiers}
