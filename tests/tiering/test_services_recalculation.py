@@ -269,3 +269,16 @@ def test_partners_are_processed_in_chunks_with_metrics_computed_per_chunk(tenant
     assert [len(ids) for key, ids in metrics.calls if key == "test_won_revenue"] == [2, 2, 1]
     with tenant_context(tenant):
         assert TierStanding.objects.filter(tier__name="Silver").count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_recalculations_of_a_tenant_run_one_after_the_other(tenant, metrics):
+    from tests.concurrency import race
+
+    make_program(tenant)
+    partner = PartnerOrganizationFactory(tenant=tenant)
+    metrics.set(partner, revenue=150000, certified=3)
+    first, second = race(tenant, lambda: tiers_recalculate(as_of=DAY), lambda: tiers_recalculate(as_of=DAY))
+    assert first.assessed == 1 and second.assessed == 0
+    with tenant_context(tenant):
+        assert TierStanding.objects.count() == 1 and TierAssessment.objects.count() == 1

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from tiering.selectors.partner_metrics import metric_values, partner_chunks
 from tiering.selectors.programs import program_for_type, program_specs
 
 CHUNK_SIZE = 10_000
+ADVISORY_LOCK_CLASS = 1316  # this lock's namespace among the code base's advisory locks ("TIER" on a keypad)
 
 
 @dataclass
@@ -155,6 +156,10 @@ def tiers_recalculate(
     today = as_of or timezone.localdate()
     run = RecalculationRun()
     with transaction.atomic():
+        # One recalculation of a tenant at a time (the nightly one and an on-demand one, or a retried task): the
+        # second waits, then finds the first's standings and writes only what is still different.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, current_tenant().pk])
         if partner_ids is None:
             tier_program_ensure_default()
         specs = program_specs()
