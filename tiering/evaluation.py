@@ -42,7 +42,11 @@ class CriterionSpec:
 
     @property
     def source(self) -> str:
-        return source_key(self.metric_key, self.options)
+        return self._source
+
+    def __post_init__(self):
+        # The evaluation reads `source` for every partner: computed once (the dataclass is frozen).
+        object.__setattr__(self, "_source", source_key(self.metric_key, self.options))
 
     def holds(self, value: Decimal) -> bool:
         threshold = self.threshold
@@ -155,10 +159,6 @@ class Evaluation:
         return tuple(check for check in result.checks if not check.met) if result else ()
 
 
-def _value(values: Mapping[str, Decimal], criterion: CriterionSpec) -> Decimal:
-    return Decimal(values.get(criterion.source, ZERO))
-
-
 def _quantize(number: Decimal) -> Decimal:
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -166,9 +166,15 @@ def _quantize(number: Decimal) -> Decimal:
 def _checks(criteria: Iterable[CriterionSpec], values: Mapping[str, Decimal], *, partial: bool) -> tuple[Check, ...]:
     checks = []
     for criterion in criteria:
-        value = _value(values, criterion)
-        earned = criterion.points * (criterion.progress(value) if partial else Decimal(criterion.holds(value)))
-        checks.append(Check(criterion, value, criterion.holds(value), _quantize(earned)))
+        value = values.get(criterion.source, ZERO)
+        met = criterion.holds(value)
+        if not criterion.points:
+            earned = ZERO  # all/any: no points to weigh (the common case, kept cheap for thousands of partners)
+        elif met:
+            earned = criterion.points
+        else:
+            earned = _quantize(criterion.points * criterion.progress(value)) if partial else ZERO
+        checks.append(Check(criterion, value, met, earned))
     return tuple(checks)
 
 
