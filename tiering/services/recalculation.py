@@ -49,6 +49,29 @@ class RecalculationRun:
 
 
 @dataclass(frozen=True)
+class _StandingRow:
+    COLUMNS = (
+        "pk",
+        "partner_organization_id",
+        "program_id",
+        "tier_id",
+        "since",
+        "at_risk_since",
+        "demotion_due",
+        "fingerprint",
+    )
+
+    pk: int
+    partner_organization_id: int
+    program_id: int
+    tier_id: int | None
+    since: date
+    at_risk_since: date | None
+    demotion_due: date | None
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class _Decision:
     tier: TierSpec | None
     since: date
@@ -64,7 +87,7 @@ def _rank(tier: TierSpec | None) -> int:
 def decide(
     *,
     program: ProgramSpec,
-    standing: TierStanding | None,
+    standing: TierStanding | _StandingRow | None,
     qualified: TierSpec | None,
     override_tier: TierSpec | None,
     today: date,
@@ -187,7 +210,11 @@ def _recalculate_chunk(chunk, specs, programs, benefits, today, currency, everyo
         return
     values = metric_values(programs, partner_ids_by_program, today=today, everyone=everyone)
     ids = list(program_of)
-    standings = {s.partner_organization_id: s for s in TierStanding.objects.filter(partner_organization_id__in=ids)}
+    # Plain rows, not model instances: a nightly run reads every partner's standing and writes few.
+    standings = {
+        row[1]: _StandingRow(*row)
+        for row in TierStanding.objects.filter(partner_organization_id__in=ids).values_list(*_StandingRow.COLUMNS)
+    }
     overrides = {}
     for override in TierOverride.objects.filter(
         partner_organization_id__in=ids, starts_on__lte=today, ends_on__gte=today
@@ -234,10 +261,9 @@ def _recalculate_chunk(chunk, specs, programs, benefits, today, currency, everyo
         if standing is None:
             new_standings.append(TierStanding(partner_organization_id=partner.id, **fields))
         else:
-            for name, value in fields.items():
-                setattr(standing, name, value)
-            standing.updated_at = timezone.now()
-            changed_standings.append(standing)
+            changed_standings.append(
+                TierStanding(pk=standing.pk, partner_organization_id=partner.id, updated_at=timezone.now(), **fields)
+            )
         assessments.append(
             TierAssessment(
                 partner_organization_id=partner.id,
