@@ -211,6 +211,8 @@ def tiering_bench(*, partners: str, registrations: int, certifications: int) -> 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     add_arguments(parser)
+    # Standalone, `--partners 2000` is the quick try (under `make bench`, --partners is the core pages' scale).
+    parser.add_argument("--partners", dest="tiering_partners", help="same as --tiering-partners")
     args = parser.parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
     import django
