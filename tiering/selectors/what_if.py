@@ -16,7 +16,7 @@ from tiering.models import TierStanding
 from tiering.selectors.partner_metrics import metric_values, partner_chunks
 from tiering.selectors.programs import program_for_type, program_specs
 
-CHUNK_SIZE = 10_000
+CHUNK_SIZE = 25_000
 MOVES_SHOWN = 500
 
 

@@ -34,7 +34,7 @@ from tiering.models import Tier, TierAssessment, TierChange, TierOverride, TierS
 from tiering.selectors.partner_metrics import metric_values, partner_chunks
 from tiering.selectors.programs import program_for_type, program_specs
 
-CHUNK_SIZE = 10_000
+CHUNK_SIZE = 25_000
 ADVISORY_LOCK_CLASS = 1316  # this lock's namespace among the code base's advisory locks ("TIER" on a keypad)
 
 
