@@ -68,7 +68,8 @@ function start(page) {
   say(status === "passed" ? "You passed this module already: feel free to review it." : "Progress is saved.");
 }
 function next(page) {
-  if (api) { api.LMSSetValue("cmi.core.lesson_location", page); api.LMSCommit(""); }
+  // Each page is a session of the SCO: the next page initializes again and carries on from the stored data.
+  if (api) { api.LMSSetValue("cmi.core.lesson_location", page); api.LMSCommit(""); api.LMSFinish(""); }
   window.location.href = page;
 }
 function submitCheck() {

@@ -153,3 +153,21 @@ def test_the_demo_certifications_have_valid_expiring_expired_and_revoked_awards_
     login(client, holder_membership)
     pdf = client.get(f"/t/{demo.slug}/certifications/awards/{holder.pk}/certificate.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_demo_pages_show_the_learning_a_vendor_looks_for(demo, client):
+    with tenant_context(demo):
+        olivia, admin = member(OLIVIA), member("admin@demo.example")
+        waiting = QuizAttempt.objects.get(user=olivia.user, quiz__title="Seller readiness quiz")
+        expiring = CertificationAward.objects.filter(expires_at__gt=timezone.now()).order_by("expires_at").first()
+    slug = demo.slug
+    login(client, olivia)
+    assert client.get(reverse("learning_home", args=[slug])).status_code == 200
+    quiz_page = client.get(reverse("quiz_lesson", args=[slug, waiting.enrollment_id, waiting.lesson_id]))
+    assert quiz_page.status_code == 200 and 'data-testid="quiz-cooldown"' in quiz_page.content.decode()
+    team = client.get(reverse("team_certifications", args=[slug]))
+    assert team.status_code == 200 and "Noah Fischer" in team.content.decode()
+    login(client, admin)
+    report = client.get(reverse("enablement_report", args=[slug]))
+    assert report.status_code == 200 and expiring.recipient_name in report.content.decode()
+    assert client.get(reverse("certification_list", args=[slug])).status_code == 200
