@@ -9,9 +9,9 @@ SCORM package, the certifications) is authored through the authoring services, a
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -439,32 +439,33 @@ CERTIFICATIONS = [
 ]
 
 # The demo partners' certified people (signing in with the demo password like every demo login): (e-mail, first
-# name, last name, role, partner, certification, how the award stands). Northwind and Cascade end with three valid
-# certifications each, Bluefjord with two, Harbourline with none (one expired, one revoked), every other partner none.
+# name, last name, role, partner, certification, how the award stands, days). Days: since the award was made, or —
+# for "expires_in" — until it expires (negative: expired). Northwind and Cascade end with three valid certifications,
+# Bluefjord with two, Harbourline with none (one expired, one revoked), every other partner none.
 CERTIFIED = [
     ("noah.fischer@northwind.example", "Noah", "Fischer", Role.PARTNER_SALES, "Northwind Secure Solutions",
-     SELLER, "valid"),
+     SELLER, "valid", 130),
     ("ava.lindqvist@northwind.example", "Ava", "Lindqvist", Role.PARTNER_SALES, "Northwind Secure Solutions",
-     SELLER, "valid"),
+     SELLER, "valid", 210),
     ("ethan.brooks@northwind.example", "Ethan", "Brooks", Role.PARTNER_SALES, "Northwind Secure Solutions",
-     SELLER, "expiring_30"),
+     SELLER, "expires_in", 18),
     ("sofia.ramirez@cascadenet.example", "Sofia", "Ramirez", Role.PARTNER_ADMIN, "Cascade Network Integrators",
-     ENGINEER, "valid"),
+     ENGINEER, "valid", 400),
     ("daniel.kim@cascadenet.example", "Daniel", "Kim", Role.PARTNER_SALES, "Cascade Network Integrators",
-     ENGINEER, "valid"),
+     ENGINEER, "valid", 290),
     ("priya.nair@cascadenet.example", "Priya", "Nair", Role.PARTNER_SALES, "Cascade Network Integrators",
-     ENGINEER, "expiring_60"),
-    ("ingrid.berg@bluefjord.example", "Ingrid", "Berg", Role.PARTNER_SALES, "Bluefjord IT", ENGINEER, "retook_exam"),
-    ("magnus.dahl@bluefjord.example", "Magnus", "Dahl", Role.PARTNER_SALES, "Bluefjord IT", ENGINEER, "valid"),
+     ENGINEER, "expires_in", 45),
+    # Failed the final exam once, passed it after its week's cool-down.
+    ("ingrid.berg@bluefjord.example", "Ingrid", "Berg", Role.PARTNER_SALES, "Bluefjord IT",
+     ENGINEER, "retook_exam", 95),
+    ("magnus.dahl@bluefjord.example", "Magnus", "Dahl", Role.PARTNER_SALES, "Bluefjord IT", ENGINEER, "valid", 160),
     ("grace.whitmore@harbourline.example", "Grace", "Whitmore", Role.PARTNER_ADMIN, "Harbourline Technologies",
-     SELLER, "expired"),
+     SELLER, "expires_in", -35),
     ("oliver.pryce@harbourline.example", "Oliver", "Pryce", Role.PARTNER_SALES, "Harbourline Technologies",
-     SELLER, "revoked"),
+     SELLER, "revoked", 110),
 ]  # fmt: skip
-# When each award was made, as days before now ("expiring_*" and "expired" count back from the expiry instead).
-AWARDED_DAYS_AGO = {"valid": 0, "retook_exam": 95, "revoked": 110}
-EXPIRES_IN_DAYS = {"expiring_30": 18, "expiring_60": 45, "expired": -35}
-VALID_AWARD_DAYS = [130, 210, 160, 400, 290]
+# Completing a course: every lesson done.
+EVERY_LESSON = 1_000
 REVOKE_REASON = (
     "The seller's quiz was taken with a colleague's login (confirmed with Harbourline's partner admin); to be "
     "earned again under his own account."
@@ -526,15 +527,17 @@ def _course(admin, title, summary, minutes, audience, modules, published_at, qui
     return course
 
 
-@dataclass
-class _QuizKeys:
-    """A quiz's questions as attempts draw them: (question version id, points, correct choice ids, a wrong one,
-    every choice id)."""
+class _Key(NamedTuple):
+    """A quiz question as an attempt draws it: its current version, its points, the right answer, a wrong one."""
 
-    questions: list[tuple[int, int, list[int], int, list[int]]]
+    version_id: int
+    points: int
+    right: list[int]
+    wrong: int
+    choices: list[int]
 
 
-def _quiz_keys(quiz: Quiz) -> _QuizKeys:
+def _quiz_keys(quiz: Quiz) -> list[_Key]:
     versions = list(
         Question.objects.filter(quiz=quiz)
         .order_by("position")
@@ -547,30 +550,27 @@ def _quiz_keys(quiz: Quiz) -> _QuizKeys:
         .values_list("question_version_id", "id", "is_correct")
     ):
         choices[version_id].append((choice_id, correct))
-    return _QuizKeys(
-        [
-            (
-                version_id,
-                points,
-                [c for c, ok in choices[version_id] if ok],
-                next(c for c, ok in choices[version_id] if not ok),
-                [c for c, _ok in choices[version_id]],
-            )
-            for version_id, points in versions
-        ]
-    )
+    return [
+        _Key(
+            version_id,
+            points,
+            right=[c for c, ok in choices[version_id] if ok],
+            wrong=next(c for c, ok in choices[version_id] if not ok),
+            choices=[c for c, _ok in choices[version_id]],
+        )
+        for version_id, points in versions
+    ]
 
 
-def _attempt(enrollment, lesson, keys: _QuizKeys, *, number: int, wrong: int, submitted_at: datetime, rng):
+def _attempt(enrollment, lesson, keys: list[_Key], *, number: int, wrong: int, submitted_at: datetime, rng):
     """A submitted attempt at a quiz lesson, graded as the server grades it: `wrong` of its questions answered
     wrongly, each answer kept as the step it was."""
     quiz = lesson.quiz
     started_at = submitted_at - timedelta(minutes=12)
-    drawn = list(keys.questions)
-    rng.shuffle(drawn)
-    wrong_ones = {version_id for version_id, *_r in drawn[:wrong]}
-    points = sum(p for version_id, p, *_r in drawn if version_id not in wrong_ones)
-    max_points = sum(p for _v, p, *_r in drawn)
+    drawn = rng.sample(keys, len(keys))
+    wrong_ones = {key.version_id for key in drawn[:wrong]}
+    points = sum(key.points for key in drawn if key.version_id not in wrong_ones)
+    max_points = sum(key.points for key in drawn)
     score = (Decimal(points) * 100 / max_points).quantize(Decimal("0.01"))
     attempt = QuizAttempt.objects.create(
         quiz=quiz,
@@ -591,22 +591,22 @@ def _attempt(enrollment, lesson, keys: _QuizKeys, *, number: int, wrong: int, su
     AttemptQuestion.objects.bulk_create(
         AttemptQuestion(
             attempt=attempt,
-            question_version_id=version_id,
+            question_version_id=key.version_id,
             position=position,
-            choice_order=rng.sample(every, len(every)),
-            correct=version_id not in wrong_ones,
-            points_awarded=Decimal(0) if version_id in wrong_ones else Decimal(worth),
+            choice_order=rng.sample(key.choices, len(key.choices)),
+            correct=key.version_id not in wrong_ones,
+            points_awarded=Decimal(0) if key.version_id in wrong_ones else Decimal(key.points),
         )
-        for position, (version_id, worth, _right, _wrong, every) in enumerate(drawn, start=1)
+        for position, key in enumerate(drawn, start=1)
     )
     AttemptAnswer.objects.bulk_create(
         AttemptAnswer(
             attempt=attempt,
-            question_version_id=version_id,
-            choice_ids=[wrong_choice] if version_id in wrong_ones else right,
+            question_version_id=key.version_id,
+            choice_ids=[key.wrong] if key.version_id in wrong_ones else key.right,
             answered_at=started_at + timedelta(minutes=position),
         )
-        for position, (version_id, _worth, right, wrong_choice, _every) in enumerate(drawn, start=1)
+        for position, key in enumerate(drawn, start=1)
     )
     return attempt
 
@@ -623,7 +623,7 @@ def _take(
     by=None,
     quiz_tries=(1,),
     waiting: bool = False,
-    keys: dict[int, _QuizKeys],
+    keys: dict[int, list[_Key]],
     rng,
 ):
     """`member` enrolled `enrolled_days_ago` days ago (or at `enrolled_at`), with the first `done` lessons
@@ -693,25 +693,35 @@ def _take(
 def _certified_person(row, index, partners, courses, certifications, keys, admin, rng):
     """One certified person: the required courses completed (the exam passed), then the award as awarding made it,
     and what the expiry run and staff did to it since (reminders, the expiry recorded, a revocation)."""
-    email, first, last, role, partner_name, certification_name, standing = row
+    email, first, last, role, partner_name, certification_name, standing, days = row
     partner = partners.get(partner_name.casefold())
     if partner is None:
         return
     member = demo_member(email, first, last, role, partner)
     certification = certifications[certification_name]
     now = timezone.now()
-    if standing in EXPIRES_IN_DAYS:
-        awarded = now + timedelta(days=EXPIRES_IN_DAYS[standing]) - relativedelta(months=certification.validity_months)
+    if standing == "expires_in":
+        awarded = now + timedelta(days=days) - relativedelta(months=certification.validity_months)
     else:
-        awarded = now - timedelta(days=AWARDED_DAYS_AGO[standing] or VALID_AWARD_DAYS[index % len(VALID_AWARD_DAYS)])
+        awarded = now - timedelta(days=days)
     required = list(certification.required_courses.order_by("id").values_list("course__title", flat=True))
     enrollments = []
     for position, title in enumerate(required):
-        last_course = position == len(required) - 1
-        tries = (3, 1) if standing == "retook_exam" and last_course else ((1,) if index % 2 else (0,))
-        enrolled_at = awarded - timedelta(days=(len(required) - position) * 12 - 11 + (8 if tries == (3, 1) else 0))
+        retook = standing == "retook_exam" and position == len(required) - 1
+        # One question wrong for every other person; the courses taken 12 days apart, the last one just before the
+        # award (a week earlier for whoever waited out the exam's cool-down).
+        tries = (3, 1) if retook else ((1,) if index % 2 else (0,))
+        days_before = 1 + (8 if retook else 0) + 12 * (len(required) - 1 - position)
         enrollments.append(
-            _take(courses[title], member, done=99, enrolled_at=enrolled_at, quiz_tries=tries, keys=keys, rng=rng)
+            _take(
+                courses[title],
+                member,
+                done=EVERY_LESSON,
+                enrolled_at=awarded - timedelta(days=days_before),
+                quiz_tries=tries,
+                keys=keys,
+                rng=rng,
+            )
         )
     exam = None
     if certification.final_exam_id:
