@@ -33,7 +33,8 @@ from enablement.models import (
 from enablement.selectors.certifications import certified_people_by_partner, expiring_counts
 from enablement.selectors.quizzes import quiz_availability
 from enablement.services import credentials
-from prm.models import Membership, Tenant
+from enablement.services.certifications import certification_expiry_run
+from prm.models import Event, Membership, Notification, Tenant
 from prm.tenancy import tenant_context
 from tests.conftest import login
 from tests.enablement.scorm_factories import stored_files, use_private_storage
@@ -145,6 +146,11 @@ def test_the_demo_certifications_have_valid_expiring_expired_and_revoked_awards_
         assert certified[by_name["Northwind Secure Solutions"]] >= 3
         assert certified[by_name["Cascade Network Integrators"]] >= 3
         assert by_name["Harbourline Technologies"] not in certified
+        # History, not live use: nothing was announced, and the expiry run finds every reminder and expiry already
+        # recorded.
+        learning_events = Event.objects.filter(type__regex=r"^(course|certification|quiz)\.")
+        assert not learning_events.exists() and not Notification.objects.filter(kind__startswith="certification.")
+        assert certification_expiry_run(now=now).done == 0
         holder = next(award for award in awards if award.state(now) == "valid")
         holder_membership = member(holder.user.email)
 
