@@ -33,7 +33,7 @@ from enablement.models import (
 from enablement.selectors.certifications import certified_people_by_partner, expiring_counts
 from enablement.selectors.quizzes import quiz_availability
 from enablement.services import credentials
-from enablement.services.certifications import certification_expiry_run
+from enablement.services.certifications import certification_expiry_run, certifications_award_for_learner
 from prm.models import Event, Membership, Notification, Tenant
 from prm.tenancy import tenant_context
 from tests.conftest import login
@@ -151,6 +151,11 @@ def test_the_demo_certifications_have_valid_expiring_expired_and_revoked_awards_
         learning_events = Event.objects.filter(type__regex=r"^(course|certification|quiz)\.")
         assert not learning_events.exists() and not Notification.objects.filter(kind__startswith="certification.")
         assert certification_expiry_run(now=now).done == 0
+        # Awarding, run again for each holder (a retried event), finds the award already made on the same basis.
+        for award in awards:
+            assert not certifications_award_for_learner(
+                user_id=award.user_id, partner_organization_id=award.partner_organization_id
+            )
         holder = next(award for award in awards if award.state(now) == "valid")
         holder_membership = member(holder.user.email)
 
