@@ -15,6 +15,7 @@ from enablement.models import (
     AwardStatus,
     Certification,
     CertificationAward,
+    Choice,
     Course,
     Enrollment,
     EnrollmentRule,
@@ -97,9 +98,18 @@ def test_the_demo_has_quizzes_with_questions_and_attempts_one_failed_then_passed
         olivia = member(OLIVIA)
         fundamentals = QuizAttempt.objects.filter(user=olivia.user, quiz__title="Sentinel fundamentals check")
         assert list(fundamentals.order_by("number").values_list("passed", flat=True)) == [False, True]
-        # Every answer was kept and graded as the server grades: the score is the points over the maximum.
+        # Every answer was kept, and graded as the server grades: right only when exactly the correct choices.
         for attempt in fundamentals:
-            assert attempt.answers.count() == attempt.questions.count() == 5
+            given = dict(attempt.answers.values_list("question_version_id", "choice_ids"))
+            assert len(given) == attempt.questions.count() == 5
+            for row in attempt.questions.all():
+                right = set(
+                    Choice.objects.filter(question_version=row.question_version_id, is_correct=True).values_list(
+                        "id", flat=True
+                    )
+                )
+                assert row.correct == (set(given[row.question_version_id]) == right)
+            assert attempt.points == sum(row.points_awarded for row in attempt.questions.all())
             assert attempt.score == attempt.points * 100 / attempt.max_points
         seller = Quiz.objects.get(title="Seller readiness quiz")
         [failed] = QuizAttempt.objects.filter(user=olivia.user, quiz=seller)
