@@ -167,6 +167,7 @@ def main(argv=None) -> int:
     """`python -m bench.webhooks`: both modes on the bench tenant (made by `make bench`), JSON to stdout."""
     import argparse
     import json
+    import logging
     import os
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -180,6 +181,7 @@ def main(argv=None) -> int:
     django.setup()
     from prm.models import Tenant
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per POST otherwise
     tenant = Tenant.objects.get(slug=args.tenant)
     report = {
         "eager": relay_throughput(tenant, events=args.events),
