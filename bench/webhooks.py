@@ -11,6 +11,7 @@ Two modes, both in this process against an HTTP receiver on 127.0.0.1 that keeps
   and each phase apart.
 """
 
+import logging
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +41,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 def _receiver(events: int) -> ThreadingHTTPServer:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one log line per POST otherwise
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Receiver.received, _Receiver.expected = 0, events
@@ -167,7 +169,6 @@ def main(argv=None) -> int:
     """`python -m bench.webhooks`: both modes on the bench tenant (made by `make bench`), JSON to stdout."""
     import argparse
     import json
-    import logging
     import os
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -181,7 +182,6 @@ def main(argv=None) -> int:
     django.setup()
     from prm.models import Tenant
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per POST otherwise
     tenant = Tenant.objects.get(slug=args.tenant)
     report = {
         "eager": relay_throughput(tenant, events=args.events),
