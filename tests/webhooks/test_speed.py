@@ -98,3 +98,29 @@ def test_a_block_of_events_is_relayed_with_six_queries_per_event_and_enqueues_on
     assert more - few == 10 * (2 + 2 * subscribers)
     with tenant_context(tenant):
         assert WebhookDelivery.objects.count() == 20
+
+
+def test_a_sending_enqueued_in_a_rolled_back_savepoint_does_not_stop_the_next_events_own(
+    tenant, endpoint, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from prm.webhooks.subscribers import create_webhook_deliveries
+
+    first, second = outbox(tenant, endpoint, 2)
+    with (
+        mock.patch("prm.webhooks.tasks.deliver_endpoint_webhooks.delay") as enqueued,
+        django_capture_on_commit_callbacks(execute=True),
+        tenant_context(tenant),
+    ):
+        try:
+            with transaction.atomic():
+                create_webhook_deliveries(first)
+                raise RuntimeError("the first event's subscriber fails after creating its delivery")
+        except RuntimeError:
+            pass
+        with transaction.atomic():
+            create_webhook_deliveries(second)
+
+    enqueued.assert_called_once_with(tenant_id=tenant.pk, endpoint_id=endpoint.pk)
+    assert [d.event_id for d in deliveries(tenant)] == [second.pk]
