@@ -418,13 +418,12 @@ def attributed_revenue(
     partner_organization_ids=None,
     closed_from: date | None = None,
     closed_to: date | None = None,
-    currency: str | None = None,
 ) -> QuerySet:
     """Revenue of won deals attributed to partners in `roles`: for each (partner organization, currency), the sum
     of closed_amount × share / 100 over the won registrations it takes part in (rounded to cents), and how many
     deals. One SQL query; rows `{"partner_organization_id", "currency", "revenue": Decimal, "deals": int}`.
     Amounts stay in their own currency (convert to the tenant's base currency when comparing partners).
-    `closed_from`/`closed_to` bound the close date, both inclusive; `currency` keeps the deals in that currency only."""
+    `closed_from`/`closed_to` bound the close date, both inclusive."""
     queryset = DealParticipant.objects.filter(
         registration__status=DealStatus.WON, registration__closed_amount__isnull=False, role__in=list(roles)
     )
@@ -434,8 +433,6 @@ def attributed_revenue(
         queryset = queryset.filter(registration__closed_at__gte=closed_from)
     if closed_to is not None:
         queryset = queryset.filter(registration__closed_at__lte=closed_to)
-    if currency is not None:
-        queryset = queryset.filter(registration__currency=currency)
     money = DecimalField(max_digits=20, decimal_places=6)
     portion = ExpressionWrapper(
         F("registration__closed_amount") * F("share") / Value(Decimal("100")), output_field=money

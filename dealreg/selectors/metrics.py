@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
 
-from dealreg.models import AttributionRole, DealRegistration, DealStatus
-from dealreg.selectors import INFLUENCE_ROLES, attributed_revenue
+from dealreg.models import AttributionRole, DealParticipant, DealRegistration, DealStatus
+from dealreg.selectors import INFLUENCE_ROLES
+
+HUNDRED = Decimal("100")
+CENT = Decimal("0.01")
 
 ATTRIBUTION_ROLES = {"sourced": (AttributionRole.SOURCED,), "influenced": INFLUENCE_ROLES}
 
@@ -28,16 +31,31 @@ def won_revenue_by_partner(
     partner_ids=None,
 ) -> dict[int, Decimal]:
     """Won revenue attributed to each partner, closed_amount × its share, of the deals in `currency` won between the
-    two dates: "sourced" the deals it brought, "influenced" the ones it helped win (dealreg's definitions, see
-    `sourced_revenue_by_partner` and `influenced_revenue_by_partner`). {partner id: Decimal}, one query."""
-    rows = attributed_revenue(
-        roles=ATTRIBUTION_ROLES[attribution],
-        partner_organization_ids=partner_ids,
-        closed_from=closed_from,
-        closed_to=closed_to,
-        currency=currency,
+    two dates: "sourced" the deals it brought, "influenced" the ones it helped win (dealreg's definitions, as in
+    `sourced_revenue_by_partner` and `influenced_revenue_by_partner`). {partner id: Decimal}, one grouped query.
+
+    The same sum as `attributed_revenue`, without its count of distinct deals: a COUNT(DISTINCT) makes PostgreSQL
+    sort every participation row instead of hashing them, the larger part of the time over a million deals."""
+    participations = DealParticipant.objects.filter(
+        role__in=ATTRIBUTION_ROLES[attribution],
+        registration__status=DealStatus.WON,
+        registration__closed_amount__isnull=False,
+        registration__closed_at__gte=closed_from,
+        registration__closed_at__lte=closed_to,
+        registration__currency=currency,
     )
-    return {row["partner_organization_id"]: row["revenue"].quantize(Decimal("0.01")) for row in rows}
+    if partner_ids is not None:
+        participations = participations.filter(partner_organization_id__in=list(partner_ids))
+    exact = DecimalField(max_digits=20, decimal_places=6)
+    portion = ExpressionWrapper(F("registration__closed_amount") * F("share") / Value(HUNDRED), output_field=exact)
+    rows = (
+        participations.order_by()
+        .values("partner_organization_id")
+        .annotate(revenue=Sum(portion))
+        .values_list("partner_organization_id", "revenue")
+    )
+    # Rounded once, after summing, as attributed_revenue does (half up, to the cent).
+    return {partner_id: revenue.quantize(CENT, rounding=ROUND_HALF_UP) for partner_id, revenue in rows}
 
 
 @dataclass(frozen=True)

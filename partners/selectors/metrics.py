@@ -22,7 +22,7 @@ def onboarded_partner_ids(*, as_of: datetime, partner_ids=None) -> set[int]:
     completed = PartnerOnboarding.objects.filter(
         pk__in=latest.values("pk"), status=OnboardingStatus.COMPLETED, completed_at__lte=as_of
     )
-    return set(completed.values_list("partner_organization_id", flat=True))
+    return set(completed.order_by().values_list("partner_organization_id", flat=True))
 
 
 def partner_join_dates(*, as_of: datetime, partner_ids=None) -> dict[int, date]:

@@ -30,8 +30,8 @@ def onboarding_complete(scope: MetricScope) -> dict[int, Decimal]:
     _("Tenure"),
     Unit.DAYS,
     help_text=_(
-        "Days since the partner joined the program: since it first became active, or since it was added when it "
-        "was added as an active partner. Offboarded partners and partners never active count 0."
+        "Days since the partner joined the program: since it first became active or, for a partner added as active, "
+        "since it was added. Offboarded partners and partners never active count 0."
     ),
 )
 def tenure_days(scope: MetricScope) -> dict[int, Decimal]:
