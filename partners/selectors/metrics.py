@@ -28,8 +28,8 @@ def onboarded_partner_ids(*, as_of: datetime, partner_ids=None) -> set[int]:
 def partner_join_dates(*, as_of: datetime, partner_ids=None) -> dict[int, date]:
     """Partner id -> the day it joined the program, for partners in the program by `as_of`: the day it first became
     active (`activated_at`, kept through later suspensions and offboardings) or, for a partner created active without
-    going through onboarding (imported, added by staff), the day it was created. Offboarded and rejected partners,
-    and partners never active, are absent."""
+    going through onboarding (imported, added by staff), the day it was created; days in `as_of`'s time zone.
+    Offboarded and rejected partners, and partners never active, are absent."""
     joined = Coalesce(F("activated_at"), F("created_at"))
     partners = PartnerOrganization.objects.exclude(
         status__in=(PartnerStatus.OFFBOARDED, PartnerStatus.REJECTED)
@@ -42,7 +42,7 @@ def partner_join_dates(*, as_of: datetime, partner_ids=None) -> dict[int, date]:
     rows = (
         partners.alias(joined_at=joined)
         .filter(joined_at__lte=as_of)
-        .annotate(joined_on=TruncDate("joined_at"))
+        .annotate(joined_on=TruncDate("joined_at", tzinfo=as_of.tzinfo))
         .order_by()
         .values_list("pk", "joined_on")
     )

@@ -1,6 +1,7 @@
 """Completed courses: distinct courses finished by a partner's people by the end of the day."""
 
-from datetime import date, datetime, time, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 from enablement.models import EnrollmentStatus
 from prm.tenancy import tenant_context
 from tests.enablement.factories import CourseFactory
-from tests.factories import PartnerOrganizationFactory, PartnerUserFactory
+from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, TenantFactory
 from tests.tiering.metrics_factories import at_noon, completed_course
 from tiering.metrics import MetricScope, compute_metrics
 
@@ -46,3 +47,15 @@ def test_completed_courses_counts_each_course_once_per_partner_by_the_end_of_the
     }
     assert completed_courses(tenant, options={"course_ids": [deploying.pk]}) == {}
     assert completed_courses(tenant, partner_ids=[contoso.pk]) == {contoso.pk: Decimal(1)}
+
+
+def test_the_day_is_the_programs_whoever_asks(tenant):
+    los_angeles = TenantFactory(slug="pacific", default_time_zone="America/Los_Angeles")
+    evening_in_california = datetime(2026, 7, 1, 3, 0, tzinfo=UTC)  # 30 June, 20:00 in Los Angeles
+    for program in (tenant, los_angeles):
+        person = PartnerUserFactory(tenant=program)
+        completed_course(person, CourseFactory(tenant=program), evening_in_california)
+
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):  # a reader far away changes nothing
+        assert completed_courses(tenant) == {}  # already 1 July in UTC, the default
+        assert list(completed_courses(los_angeles).values()) == [Decimal(1)]
