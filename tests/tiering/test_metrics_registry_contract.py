@@ -2,6 +2,7 @@
 partners whatever their number, only the tenant's own partners, and only the partners asked for."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -51,6 +52,7 @@ def test_each_metric_reads_every_partner_in_one_query_whatever_their_number(
                 values = compute_metrics([key], MetricScope(as_of=AS_OF))
             # Every partner of the tenant has something to count, and no partner of the other tenant appears.
             assert set(values[key]) == {partner.pk for partner in partners}, key
+            assert all(isinstance(value, Decimal) for value in values[key].values()), key
 
 
 def test_each_metric_answers_only_for_the_partners_asked_for(tenant):
