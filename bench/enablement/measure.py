@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def enablement_bench(tenant, *, learners: int, courses: int, lesson_completions: int, repeat: int = 10) -> dict:
-    from bench.enablement.generate import generate_completions, generate_courses, generate_learners
+    from bench.enablement.generate import analyze, generate_completions, generate_courses, generate_learners
     from partners.models import PartnerOrganization
     from prm.tenancy import tenant_context
 
@@ -26,6 +26,7 @@ def enablement_bench(tenant, *, learners: int, courses: int, lesson_completions:
         "courses": generate_courses(tenant, courses),
         "lesson_completions": generate_completions(tenant, lesson_completions),
     }
+    analyze()
     generate_seconds = round(time.perf_counter() - started, 2)
     from enablement.models import Course, Enrollment, LessonProgress
 
