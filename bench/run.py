@@ -54,6 +54,9 @@ def main(argv=None):
     parser.add_argument("--api-seconds", type=float, default=8.0, help="load duration per API endpoint")
     parser.add_argument("--webhook-events", type=int, default=300, help="events relayed to the local receiver")
     parser.add_argument(
+        "--webhook-backlog", type=int, default=2000, help="events relayed and delivered as a worker runs them"
+    )
+    parser.add_argument(
         "--onboarding-events", type=int, default=10_000, help="domain events relayed to running onboardings"
     )
     dealreg_arguments(parser)  # --registrations, --crm-accounts, --crm-opportunities, --conflict-checks, …
@@ -112,9 +115,13 @@ def main(argv=None):
         _key, raw_key = api_key_create(actor=admin, name="bench", scopes=["partners:read"])
     api = api_overhead(raw_key, tenant.pk, seconds=args.api_seconds)
 
-    from bench.webhooks import relay_throughput
+    from bench.webhooks import relay_backlog_throughput, relay_throughput
 
     webhooks = relay_throughput(tenant, events=args.webhook_events)
+    webhooks_backlog = {
+        "any_order": relay_backlog_throughput(tenant, events=args.webhook_backlog),
+        "in_order": relay_backlog_throughput(tenant, events=args.webhook_backlog, deliver_in_order=True),
+    }
 
     from bench.onboarding import onboarding_throughput
 
@@ -164,6 +171,7 @@ def main(argv=None):
         "pages": results,
         "api_overhead": api,
         "webhook_relay": webhooks,
+        "webhook_relay_backlog": webhooks_backlog,
         "onboarding_events": onboarding,
         "deal_registration": deal_registration,
         "matching_quality": matching_quality(),

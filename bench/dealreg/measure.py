@@ -248,7 +248,9 @@ def relay_backlog(tenant) -> dict:
     }
 
 
-def _post_load(port: int, raw_key: str, *, first: int, seconds: float, connections: int) -> dict:
+def _post_load(
+    port: int, raw_key: str, *, first: int, seconds: float, connections: int, path: str = "/api/v1/deals/"
+) -> dict:
     """Closed loop: `connections` keep-alive clients POSTing submits back to back for `seconds`."""
     import http.client
     import threading
@@ -262,7 +264,7 @@ def _post_load(port: int, raw_key: str, *, first: int, seconds: float, connectio
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         n = first + index * 1_000_000
         while time.monotonic() < deadline:
-            connection.request("POST", "/api/v1/deals/", json.dumps(_submit_body(n)), headers)
+            connection.request("POST", path, json.dumps(_submit_body(n)), headers)
             response = connection.getresponse()
             response.read()
             n += 1
@@ -280,6 +282,7 @@ def _post_load(port: int, raw_key: str, *, first: int, seconds: float, connectio
         thread.join()
     elapsed = time.monotonic() - started
     return {
+        "path": path,
         "requests": sum(statuses.values()),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "seconds": round(elapsed, 2),
@@ -291,6 +294,7 @@ def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
     """Submits through the API (gunicorn, 2 workers × 2 threads, bench settings) under a closed-loop load, against
     the bare DRF endpoint on the same server; and the SQL queries per submit."""
     from django.conf import settings
+    from django.contrib.auth import get_user_model
 
     from bench.api import start_server
     from bench.http_load import throughput
@@ -298,6 +302,7 @@ def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
     from prm.tenancy import tenant_context
 
     raw_key, partner_id = _partner_key(tenant)
+    admin_user_id = get_user_model().objects.get(email="bench.admin@bench.example").pk
     with tenant_context(tenant):
         first = DealRegistration.objects.count()  # fresh customers on every run
     relay_backlog(tenant)  # an earlier run's leftovers are not this run's work
@@ -310,6 +315,19 @@ def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
         bare_list = throughput(
             "127.0.0.1", port, f"/api/bench/bare-list/?tenant={tenant.pk}", connections=connections, seconds=seconds
         )
+        # The fair baselines: bare DRF writing what a submit writes (bench/urls.py), then also checking conflicts.
+        bare_submit = f"/api/bench/bare-submit/?tenant={tenant.pk}&partner={partner_id}&user={admin_user_id}"
+        bare_writes = _post_load(
+            port, raw_key, first=first + 20_000_000, seconds=seconds, connections=connections, path=bare_submit
+        )
+        bare_writes_checked = _post_load(
+            port,
+            raw_key,
+            first=first + 30_000_000,
+            seconds=seconds,
+            connections=connections,
+            path=bare_submit + "&check=1",
+        )
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -320,6 +338,11 @@ def submit_load(tenant, *, seconds: float, connections: int = 4) -> dict:
         "bare_drf_same_query": bare_list,
         "ratio_to_bare_drf": round(submits["rps"] / bare["rps"], 3),
         "ratio_to_bare_drf_same_query": round(submits["rps"] / bare_list["rps"], 3),
+        "bare_drf_same_writes": bare_writes,
+        "bare_drf_same_writes_and_conflict_check": bare_writes_checked,
+        # The fair comparisons: a submit against bare DRF doing the same INSERTs (and the same conflict check).
+        "ratio_to_bare_drf_same_writes": round(submits["rps"] / bare_writes["rps"], 3),
+        "ratio_to_bare_drf_same_writes_and_conflict_check": round(submits["rps"] / bare_writes_checked["rps"], 3),
         "queries_per_submit": queries["request"],
         "relay_queries_per_submit": queries["relay_afterwards"],
         "relay_after_load": relay_backlog(tenant),

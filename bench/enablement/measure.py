@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def enablement_bench(tenant, *, learners: int, courses: int, lesson_completions: int, repeat: int = 10) -> dict:
-    from bench.enablement.generate import generate_completions, generate_courses, generate_learners
+    from bench.enablement.generate import analyze, generate_completions, generate_courses, generate_learners
     from partners.models import PartnerOrganization
     from prm.tenancy import tenant_context
 
@@ -26,6 +26,7 @@ def enablement_bench(tenant, *, learners: int, courses: int, lesson_completions:
         "courses": generate_courses(tenant, courses),
         "lesson_completions": generate_completions(tenant, lesson_completions),
     }
+    analyze()
     generate_seconds = round(time.perf_counter() - started, 2)
     from enablement.models import Course, Enrollment, LessonProgress
 
@@ -75,9 +76,12 @@ def learning_pages(tenant, *, repeat: int) -> dict:
 
 
 def main(argv=None) -> int:
+    from bench.enablement.quizzes import add_arguments as quiz_arguments
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--partners", type=int, default=10_000)
     add_arguments(parser)
+    quiz_arguments(parser)  # --quiz-learners, --quiz-seconds
     args = parser.parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
     import django
@@ -87,6 +91,8 @@ def main(argv=None) -> int:
 
     from bench.generate import ensure_tenant, generate_partners
 
+    # Other work on the machine shows in the timings: the load average before and after goes into the report.
+    load_before = [round(x, 2) for x in os.getloadavg()]
     call_command("migrate", verbosity=0)
     tenant = ensure_tenant("bench")
     generate_partners(tenant, args.partners)
@@ -101,7 +107,17 @@ def main(argv=None) -> int:
     report = enablement_bench(
         tenant, learners=args.learners, courses=args.courses, lesson_completions=args.lesson_completions
     )
+    if args.quiz_seconds:
+        # At the full scale: the learners, courses and completions above are in the tables the submission reads.
+        from bench.enablement.quizzes import quiz_bench
+
+        report["quiz_submissions"] = quiz_bench(tenant, learners=args.quiz_learners, seconds=args.quiz_seconds)
     report["when"] = datetime.now(UTC).isoformat(timespec="seconds")
+    report["machine"] = {
+        "cpus": os.cpu_count(),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
     text = json.dumps(report, indent=2)
     print(text)
     from bench.run import RESULTS_DIR

@@ -197,10 +197,14 @@ class QuizAttemptViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retri
             return queryset.filter(user_id=user.pk) if user is not None else queryset.none()
         return queryset
 
-    def _response(self, attempt, code=status.HTTP_200_OK):
-        attempt = self.get_queryset().get(pk=attempt.pk)
-        waits = attempt.status != AttemptStatus.IN_PROGRESS and selectors.has_open_attempt(
-            quiz_id=attempt.quiz_id, user_id=attempt.user_id
+    def _response(self, attempt, code=status.HTTP_200_OK, *, just_submitted=False):
+        """The attempt as the service left it (read through this view's queryset already: no second read)."""
+        # The attempt just submitted was the learner's one open attempt at the quiz (a database constraint), and
+        # its row is still locked: no other can be open, nothing to ask.
+        waits = (
+            not just_submitted
+            and attempt.status != AttemptStatus.IN_PROGRESS
+            and selectors.has_open_attempt(quiz_id=attempt.quiz_id, user_id=attempt.user_id)
         )
         serializer = QuizAttemptSerializer(attempt, context={**self.get_serializer_context(), "feedback_waits": waits})
         return Response(serializer.data, status=code, headers={"ETag": etag_for(attempt)})
@@ -282,7 +286,7 @@ class QuizAttemptViewSet(TenantViewSetMixin, mixins.ListModelMixin, mixins.Retri
         attempt = services.quiz_attempt_submit(
             actor=self.actor, attempt=attempt, answers=_answers(data.validated_data.get("answers", []))
         )
-        return self._response(attempt)
+        return self._response(attempt, just_submitted=True)
 
 
 # (prefix, viewset, basename) for prm/api/urls.py

@@ -11,6 +11,7 @@ from enablement.services.quizzes import (
     MAX_POINTS,
     MAX_QUESTIONS_PER_ATTEMPT,
     MAX_TIME_LIMIT_MINUTES,
+    POOL_NAME_MAX,
     ChoiceDraft,
     QuizSettings,
 )
@@ -43,13 +44,6 @@ class QuizSettingsForm(BootstrapForm, forms.Form):
         max_value=MAX_TIME_LIMIT_MINUTES,
         help_text=_("Empty: no time limit. The server closes the attempt when the time is up."),
     )
-    questions_per_attempt = forms.IntegerField(
-        label=_("Questions drawn per attempt"),
-        required=False,
-        min_value=1,
-        max_value=MAX_QUESTIONS_PER_ATTEMPT,
-        help_text=_("Each attempt draws this many questions from the pool of active questions. Empty: all of them."),
-    )
     shuffle_questions = forms.BooleanField(label=_("Shuffle the questions for each attempt"), required=False)
     shuffle_choices = forms.BooleanField(label=_("Shuffle the choices for each attempt"), required=False)
 
@@ -65,7 +59,6 @@ class QuizSettingsForm(BootstrapForm, forms.Form):
             attempt_limit=data["attempt_limit"],
             cooldown_minutes=data["cooldown_minutes"],
             time_limit_minutes=data["time_limit_minutes"],
-            questions_per_attempt=data["questions_per_attempt"],
             shuffle_questions=data["shuffle_questions"],
             shuffle_choices=data["shuffle_choices"],
         )
@@ -73,6 +66,23 @@ class QuizSettingsForm(BootstrapForm, forms.Form):
 
 class QuizCreateForm(BootstrapForm, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class PoolForm(BootstrapForm, forms.Form):
+    """A pool's name and how many of its active questions each attempt draws (the service checks it has them)."""
+
+    name = forms.CharField(label=_("Pool name"), max_length=POOL_NAME_MAX)
+    questions_per_attempt = forms.IntegerField(
+        label=_("Questions drawn per attempt"),
+        required=False,
+        min_value=1,
+        max_value=MAX_QUESTIONS_PER_ATTEMPT,
+        help_text=_("At most the pool's active questions. Empty: all of them."),
+    )
+
+    @classmethod
+    def initial_for(cls, pool) -> dict:
+        return {"name": pool.name, "questions_per_attempt": pool.questions_per_attempt}
 
 
 class QuestionForm(BootstrapForm, forms.Form):
@@ -87,9 +97,12 @@ class QuestionForm(BootstrapForm, forms.Form):
         help_text=_("Shown to the learner after the attempt is submitted, with whether the answer was right."),
     )
     points = forms.IntegerField(label=_("Points"), min_value=1, max_value=MAX_POINTS, initial=1)
+    # Its choices are the quiz's pools; the service refuses a pool of another quiz.
+    pool = forms.TypedChoiceField(label=_("Pool"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pools=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["pool"].choices = [(pool.pk, pool.name) for pool in pools]
         for row in range(1, CHOICE_ROWS + 1):
             self.fields[f"choice_text_{row}"] = forms.CharField(
                 label=_("Choice %(number)s") % {"number": row},
@@ -121,11 +134,13 @@ class QuestionForm(BootstrapForm, forms.Form):
             "explanation": data["explanation"],
             "points": data["points"],
             "choices": self.drafts(),
+            "pool_id": data["pool"],
         }
 
     @classmethod
-    def initial_for(cls, version) -> dict:
+    def initial_for(cls, version, *, pool_id=None) -> dict:
         initial = {
+            "pool": pool_id,
             "kind": version.kind,
             "text": version.text,
             "explanation": version.explanation,

@@ -26,8 +26,6 @@ class Quiz(TenantOwnedModel):
     cooldown_minutes = models.PositiveIntegerField(_("wait between attempts (minutes)"), default=0)
     # Enforced on the server: an answer or a submission after the deadline is refused and the attempt closes.
     time_limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"), null=True, blank=True)
-    # Draw this many questions from the pool per attempt (None: every active question).
-    questions_per_attempt = models.PositiveSmallIntegerField(_("questions per attempt"), null=True, blank=True)
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle choices"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,6 +39,25 @@ class Quiz(TenantOwnedModel):
         return self.title
 
 
+class QuestionPool(TenantOwnedModel):
+    """A named pool of a quiz's questions ("Networking", "Licensing"): each attempt draws its number of active
+    questions from each pool of the quiz."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="pools")
+    name = models.CharField(_("name"), max_length=100)
+    # Draw this many of the pool's active questions per attempt (None: every one).
+    questions_per_attempt = models.PositiveSmallIntegerField(_("questions drawn per attempt"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("question pool")
+        ordering = ["quiz", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "quiz", "name"], name="question_pool_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
@@ -48,9 +65,11 @@ class QuestionKind(models.TextChoices):
 
 
 class Question(TenantOwnedModel):
-    """A question's identity in a quiz's pool; its wording and choices are in its versions."""
+    """A question's identity in one of a quiz's pools; its wording and choices are in its versions."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    # PROTECT: a pool that still holds questions cannot be deleted (the service says so first).
+    pool = models.ForeignKey(QuestionPool, on_delete=models.PROTECT, related_name="questions")
     position = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     current_version = models.ForeignKey(

@@ -23,6 +23,7 @@ from enablement.models import (
     LessonProgress,
     Question,
     QuestionKind,
+    QuestionPool,
     Quiz,
     QuizAttempt,
 )
@@ -48,14 +49,55 @@ def quiz_get(*, quiz_id: int) -> Quiz | None:
 
 
 def quiz_for_editing(*, quiz_id: int) -> Quiz | None:
-    """A quiz with every question (active ones first, in order), each with its current version and that version's
-    choices: three queries whatever the size of the pool."""
+    """A quiz with its pools and every question (active ones first, in order), each with its current version and
+    that version's choices: four queries whatever the size of the pools."""
     questions = (
         Question.objects.select_related("current_version")
         .prefetch_related(Prefetch("current_version__choices", queryset=Choice.objects.order_by("position", "id")))
         .order_by("-active", "position", "id")
     )
-    return Quiz.objects.prefetch_related(Prefetch("questions", queryset=questions)).filter(pk=quiz_id).first()
+    return (
+        Quiz.objects.prefetch_related(
+            Prefetch("pools", queryset=QuestionPool.objects.order_by("position", "id")),
+            Prefetch("questions", queryset=questions),
+        )
+        .filter(pk=quiz_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PoolSummary:
+    """A pool as the editor shows it: its questions (all, and active ones) and what an attempt draws from it."""
+
+    pool: QuestionPool
+    held: int
+    active: int
+
+    @property
+    def drawn(self) -> int:
+        draw = self.pool.questions_per_attempt
+        return min(draw, self.active) if draw else self.active
+
+    @property
+    def short(self) -> bool:
+        """It is set to draw more than it has active (questions were taken out of it since): draws what it has."""
+        return bool(self.pool.questions_per_attempt) and self.pool.questions_per_attempt > self.active
+
+
+def pool_summaries(quiz: Quiz) -> list[PoolSummary]:
+    """The pools of a quiz from `quiz_for_editing` (no query): each with how many questions it holds and draws."""
+    held: dict[int, int] = {}
+    active: dict[int, int] = {}
+    for question in quiz.questions.all():
+        held[question.pool_id] = held.get(question.pool_id, 0) + 1
+        if question.active and question.current_version_id:
+            active[question.pool_id] = active.get(question.pool_id, 0) + 1
+    return [PoolSummary(pool, held.get(pool.pk, 0), active.get(pool.pk, 0)) for pool in quiz.pools.all()]
+
+
+def pool_get(*, quiz_id: int, pool_id: int) -> QuestionPool | None:
+    return QuestionPool.objects.select_related("quiz").filter(quiz_id=quiz_id, pk=pool_id).first()
 
 
 def question_get(*, quiz_id: int, question_id: int) -> Question | None:

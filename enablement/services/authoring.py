@@ -28,7 +28,6 @@ from enablement.models import (
     CourseVersionStatus,
     Lesson,
     LessonKind,
-    Quiz,
     ScormPackage,
 )
 from enablement.selectors.authoring import audience_values
@@ -36,6 +35,7 @@ from enablement.services import cleaning
 from enablement.services.files import discard, lesson_file_store
 from enablement.services.markdown import render_lesson_markdown
 from enablement.services.ordering import move, reorder
+from enablement.services.quizzes import new_quiz
 from enablement.services.video import video_embed_url
 from partners.selectors.program_settings import program_language
 from prm import policy
@@ -382,7 +382,7 @@ def lesson_create(
     if kind == LessonKind.SCORM and scorm_package is None:
         raise ValidationFailed(_("Import the SCORM package first."), field="scorm_package")
     if kind == LessonKind.QUIZ:
-        content = {"quiz": Quiz.objects.create(title=content["quiz_title"])}
+        content = {"quiz": new_quiz(title=content["quiz_title"])}
     elif kind == LessonKind.SCORM:
         content = {"scorm_package": scorm_package}
     last = Lesson.objects.filter(module=module).aggregate(n=Max("position"))["n"] or 0

@@ -361,11 +361,27 @@ def certifications_award_for_learner(
 
 
 def _award(certification, user_id, partner_organization_id, basis: _Basis, previous) -> CertificationAward | None:
-    key = basis.key(certification.pk, user_id)
-    if CertificationAward.objects.filter(award_key=key).exists():
+    if CertificationAward.objects.filter(award_key=basis.key(certification.pk, user_id)).exists():
         return None
     user = get_user_model().objects.get(pk=user_id)
     renews = previous if previous is not None and previous.status == AwardStatus.ACTIVE else None
+    award = _award_made(certification, user, partner_organization_id, basis, renews)
+    if award is None:
+        return None
+    record_event(CERTIFICATION_AWARDED, subject=award, payload=award_payload(award))
+    notify(
+        users=[user],
+        kind="certification.awarded",
+        title=lazy_format(gettext_lazy("You earned the certification %(name)s"), name=certification.name),
+        body=gettext_lazy("Download your certificate and your Open Badge from My certifications."),
+        url=_my_certifications_url(),
+    )
+    return award
+
+
+def _award_made(certification, user, partner_organization_id, basis: _Basis, renews) -> CertificationAward | None:
+    """The award row for `basis` (not made yet), dated when it was met, inserted (None when a concurrent relay made it
+    first) and signed."""
     expires_at = expiry_for(basis.met_at, certification.validity_months)
     if (
         renews is not None
@@ -381,7 +397,7 @@ def _award(certification, user_id, partner_organization_id, basis: _Basis, previ
         recipient_name=(user.get_full_name() or user.email)[:200],
         awarded_at=basis.met_at,
         expires_at=expires_at,
-        award_key=key,
+        award_key=basis.key(certification.pk, user.pk),
         renewal_of=renews,
     )
     if not _insert(award):
@@ -390,15 +406,28 @@ def _award(certification, user_id, partner_organization_id, basis: _Basis, previ
         renews.status = AwardStatus.RENEWED
         renews.save(update_fields=["status", "updated_at"])
     credentials.credential_sign(award)
-    record_event(CERTIFICATION_AWARDED, subject=award, payload=award_payload(award))
-    notify(
-        users=[user],
-        kind="certification.awarded",
-        title=lazy_format(gettext_lazy("You earned the certification %(name)s"), name=certification.name),
-        body=gettext_lazy("Download your certificate and your Open Badge from My certifications."),
-        url=_my_certifications_url(),
-    )
     return award
+
+
+@transaction.atomic
+def certification_award_record_history(
+    *, certification: Certification, user, partner_organization_id: int, enrollments, exam_attempt=None
+) -> CertificationAward | None:
+    """An award earned in the past, recorded as history (the demo program's weeks of use, an import): made exactly
+    as awarding makes it — dated when the last of the completed `enrollments` and the passed `exam_attempt` was met,
+    keyed by them so awarding never makes it twice, signed — but without the event and the notification of an
+    award happening now. None when it exists already."""
+    times = [enrollment.completed_at for enrollment in enrollments]
+    if exam_attempt is not None:
+        times.append(exam_attempt.submitted_at)
+    basis = _Basis(
+        tuple(sorted(enrollment.pk for enrollment in enrollments)),
+        exam_attempt.pk if exam_attempt is not None else None,
+        max(times),
+    )
+    if CertificationAward.objects.filter(award_key=basis.key(certification.pk, user.pk)).exists():
+        return None
+    return _award_made(certification, user, partner_organization_id, basis, renews=None)
 
 
 def _insert(award: CertificationAward, attempts: int = 20) -> bool:

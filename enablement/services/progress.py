@@ -94,18 +94,21 @@ def lesson_result_record(
             elif passed is False:
                 progress.status = LessonProgressStatus.FAILED
         progress.save()
-        _touch(enrollment, lesson, at)
-        _complete_if_done(enrollment, at)
+        # One write of the enrollment for both: where to resume, and the course's grade (or completion).
+        _complete_if_done(enrollment, at, touched=_touch(enrollment, lesson, at, save=False))
         return progress
 
 
-def _touch(enrollment: Enrollment, lesson: Lesson, at) -> None:
+def _touch(enrollment: Enrollment, lesson: Lesson, at, *, save: bool = True) -> list[str]:
+    """Set where "Resume" leads (and start the enrollment); returns the fields set, saved unless `save` is False."""
     fields = {"last_lesson": lesson}
     if enrollment.status == EnrollmentStatus.ENROLLED:
         fields.update(status=EnrollmentStatus.IN_PROGRESS, started_at=at)
     for name, value in fields.items():
         setattr(enrollment, name, value)
-    enrollment.save(update_fields=[*fields, "updated_at"])
+    if save:
+        enrollment.save(update_fields=[*fields, "updated_at"])
+    return list(fields)
 
 
 def course_grade(enrollment: Enrollment) -> CourseGrade:
@@ -139,17 +142,19 @@ def course_grade(enrollment: Enrollment) -> CourseGrade:
     return CourseGrade(required_done=required_done, score=score, passed=passed)
 
 
-def _complete_if_done(enrollment: Enrollment, at) -> None:
+def _complete_if_done(enrollment: Enrollment, at, *, touched: list[str] = ()) -> None:
+    """Grade the enrollment and complete it when it passes; `touched`: fields already set, saved with it."""
     if enrollment.status == EnrollmentStatus.COMPLETED:
+        enrollment.save(update_fields=[*touched, "updated_at"])
         return
     grade = course_grade(enrollment)
     enrollment.score = grade.score
     if not grade.passed:
-        enrollment.save(update_fields=["score", "updated_at"])
+        enrollment.save(update_fields=[*dict.fromkeys([*touched, "score"]), "updated_at"])
         return
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = at
-    enrollment.save(update_fields=["status", "completed_at", "score", "updated_at"])
+    enrollment.save(update_fields=[*dict.fromkeys([*touched, "status", "completed_at", "score"]), "updated_at"])
     record_event(
         COURSE_COMPLETED,
         subject=enrollment,

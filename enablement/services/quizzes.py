@@ -1,7 +1,10 @@
-"""Quizzes: authoring (settings, questions kept in versions, the pool) and taking (attempts drawn from the pool,
-answers kept as append-only steps, grading on the server).
+"""Quizzes: authoring (settings, named pools of questions, questions kept in versions) and taking (attempts drawn
+from each pool, answers kept as append-only steps, grading on the server).
 
 The rules, once, for the pages, the API and the tasks:
+- A quiz has one or more named pools ("5 from Networking, 3 from Licensing"); each question is in one of them. An
+  attempt draws each pool's number of its active questions (every one when the pool draws all). A pool cannot draw
+  more than it holds when its draw is set, and a pool that holds questions cannot be deleted.
 - Editing a question adds a version; an attempt is pinned to the versions it drew, so a past grade never changes.
 - A learner has one open attempt per quiz (a second tab continues it). A new one starts only within the attempt
   limit and once the cool-down after the last one has passed; the refusal says when the next is possible.
@@ -40,6 +43,7 @@ from enablement.models import (
     LessonKind,
     Question,
     QuestionKind,
+    QuestionPool,
     QuestionVersion,
     Quiz,
     QuizAttempt,
@@ -67,6 +71,7 @@ MAX_ATTEMPT_LIMIT = 100
 MAX_COOLDOWN_MINUTES = 60 * 24 * 365
 MAX_TIME_LIMIT_MINUTES = 60 * 24
 MAX_QUESTIONS_PER_ATTEMPT = 200
+POOL_NAME_MAX = 100
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -92,7 +97,6 @@ class QuizSettings:
     attempt_limit: int | None = None
     cooldown_minutes: int = 0
     time_limit_minutes: int | None = None
-    questions_per_attempt: int | None = None
     shuffle_questions: bool = True
     shuffle_choices: bool = True
 
@@ -123,24 +127,26 @@ def _clean_settings(settings: QuizSettings) -> dict:
         "time_limit_minutes": _whole_number(
             settings.time_limit_minutes, field="time_limit_minutes", low=1, high=MAX_TIME_LIMIT_MINUTES, optional=True
         ),
-        "questions_per_attempt": _whole_number(
-            settings.questions_per_attempt,
-            field="questions_per_attempt",
-            low=1,
-            high=MAX_QUESTIONS_PER_ATTEMPT,
-            optional=True,
-        ),
         "shuffle_questions": bool(settings.shuffle_questions),
         "shuffle_choices": bool(settings.shuffle_choices),
     }
 
 
 def quiz_create(*, actor: Actor, settings: QuizSettings) -> Quiz:
-    """A new quiz with no questions yet (a quiz lesson of a course points at it)."""
+    """A new quiz with no questions yet (a quiz lesson of a course points at it) and one pool that draws every
+    question; more pools can be added."""
     policy.require(actor, "courses.manage")
     values = _clean_settings(settings)
     with transaction.atomic():
-        return Quiz.objects.create(**values)
+        return new_quiz(**values)
+
+
+def new_quiz(**values) -> Quiz:
+    """A quiz with its first pool (every quiz has one: its questions go there unless the author names another).
+    For the services that create a quiz with what they checked themselves (a quiz lesson's)."""
+    quiz = Quiz.objects.create(**values)
+    QuestionPool.objects.create(quiz=quiz, name=_("Questions"), position=1)
+    return quiz
 
 
 def quiz_update(*, actor: Actor, quiz: Quiz, settings: QuizSettings) -> Quiz:
@@ -154,6 +160,104 @@ def quiz_update(*, actor: Actor, quiz: Quiz, settings: QuizSettings) -> Quiz:
             setattr(quiz, name, value)
         quiz.save()
         return quiz
+
+
+# Pools ---------------------------------------------------------------------------------------------------------
+
+
+def _clean_pool_name(quiz: Quiz, name, *, pool: QuestionPool | None = None) -> str:
+    name = clean_text(name, field="name", max_length=POOL_NAME_MAX, required=_("Name the pool."))
+    others = QuestionPool.objects.filter(quiz=quiz, name__iexact=name)
+    if pool is not None:
+        others = others.exclude(pk=pool.pk)
+    if others.exists():
+        raise ValidationFailed(_("This quiz already has a pool with this name."), field="name")
+    return name
+
+
+def _clean_draw(value, *, active: int) -> int | None:
+    """A pool's draw: None (every active question) or a number no larger than its active questions."""
+    value = _whole_number(value, field="questions_per_attempt", low=1, high=MAX_QUESTIONS_PER_ATTEMPT, optional=True)
+    if value is not None and value > active:
+        raise ValidationFailed(
+            ngettext(
+                "This pool has %(count)s active question: it cannot draw more.",
+                "This pool has %(count)s active questions: it cannot draw more.",
+                active,
+            )
+            % {"count": active},
+            field="questions_per_attempt",
+        )
+    return value
+
+
+def _active_in(pool: QuestionPool | None) -> int:
+    if pool is None:
+        return 0
+    return Question.objects.filter(pool=pool, active=True, current_version__isnull=False).count()
+
+
+def pool_add(*, actor: Actor, quiz: Quiz, name: str, questions_per_attempt: int | None = None) -> QuestionPool:
+    """A new, empty pool at the end of the quiz's (it draws all its questions, none yet: a number of questions to
+    draw is set once it holds them)."""
+    policy.require(actor, "courses.manage", quiz)
+    with transaction.atomic():
+        quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+        name = _clean_pool_name(quiz, name)
+        draw = _clean_draw(questions_per_attempt, active=0)
+        last = QuestionPool.objects.filter(quiz=quiz).aggregate(last=Max("position"))["last"] or 0
+        return QuestionPool.objects.create(quiz=quiz, name=name, questions_per_attempt=draw, position=last + 1)
+
+
+def pool_update(*, actor: Actor, pool: QuestionPool, name: str, questions_per_attempt: int | None) -> QuestionPool:
+    """Rename a pool and set how many of its active questions each attempt draws (None: all). Attempts already
+    started keep the questions they drew."""
+    policy.require(actor, "courses.manage", pool)
+    with transaction.atomic():
+        Quiz.objects.select_for_update().get(pk=pool.quiz_id)
+        pool = QuestionPool.objects.get(pk=pool.pk)
+        pool.name = _clean_pool_name(pool.quiz, name, pool=pool)
+        pool.questions_per_attempt = _clean_draw(questions_per_attempt, active=_active_in(pool))
+        pool.save(update_fields=["name", "questions_per_attempt", "updated_at"])
+        return pool
+
+
+def pool_delete(*, actor: Actor, pool: QuestionPool) -> None:
+    """Delete an empty pool. One that holds questions (active or not: past attempts drew them) is refused, and so
+    is the quiz's last pool."""
+    policy.require(actor, "courses.manage", pool)
+    with transaction.atomic():
+        Quiz.objects.select_for_update().get(pk=pool.quiz_id)
+        held = Question.objects.filter(pool_id=pool.pk).count()
+        if held:
+            raise InvalidTransition(
+                ngettext(
+                    "The pool “%(pool)s” holds %(count)s question: move it to another pool first.",
+                    "The pool “%(pool)s” holds %(count)s questions: move them to another pool first.",
+                    held,
+                )
+                % {"pool": pool.name, "count": held},
+                field="pool",
+            )
+        if not QuestionPool.objects.filter(quiz_id=pool.quiz_id).exclude(pk=pool.pk).exists():
+            raise InvalidTransition(_("A quiz keeps at least one pool."), field="pool")
+        QuestionPool.objects.filter(pk=pool.pk).delete()
+
+
+def _pool_of(quiz: Quiz, pool_id) -> QuestionPool:
+    """The quiz's pool with this id (its first when None); any other id is refused naming the field."""
+    pools = QuestionPool.objects.filter(quiz=quiz)
+    if pool_id in (None, ""):
+        pool = pools.order_by("position", "id").first()
+    else:
+        valid = isinstance(pool_id, int) and not isinstance(pool_id, bool)
+        pool = pools.filter(pk=pool_id).first() if valid else None
+    if pool is None:
+        raise ValidationFailed(_("Choose one of this quiz's pools."), field="pool")
+    return pool
+
+
+# Questions -------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -224,14 +328,17 @@ def question_add(
     choices: Sequence[ChoiceDraft | tuple[str, bool]],
     explanation: str = "",
     points: int = 1,
+    pool_id: int | None = None,
 ) -> Question:
-    """Add a question to the quiz's pool, at the end, with its first version."""
+    """Add a question to one of the quiz's pools (its first when none is named), at the end, with its first
+    version."""
     policy.require(actor, "courses.manage", quiz)
     clean = _clean_question(kind=kind, text=text, explanation=explanation, points=points, choices=choices)
     with transaction.atomic():
         quiz = Quiz.objects.select_for_update().get(pk=quiz.pk)
+        pool = _pool_of(quiz, pool_id)
         last = Question.objects.filter(quiz=quiz).aggregate(last=Max("position"))["last"] or 0
-        question = Question.objects.create(quiz=quiz, position=last + 1)
+        question = Question.objects.create(quiz=quiz, pool=pool, position=last + 1)
         _add_version(question, 1, clean)
         return question
 
@@ -245,13 +352,20 @@ def question_edit(
     choices: Sequence[ChoiceDraft | tuple[str, bool]],
     explanation: str = "",
     points: int = 1,
+    pool_id: int | None = None,
 ) -> QuestionVersion:
     """Change a question: a new version becomes the current one, drawn by attempts from now on. Versions already
-    drawn stay as they were, so grades given on them never change. An edit that changes nothing adds no version."""
+    drawn stay as they were, so grades given on them never change. An edit that changes nothing adds no version.
+    With `pool_id`, the question moves to that pool of its quiz (attempts already started keep what they drew)."""
     policy.require(actor, "courses.manage", question)
     clean = _clean_question(kind=kind, text=text, explanation=explanation, points=points, choices=choices)
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
+        if pool_id not in (None, ""):
+            pool = _pool_of(question.quiz, pool_id)
+            if pool.pk != question.pool_id:
+                question.pool = pool
+                question.save(update_fields=["pool", "updated_at"])
         current = question.current_version
         if current is not None and _same(current, clean):
             return current
@@ -307,16 +421,22 @@ def _require_learner(actor: Actor, obj) -> None:
 
 
 def _draw(quiz: Quiz, rng) -> list[tuple[int, list[int]]]:
-    """(question version id, choice ids in the order shown) for a new attempt: N of the active questions (all when
-    the quiz draws no fixed number), shuffled when the quiz says so."""
-    pool = list(
+    """(question version id, choice ids in the order shown) for a new attempt: from each pool, its number of its
+    active questions (all when it draws no fixed number, or holds fewer), pool after pool, shuffled when the quiz
+    says so."""
+    pools: dict[int, tuple[int | None, list[int]]] = {}
+    for pool_id, draw, version_id in (
         Question.objects.filter(quiz=quiz, active=True, current_version__isnull=False)
-        .order_by("position", "id")
-        .values_list("current_version_id", flat=True)
-    )
-    if quiz.questions_per_attempt and quiz.questions_per_attempt < len(pool):
-        drawn = set(rng.sample(pool, quiz.questions_per_attempt))
-        pool = [version_id for version_id in pool if version_id in drawn]
+        .order_by("pool__position", "pool_id", "position", "id")
+        .values_list("pool_id", "pool__questions_per_attempt", "current_version_id")
+    ):
+        pools.setdefault(pool_id, (draw, []))[1].append(version_id)
+    pool = []
+    for draw, version_ids in pools.values():
+        if draw and draw < len(version_ids):
+            drawn = set(rng.sample(version_ids, draw))
+            version_ids = [version_id for version_id in version_ids if version_id in drawn]
+        pool.extend(version_ids)
     if quiz.shuffle_questions:
         rng.shuffle(pool)
     choices: dict[int, list[int]] = {version_id: [] for version_id in pool}
@@ -410,7 +530,7 @@ def _check_may_start(availability) -> None:
 def _locked_open_attempt(actor: Actor, attempt: QuizAttempt, answers: Sequence[AnswerInput]):
     """The attempt, locked, with the answers checked: refused when the answers do not fit it (400), when the actor
     is not its learner (404: those who may read it — their partner's admin — learn nothing new from the answers'
-    refusal), when it is closed (409). Returns (attempt, the cleaned answers)."""
+    refusal), when it is closed (409). Returns (attempt, the cleaned answers, the questions it drew)."""
     policy.require(actor, "learning.take", attempt)
     # Only the attempt's row: learners submitting the same quiz at once must not queue on the quiz's.
     attempt = (
@@ -418,7 +538,8 @@ def _locked_open_attempt(actor: Actor, attempt: QuizAttempt, answers: Sequence[A
         .select_related("quiz", "enrollment", "lesson__module")
         .get(pk=attempt.pk)
     )
-    cleaned = _validated(attempt, answers)
+    drawn = _drawn(attempt)
+    cleaned = _validated(drawn, answers)
     _require_learner(actor, attempt)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise InvalidTransition(
@@ -426,19 +547,23 @@ def _locked_open_attempt(actor: Actor, attempt: QuizAttempt, answers: Sequence[A
             % {"time": _shown_time(attempt.submitted_at)},
             field="status",
         )
-    return attempt, cleaned
+    return attempt, cleaned, drawn
 
 
-def _validated(attempt: QuizAttempt, answers: Sequence[AnswerInput]) -> list[tuple[int, list[int]]]:
-    """(question version id, choice ids) for each answer, or a ValidationFailed naming the first field at fault:
-    a question the attempt did not draw, one answered twice, a choice that is not one of the question's, two
-    choices for a question that takes one."""
-    drawn = {
+def _drawn(attempt: QuizAttempt) -> dict[int, AttemptQuestion]:
+    """The attempt's questions by id, with what checking answers and grading them read (one query for both)."""
+    return {
         row.pk: row
         for row in AttemptQuestion.objects.filter(attempt=attempt)
         .select_related("question_version")
-        .only("id", "choice_order", "question_version__id", "question_version__kind")
+        .only("id", "choice_order", "question_version__id", "question_version__kind", "question_version__points")
     }
+
+
+def _validated(drawn: dict[int, AttemptQuestion], answers: Sequence[AnswerInput]) -> list[tuple[int, list[int]]]:
+    """(question version id, choice ids) for each answer, or a ValidationFailed naming the first field at fault:
+    a question the attempt did not draw, one answered twice, a choice that is not one of the question's, two
+    choices for a question that takes one."""
     seen = set()
     cleaned = []
     for answer in answers:
@@ -482,10 +607,10 @@ def quiz_attempt_answer(
     answered in time (kept even though the call is refused)."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt, cleaned = _locked_open_attempt(actor, attempt, answers)
+        attempt, cleaned, drawn = _locked_open_attempt(actor, attempt, answers)
         timed_out = attempt_is_past_deadline(attempt, now)
         if timed_out:
-            _close(attempt, now)
+            _close(attempt, now, drawn=drawn)
         else:
             _append(attempt, cleaned, now)
     if timed_out:
@@ -508,20 +633,26 @@ def quiz_attempt_submit(
     timed out."""
     now = now or timezone.now()
     with transaction.atomic():
-        attempt, cleaned = _locked_open_attempt(actor, attempt, answers)
+        attempt, cleaned, drawn = _locked_open_attempt(actor, attempt, answers)
         if attempt_is_past_deadline(attempt, now):
-            return _close(attempt, now)
-        return _close(attempt, now, latest=_append(attempt, cleaned, now))
+            return _close(attempt, now, drawn=drawn)
+        return _close(attempt, now, latest=_append(attempt, cleaned, now), drawn=drawn)
 
 
-def _close(attempt: QuizAttempt, now: datetime, latest: dict[int, list[int]] | None = None) -> QuizAttempt:
+def _close(
+    attempt: QuizAttempt,
+    now: datetime,
+    latest: dict[int, list[int]] | None = None,
+    drawn: dict[int, AttemptQuestion] | None = None,
+) -> QuizAttempt:
     """Grade a locked open attempt, close it (submitted, or timed out when past its deadline) and record the quiz
-    lesson's result. `latest`: the answers just appended in time, when the caller has them."""
+    lesson's result. `latest`: the answers just appended in time, and `drawn`: the attempt's questions, when the
+    caller has them."""
     timed_out = attempt_is_past_deadline(attempt, now)
     if timed_out or latest is None:
         latest = latest_answers(attempt, until=attempt.deadline_at + DEADLINE_GRACE if timed_out else None)
     answers = latest
-    rows = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("question_version"))
+    rows = list((drawn if drawn is not None else _drawn(attempt)).values())
     correct_sets: dict[int, set[int]] = {row.question_version_id: set() for row in rows}
     for version_id, choice_id in Choice.objects.filter(
         question_version_id__in=list(correct_sets), is_correct=True
@@ -533,6 +664,7 @@ def _close(attempt: QuizAttempt, now: datetime, latest: dict[int, list[int]] | N
         row.correct = bool(chosen) and chosen == correct_sets[row.question_version_id]
         worth = Decimal(row.question_version.points)
         row.points_awarded = worth if row.correct else Decimal(0)
+        row.updated_at = now
         points += row.points_awarded
         max_points += worth
     AttemptQuestion.objects.bulk_update(rows, ["correct", "points_awarded", "updated_at"])

@@ -21,6 +21,13 @@ urlpatterns = [
         views.QuestionActiveView.as_view(),
         name="quiz_question_active",
     ),
+    path("quizzes/<int:quiz_id>/pools/add/", views.QuizPoolAddView.as_view(), name="quiz_pool_add"),
+    path("quizzes/<int:quiz_id>/pools/<int:quiz_pool_id>/", views.QuizPoolEditView.as_view(), name="quiz_pool_edit"),
+    path(
+        "quizzes/<int:quiz_id>/pools/<int:quiz_pool_id>/delete/",
+        views.QuizPoolDeleteView.as_view(),
+        name="quiz_pool_delete",
+    ),
     path(_LESSON, views.QuizLessonView.as_view(), name="quiz_lesson"),
     path(_LESSON + "start/", views.QuizAttemptStartView.as_view(), name="quiz_attempt_start"),
     path(_ATTEMPT, views.QuizAttemptView.as_view(), name="quiz_attempt"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enablement.forms.quizzes import QuestionForm, QuizCreateForm, QuizSettingsForm
+from enablement.forms.quizzes import PoolForm, QuestionForm, QuizCreateForm, QuizSettingsForm
 from enablement.models import AttemptStatus
 from enablement.selectors import quizzes as selectors
 from enablement.services import quizzes as services
@@ -58,6 +58,39 @@ class QuizAuthorMixin(TenantView):
     def get_question(self, quiz_id, question_id):
         return self.check_object(selectors.question_get(quiz_id=quiz_id, question_id=question_id))
 
+    def get_pool(self, quiz_id, pool_id):
+        return self.check_object(selectors.pool_get(quiz_id=quiz_id, pool_id=pool_id))
+
+    def render_editor(self, quiz, *, form=None, pool_form=None, failed_pool=None, status=200):
+        """The editor page; `form` the settings form, `pool_form` the new pool's, or `failed_pool`'s when its change
+        was refused (shown with its errors in its row)."""
+        summaries = selectors.pool_summaries(quiz)
+        pools = []
+        for summary in summaries:
+            if failed_pool is not None and summary.pool.pk == failed_pool.pk:
+                pools.append((summary, pool_form))
+            else:
+                pools.append(
+                    (summary, PoolForm(initial=PoolForm.initial_for(summary.pool), auto_id=f"pool{summary.pool.pk}-%s"))
+                )
+        questions = list(quiz.questions.all())
+        names = {summary.pool.pk: summary.pool.name for summary in summaries}
+        for question in questions:
+            question.pool_name = names.get(question.pool_id, "")
+        context = {
+            "quiz": quiz,
+            "form": form or QuizSettingsForm(initial=QuizSettingsForm.initial_for(quiz)),
+            "questions": questions,
+            "pools": pools,
+            "new_pool_form": pool_form
+            if failed_pool is None and pool_form is not None
+            else PoolForm(auto_id="new-pool-%s"),
+            "active_count": sum(summary.active for summary in summaries),
+            "drawn": sum(summary.drawn for summary in summaries),
+            "question_form": QuestionForm(pools=quiz.pools.all()),
+        }
+        return render(self.request, "enablement/quizzes/quiz_edit.html", context, status=status)
+
     def editor_url(self, quiz_id, anchor=""):
         return reverse("quiz_edit", args=[self.request.tenant.slug, quiz_id]) + anchor
 
@@ -67,8 +100,7 @@ class QuizEditView(QuizAuthorMixin):
     how many versions it has), and a form to add a question."""
 
     def get(self, request, quiz_id):
-        quiz = self.get_quiz(quiz_id)
-        return self.render_page(quiz, QuizSettingsForm(initial=QuizSettingsForm.initial_for(quiz)))
+        return self.render_editor(self.get_quiz(quiz_id))
 
     def post(self, request, quiz_id):
         quiz = self.get_quiz(quiz_id)
@@ -81,29 +113,65 @@ class QuizEditView(QuizAuthorMixin):
             else:
                 messages.success(request, _("Quiz settings saved."))
                 return redirect(self.editor_url(quiz.pk))
-        return self.render_page(quiz, form, status=400)
+        return self.render_editor(quiz, form=form, status=400)
 
-    def render_page(self, quiz, form, status=200):
-        questions = list(quiz.questions.all())
-        active = sum(1 for question in questions if question.active)
-        context = {
-            "quiz": quiz,
-            "form": form,
-            "questions": questions,
-            "active_count": active,
-            "drawn": min(quiz.questions_per_attempt or active, active),
-            "question_form": QuestionForm(),
-        }
-        return render(self.request, "enablement/quizzes/quiz_edit.html", context, status=status)
+
+class QuizPoolAddView(QuizAuthorMixin):
+    """POST: a new pool of questions for the quiz."""
+
+    def post(self, request, quiz_id):
+        quiz = self.get_quiz(quiz_id)
+        form = PoolForm(request.POST, auto_id="new-pool-%s")
+        if form.is_valid():
+            try:
+                pool = services.pool_add(actor=request.membership, quiz=quiz, **form.cleaned_data)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Pool “%(pool)s” added: add questions to it.") % {"pool": pool.name})
+                return redirect(self.editor_url(quiz.pk, "#pools"))
+        return self.render_editor(quiz, pool_form=form, status=400)
+
+
+class QuizPoolEditView(QuizAuthorMixin):
+    """POST: rename a pool, or change how many questions each attempt draws from it."""
+
+    def post(self, request, quiz_id, quiz_pool_id):
+        pool = self.get_pool(quiz_id, quiz_pool_id)
+        form = PoolForm(request.POST, auto_id=f"pool{pool.pk}-%s")
+        if form.is_valid():
+            try:
+                services.pool_update(actor=request.membership, pool=pool, **form.cleaned_data)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Pool saved."))
+                return redirect(self.editor_url(quiz_id, "#pools"))
+        return self.render_editor(self.get_quiz(quiz_id), pool_form=form, failed_pool=pool, status=400)
+
+
+class QuizPoolDeleteView(QuizAuthorMixin):
+    """POST: delete an empty pool (one that holds questions is refused, with why)."""
+
+    def post(self, request, quiz_id, quiz_pool_id):
+        pool = self.get_pool(quiz_id, quiz_pool_id)
+        try:
+            services.pool_delete(actor=request.membership, pool=pool)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Pool “%(pool)s” deleted.") % {"pool": pool.name})
+        return redirect(self.editor_url(quiz_id, "#pools"))
 
 
 class QuestionAddView(QuizAuthorMixin):
     def get(self, request, quiz_id):
-        return self.render_page(self.get_quiz(quiz_id), QuestionForm())
+        quiz = self.get_quiz(quiz_id)
+        return self.render_page(quiz, QuestionForm(pools=quiz.pools.all()))
 
     def post(self, request, quiz_id):
         quiz = self.get_quiz(quiz_id)
-        form = QuestionForm(request.POST)
+        form = QuestionForm(request.POST, pools=quiz.pools.all())
         if form.is_valid():
             try:
                 services.question_add(actor=request.membership, quiz=quiz, **form.question_fields())
@@ -124,12 +192,13 @@ class QuestionEditView(QuestionAddView):
 
     def get(self, request, quiz_id, quiz_question_id):
         question = self.get_question(quiz_id, quiz_question_id)
-        form = QuestionForm(initial=QuestionForm.initial_for(question.current_version))
+        initial = QuestionForm.initial_for(question.current_version, pool_id=question.pool_id)
+        form = QuestionForm(initial=initial, pools=question.quiz.pools.all())
         return self.render_page(question.quiz, form, question=question)
 
     def post(self, request, quiz_id, quiz_question_id):
         question = self.get_question(quiz_id, quiz_question_id)
-        form = QuestionForm(request.POST)
+        form = QuestionForm(request.POST, pools=question.quiz.pools.all())
         if form.is_valid():
             try:
                 services.question_edit(actor=request.membership, question=question, **form.question_fields())

@@ -5,10 +5,10 @@ After the commit a Celery task relays pending events (`prm.events.relay`): to in
 (`@subscribe("partner.activated")`), to webhook endpoints (one delivery row per endpoint and event) and to
 notifications. A beat sweep relays anything a crash left behind.
 
-Each event is claimed (`FOR UPDATE SKIP LOCKED`) and relayed in its own transaction, and each subscriber runs in
-its own savepoint: one that raises is rolled back alone, recorded as an `EventHandlerFailure` and retried with
-backoff, while the event's other subscribers and the tenant's next events go on. Delivery is at least once, so
-subscribers are idempotent (unique constraints, state checks).
+Events are claimed (`FOR UPDATE SKIP LOCKED`) and relayed a small batch per transaction, and each subscriber of
+each event runs in its own savepoint: one that raises is rolled back alone, recorded as an `EventHandlerFailure`
+and retried with backoff, while the event's other subscribers and the tenant's next events go on. Delivery is at
+least once, so subscribers are idempotent (unique constraints, state checks).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""Relaying events to their subscribers, one event per transaction and one subscriber per savepoint.
+"""Relaying events to their subscribers, a small batch of events per transaction and one subscriber per savepoint.
 
-A relay claims the oldest pending event with `FOR UPDATE SKIP LOCKED`, runs each subscriber in a savepoint and
-marks the event relayed once every subscriber ran once, succeeded or failed; then it commits and claims the next.
-No transaction or row lock outlives one event, and concurrent relays share the work.
+A relay claims the oldest pending events (up to CLAIM_BATCH) with `FOR UPDATE SKIP LOCKED`, runs each subscriber
+of each event in a savepoint and marks the events relayed once every subscriber ran once on each, succeeded or
+failed; then it commits and claims the next batch. No transaction or row lock outlives one batch, and concurrent
+relays share the work. (One event per transaction cost a commit, a tenant setting, a claim and a failure look-up
+per event: three times the queries of the subscribers' own work, for the webhook subscriber.)
 
 A subscriber that raises is rolled back to its savepoint (its rows, and the tasks it enqueued on commit, are
 gone) and recorded as an `EventHandlerFailure`: attempts, the error, the next attempt after an exponential
@@ -35,6 +37,8 @@ from prm.tenancy import current_tenant, tenant_context
 logger = logging.getLogger("prm.events")
 
 RELAY_BATCH = 200
+# Events claimed, relayed and committed together.
+CLAIM_BATCH = 25
 RETRY_BATCH = 100
 # The wait before attempt n + 1 is RETRY_BASE * RETRY_FACTOR ** (n - 1), at most RETRY_MAX: 1, 4, 16, 64 minutes.
 RETRY_BASE = timedelta(minutes=1)
@@ -131,10 +135,12 @@ def _tell_admins(failure: EventHandlerFailure) -> None:
     )
 
 
-def relay_event(event: Event) -> None:
+def relay_event(event: Event, *, earlier: dict[str, EventHandlerFailure] | None = None) -> None:
     """Run every subscriber of the (claimed) event once. A subscriber that failed on it before (the event is
-    relayed again after a crash) is resolved by a success here, or counts another attempt."""
-    earlier = {failure.subscriber: failure for failure in EventHandlerFailure.objects.filter(event=event)}
+    relayed again after a crash) is resolved by a success here, or counts another attempt. `earlier`: the event's
+    failures by subscriber, when the caller read them already."""
+    if earlier is None:
+        earlier = {failure.subscriber: failure for failure in EventHandlerFailure.objects.filter(event=event)}
     for subscriber in subscribers_for(event.type):
         error = run_subscriber(subscriber, event)
         failure = earlier.get(subscriber.name)
@@ -147,27 +153,30 @@ def relay_event(event: Event) -> None:
 
 
 def relay_pending_events(*, tenant=None, limit: int = RELAY_BATCH) -> int:
-    """Relay up to `limit` of the tenant's pending events, oldest first, each in its own transaction (a savepoint
-    when the caller holds one open); returns how many were relayed.
+    """Relay up to `limit` of the tenant's pending events, oldest first, CLAIM_BATCH at a time, each batch in its
+    own transaction (a savepoint when the caller holds one open); returns how many were relayed.
 
-    Each event is claimed with FOR UPDATE SKIP LOCKED: concurrent relays share the work and never relay one event
-    at the same time, and a failing subscriber never holds the event back (its failure is recorded instead)."""
+    Events are claimed with FOR UPDATE SKIP LOCKED: concurrent relays share the work and never relay one event
+    at the same time, and a failing subscriber never holds an event back (its failure is recorded instead)."""
     tenant = tenant or current_tenant()
     relayed, last_id = 0, 0
     while relayed < limit:
         with tenant_context(tenant):
-            event = (
+            events = list(
                 Event.objects.select_for_update(skip_locked=True)
                 .filter(relayed_at__isnull=True, pk__gt=last_id)
-                .order_by("id")
-                .first()
+                .order_by("id")[: min(CLAIM_BATCH, limit - relayed)]
             )
-            if event is None:
+            if not events:
                 break
-            relay_event(event)
-            Event.objects.filter(pk=event.pk).update(relayed_at=timezone.now())
-        last_id = event.pk
-        relayed += 1
+            earlier: dict[int, dict[str, EventHandlerFailure]] = {event.pk: {} for event in events}
+            for failure in EventHandlerFailure.objects.filter(event__in=events):
+                earlier[failure.event_id][failure.subscriber] = failure
+            for event in events:
+                relay_event(event, earlier=earlier[event.pk])
+            Event.objects.filter(pk__in=earlier).update(relayed_at=timezone.now())
+        last_id = events[-1].pk
+        relayed += len(events)
     return relayed
 
 

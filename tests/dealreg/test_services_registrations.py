@@ -66,6 +66,10 @@ def test_submitting_sets_the_review_sla_stamps_the_partner_and_records_the_event
     [event] = events_of(tenant, "deal.submitted")
     assert event.payload["partner_organization_id"] == partner_org.pk
     assert event.payload["registration_id"] == registration.pk
+    assert event.payload["status"] == DealStatus.SUBMITTED
+    # Registered and submitted at once: the registering step's event still says it made a draft.
+    [created] = events_of(tenant, "deal.created")
+    assert (created.payload["registration_id"], created.payload["status"]) == (registration.pk, DealStatus.DRAFT)
     stamped = refreshed(tenant, partner_org).first_deal_registered_at
     assert stamped == datetime.datetime(2030, 3, 8, 15, 0, tzinfo=datetime.UTC)
 

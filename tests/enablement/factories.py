@@ -17,6 +17,7 @@ from enablement.models import (
     LessonKind,
     Question,
     QuestionKind,
+    QuestionPool,
     QuestionVersion,
     Quiz,
 )
@@ -84,19 +85,43 @@ class LessonFactory(TenantOwnedFactory):
 class QuizFactory(TenantOwnedFactory):
     class Meta:
         model = Quiz
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Quiz {n}")
     passing_score = 80
     shuffle_questions = False
     shuffle_choices = False
 
+    @factory.post_generation
+    def questions_per_attempt(quiz, create, extracted, **kwargs):
+        """Every quiz has a first pool, "Questions"; `questions_per_attempt=N` makes it draw N per attempt."""
+        if not create:
+            return
+        with tenant_context(quiz.tenant):
+            QuestionPool.objects.create(
+                tenant=quiz.tenant, quiz=quiz, name="Questions", questions_per_attempt=extracted, position=1
+            )
 
-def add_question(quiz, text="Which are partner types?", choices=(("Reseller", True), ("Banana", False)), **fields):
-    """A question with its first version and choices; `choices` is (text, is_correct) pairs. Returns the version."""
+
+def add_pool(quiz, name, questions_per_attempt=None):
+    """Another pool of the quiz, after its others."""
+    with tenant_context(quiz.tenant):
+        position = quiz.pools.count() + 1
+        return QuestionPool.objects.create(
+            tenant=quiz.tenant, quiz=quiz, name=name, questions_per_attempt=questions_per_attempt, position=position
+        )
+
+
+def add_question(
+    quiz, text="Which are partner types?", choices=(("Reseller", True), ("Banana", False)), pool=None, **fields
+):
+    """A question with its first version and choices, in `pool` (the quiz's first when None); `choices` is
+    (text, is_correct) pairs. Returns the version."""
     kind = fields.pop("kind", QuestionKind.SINGLE if sum(c for _, c in choices) == 1 else QuestionKind.MULTIPLE)
     with tenant_context(quiz.tenant):
         position = quiz.questions.count() + 1
-        question = Question.objects.create(tenant=quiz.tenant, quiz=quiz, position=position)
+        pool = pool or quiz.pools.order_by("position", "id").first()
+        question = Question.objects.create(tenant=quiz.tenant, quiz=quiz, pool=pool, position=position)
         version = QuestionVersion.objects.create(
             tenant=quiz.tenant, question=question, number=1, kind=kind, text=text, **fields
         )

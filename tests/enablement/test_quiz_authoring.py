@@ -33,14 +33,16 @@ def test_an_author_creates_a_quiz_and_changes_its_settings(world):
             attempt_limit=3,
             cooldown_minutes=60,
             time_limit_minutes=15,
-            questions_per_attempt=5,
             shuffle_questions=False,
             shuffle_choices=True,
         )
         quiz = quiz_update(actor=world.author, quiz=quiz, settings=settings)
         quiz.refresh_from_db()
     assert (quiz.passing_score, quiz.attempt_limit, quiz.cooldown_minutes, quiz.time_limit_minutes) == (70, 3, 60, 15)
-    assert quiz.questions_per_attempt == 5 and not quiz.shuffle_questions
+    assert not quiz.shuffle_questions
+    # Its questions go to the pool it was created with, which draws every one of them.
+    with world.scoped():
+        assert [(pool.name, pool.questions_per_attempt) for pool in quiz.pools.all()] == [("Questions", None)]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +53,6 @@ def test_an_author_creates_a_quiz_and_changes_its_settings(world):
         ("attempt_limit", 0),
         ("cooldown_minutes", -1),
         ("time_limit_minutes", 0),
-        ("questions_per_attempt", 0),
     ],
 )
 def test_bad_settings_are_refused_naming_the_field(world, field, value):

@@ -276,13 +276,16 @@ def test_the_author_edits_settings_adds_edits_and_retires_questions(client, worl
         "attempt_limit": "3",
         "cooldown_minutes": "60",
         "time_limit_minutes": "",
-        "questions_per_attempt": "2",
         "shuffle_choices": "on",
     }
     assert client.post(edit, settings).status_code == 302
     with world.scoped():
         world.quiz.refresh_from_db()
-    assert (world.quiz.passing_score, world.quiz.attempt_limit, world.quiz.questions_per_attempt) == (70, 3, 2)
+        pool = world.quiz.pools.get()
+    assert (world.quiz.passing_score, world.quiz.attempt_limit) == (70, 3)
+    # How many each attempt draws is the pool's.
+    pool_url = reverse("quiz_pool_edit", args=[world.tenant.slug, world.quiz.pk, pool.pk])
+    assert client.post(pool_url, {"name": "Questions", "questions_per_attempt": "2"}).status_code == 302
     assert b"each attempt draws 2" in client.get(edit).content
 
     add = reverse("quiz_question_add", args=[world.tenant.slug, world.quiz.pk])

@@ -278,9 +278,13 @@ PAGES = {
     # Quizzes: the authors' editor (empty forms: 400)
     "quiz_list": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
     "quiz_edit": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
-    "quiz_question_add": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
-    "quiz_question_edit": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400)),
+    "quiz_question_add": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"pool": Id("quiz_pool")}),
+    "quiz_question_edit": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 400), body={"pool": Id("quiz_pool")}),
     "quiz_question_active": Page(post=may(AUTHORS, 302)),
+    # Pools: an empty name is refused (400); the world's pool holds questions, so deleting it is refused (302).
+    "quiz_pool_add": Page(post=may(AUTHORS, 400)),
+    "quiz_pool_edit": Page(post=may(AUTHORS, 400)),
+    "quiz_pool_delete": Page(post=may(AUTHORS, 302)),
     # Quizzes: organization X's learner (its partner admin) and the open attempt; a colleague's is a 404. Answers
     # naming another quiz's choices are refused (400; the autosave sends the page back with the message: 302).
     "quiz_lesson": Page(get=may(PARTNER_ADMIN, 200), kwargs=QUIZ_LESSON_KWARGS),

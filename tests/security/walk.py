@@ -150,6 +150,8 @@ ID_KINDS = {
     },
     # A certification's final exam: tenant A's quiz for partners, B's for A's staff.
     "quiz": {"x": lambda w: w.exam_quiz_a.pk, "y": lambda w: w.exam_quiz_b.pk, "b": lambda w: w.exam_quiz_b.pk},
+    # A question's pool: tenant A's quiz's / tenant B's (no partner authors quizzes).
+    "quiz_pool": {"x": lambda w: w.quiz_pool_a.pk, "y": lambda w: w.quiz_pool_b.pk, "b": lambda w: w.quiz_pool_b.pk},
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -176,6 +178,7 @@ ID_MODELS = {
     "quiz_enrollment": "enablement.Enrollment",
     "quiz_lesson": "enablement.Lesson",
     "quiz": "enablement.Quiz",
+    "quiz_pool": "enablement.QuestionPool",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 

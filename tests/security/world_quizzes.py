@@ -8,6 +8,7 @@ from prm.tenancy import tenant_context
 OBJECT_KWARGS = {
     "quiz_id": lambda w: w.quiz_a.pk,
     "quiz_question_id": lambda w: w.quiz_question_a.pk,
+    "quiz_pool_id": lambda w: w.quiz_pool_a.pk,
     "quiz_attempt_id": lambda w: w.quiz_attempt_x.pk,
     # The quiz lesson's enrollment (another area may map it to its own: quiz pages pin theirs in pages.py). Not
     # `lesson_id`: the authoring pages' lesson is a text lesson of a draft.
@@ -60,6 +61,7 @@ def extend(world) -> None:
         (("443", True), ("7", False)),
     )
     world.quiz_a, world.quiz_lesson_a, world.quiz_question_a = quiz, lesson, first.question
+    world.quiz_pool_a = first.question.pool
     # Organization X's learner (its partner admin) has an open attempt; so has organization Y's.
     world.quiz_enrollment_x, world.quiz_attempt_x = _attempt(a, world.member_x, course, lesson)
     world.quiz_enrollment_y, attempt_y = _attempt(a, world.partner_y, course, lesson)
@@ -73,10 +75,11 @@ def extend(world) -> None:
     world.quiz_choice_other = Choice.objects.filter(question_version=other).first()
     world.quiz_text_lesson_a = LessonFactory(tenant=a, course=course, title="Alpha Vendor reading")
     with tenant_context(b):
-        course_b, _quiz_b, lesson_b, _questions = _quiz(
+        course_b, quiz_b, lesson_b, _questions = _quiz(
             b, "Bravo Secret quiz", "Bravo Secret question", (("Bravo Secret yes", True), ("Bravo Secret no", False))
         )
         world.quiz_lesson_b = lesson_b
+        world.quiz_pool_b = quiz_b.pools.first()
         world.quiz_enrollment_b, attempt_b = _attempt(b, world.people[("b", Role.PARTNER_ADMIN)], course_b, lesson_b)
         world.quiz_attempt_question_b = AttemptQuestion.objects.filter(attempt=attempt_b).first()
         world.quiz_choice_b = Choice.objects.filter(

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from prm.tenancy import tenant_context
 from tests.enablement.certifications_support import certify, program
@@ -46,4 +45,4 @@ def test_an_unknown_metric_is_named_and_a_metric_registered_twice_is_refused():
         compute_metrics(["won_revnue"], MetricScope(as_of=timezone.localdate()))
     assert METRICS["certified_people"].unit is Unit.COUNT
     with pytest.raises(ValueError, match="certified_people"):
-        metric("certified_people", _("Again"), Unit.COUNT)(lambda scope: {})
+        metric("certified_people", "Again", Unit.COUNT)(lambda scope: {})

@@ -73,4 +73,11 @@ def compute_metrics(keys: Sequence[str], scope: MetricScope) -> dict[str, dict[i
 
 
 # Each module below registers its metrics when imported. Metrics read other apps through their selectors only.
-from tiering.metrics import skilling  # noqa: E402,F401
+from tiering.metrics import performance, program, skilling  # noqa: E402,F401
+
+# Metrics still to come, once their apps exist. Both apps sit above tiering in the layers (tiering cannot import
+# them), so each registers its metric itself with `@metric` in a module its AppConfig.ready() imports:
+# - "psat_score" (Unit.SCORE): the partner's average customer-satisfaction (PSAT/CSAT) answer in the window, from
+#   analytics' survey answers; partners without answers absent (no evidence, not a bad score).
+# - "mdf_utilisation" (Unit.PERCENT): MDF claimed and paid as a percentage of the MDF allocated to the partner in
+#   the window, from mdf's allocations and claims.

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enablement.selectors.certifications import certified_people_by_partner
+from enablement.selectors.metrics import completed_courses_by_partner
 from tiering.metrics import MetricScope, Unit, metric
+from tiering.metrics.periods import end_of_day
 
 
 @metric(
@@ -20,8 +20,23 @@ from tiering.metrics import MetricScope, Unit, metric
     help_text=_("People holding a valid certification (of the ones named, when named) at the end of the day."),
 )
 def certified_people(scope: MetricScope) -> dict[int, Decimal]:
-    end_of_day = timezone.make_aware(datetime.combine(scope.as_of, time.max))
     counted = certified_people_by_partner(
-        as_of=end_of_day, certification_ids=scope.options.get("certification_ids"), partner_ids=scope.partner_ids
+        as_of=end_of_day(scope.as_of),
+        certification_ids=scope.options.get("certification_ids"),
+        partner_ids=scope.partner_ids,
     )
     return {partner_id: Decimal(people) for partner_id, people in counted.items()}
+
+
+@metric(
+    "completed_courses",
+    _("Completed courses"),
+    Unit.COUNT,
+    options=("course_ids",),
+    help_text=_("Courses (of the ones named, when named) completed by at least one of the partner's people."),
+)
+def completed_courses(scope: MetricScope) -> dict[int, Decimal]:
+    counted = completed_courses_by_partner(
+        as_of=end_of_day(scope.as_of), course_ids=scope.options.get("course_ids"), partner_ids=scope.partner_ids
+    )
+    return {partner_id: Decimal(courses) for partner_id, courses in counted.items()}
