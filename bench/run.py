@@ -17,6 +17,7 @@ from pathlib import Path
 from bench.dealreg import add_arguments as dealreg_arguments
 from bench.enablement.measure import add_arguments as enablement_arguments
 from bench.enablement.quizzes import add_arguments as quiz_arguments
+from bench.tiering.measure import add_arguments as tiering_arguments
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -61,6 +62,7 @@ def main(argv=None):
     dealreg_arguments(parser)  # --registrations, --crm-accounts, --crm-opportunities, --conflict-checks, …
     quiz_arguments(parser)  # --quiz-learners, --quiz-seconds
     enablement_arguments(parser)  # --learners, --courses, --lesson-completions
+    tiering_arguments(parser)  # --tiering-partners, --tiering-registrations, --tiering-certifications
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
@@ -151,9 +153,17 @@ def main(argv=None):
         tenant, learners=args.learners, courses=args.courses, lesson_completions=args.lesson_completions
     )
 
+    from bench.tiering.measure import tiering_bench
+
+    tiering = tiering_bench(
+        partners=args.tiering_partners,
+        registrations=args.tiering_registrations,
+        certifications=args.tiering_certifications,
+    )
+
     report = {
         "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration, matching quality, "
-        "quiz submissions, learning pages",
+        "quiz submissions, learning pages, tier recalculation",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
@@ -167,6 +177,7 @@ def main(argv=None):
         "matching_quality": matching_quality(),
         "quiz_submissions": quizzes,
         "enablement": enablement,
+        "tiering": tiering,
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -498,3 +498,25 @@ class MatchKey(TenantOwnedModel):
             models.UniqueConstraint(fields=["tenant", "source", "key", "record_id"], name="match_key_unique"),
         ]
         indexes = [models.Index(fields=["tenant", "source", "record_id"], name="match_key_record")]
+
+
+class PartnerDealTerms(TenantOwnedModel):
+    """A partner's own deal registration terms, pushed by the tier program when the partner's tier changes (deal
+    registration may not read tiering: it sits below it). A term left empty falls back to the rules of engagement."""
+
+    partner_organization = models.ForeignKey("partners.PartnerOrganization", on_delete=models.CASCADE, related_name="+")
+    protection_days = models.PositiveSmallIntegerField(
+        _("protection (days)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(730)]
+    )
+    auto_approve_max_amount = models.DecimalField(_("auto-approval limit"), **MONEY, null=True, blank=True)
+    # Where the terms come from, for the pages ("Gold tier").
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("partner deal terms")
+        verbose_name_plural = _("partner deal terms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "partner_organization"], name="partner_deal_terms_one_per_partner"
+            )
+        ]

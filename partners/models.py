@@ -94,7 +94,11 @@ class PartnerOrganization(TenantOwnedModel):
     )
     # Ideal-partner-profile score (0–100), kept from the application; explained on the application.
     ipp_score = models.PositiveSmallIntegerField(_("IPP score"), null=True, blank=True)
-    tier = models.CharField(_("tier"), max_length=32, blank=True, help_text=_("Filled by the tier program."))
+    # A cache of the tier the tier program gives the partner (tiering owns it): written only through
+    # partners.services.tier_cache by the recalculation, read by the directory filter and the API.
+    tier = models.CharField(
+        _("tier"), max_length=32, blank=True, help_text=_("Set by the tier program's recalculation; read-only.")
+    )
     # The record's id in the vendor's CRM, for upserts from integrations; unique within the tenant when set.
     external_id = models.CharField(_("external ID"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -57,6 +57,7 @@ from dealreg.services.common import (
     status_label,
     user_of,
 )
+from dealreg.services.partner_terms import auto_approve_limit_for
 from dealreg.services.review import approve as _approve
 from dealreg.services.review import reject as _reject
 from dealreg.services.rules import engagement_rules_get
@@ -351,7 +352,7 @@ def _auto_approvable(registration: DealRegistration, rules, partner: PartnerOrga
     program's base currency: another currency is not approved automatically when there is a limit)."""
     if not rules.auto_approve or registration.conflicts or partner.status != PartnerStatus.ACTIVE:
         return False
-    limit = rules.auto_approve_max_amount
+    limit = auto_approve_limit_for(partner.pk, rules)
     if limit is None:
         return True
     return registration.currency == current_tenant().base_currency and registration.amount <= limit

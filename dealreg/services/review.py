@@ -39,6 +39,7 @@ from dealreg.services.common import (
     tenant_admins,
     user_of,
 )
+from dealreg.services.partner_terms import protection_days_for
 from dealreg.services.rules import engagement_rules_get
 from prm.cleaning import clean_text
 from prm.errors import DomainError, ValidationFailed
@@ -72,7 +73,9 @@ def approve(registration: DealRegistration, *, actor: Actor, rules, note: str = 
     registration.approved_at = registration.decided_at = now
     registration.decided_by = user_of(actor)
     registration.auto_approved = auto
-    registration.protected_until = timezone.localdate() + timedelta(days=rules.protection_days)
+    registration.protected_until = timezone.localdate() + timedelta(
+        days=protection_days_for(registration.partner_organization_id, rules)
+    )
     registration.decision_note = note
     registration.rejection_reason = ""
     if assign_to is not None:

@@ -24,10 +24,12 @@ class PartnerSerializer(serializers.ModelSerializer):
             "country",
             "region",
             "external_id",
+            "tier",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "status", "status_reason", "created_at", "updated_at"]
+        # The tier is the tier program's (a cache it writes after each recalculation).
+        read_only_fields = ["id", "status", "status_reason", "tier", "created_at", "updated_at"]
         # Uniqueness is the service's rule (with a field-named error), not a second check here.
         validators = []
 

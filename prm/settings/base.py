@@ -38,9 +38,11 @@ INSTALLED_APPS = [
     "prm",
     "partners",
     "dealreg",
-    "mdf",
-    "tiering",
     "enablement",
+    # In layer order: seed_demo runs the apps' seeders in this order, and tiering's reads the deals and
+    # certifications the apps below it seeded.
+    "tiering",
+    "mdf",
 ]
 
 MIDDLEWARE = [

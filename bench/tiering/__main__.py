@@ -1,0 +1,5 @@
+import sys
+
+from bench.tiering.measure import main
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""What tiering brings to the platform: its policy rules, event types, notification kinds and demo data (collected by
+`prm.registry` at start-up). Its pages and API come with the partner and staff views."""
+
+from django.utils.translation import gettext_lazy as _
+
+from prm.notifications.kinds import Kind
+from prm.registry import EventType
+from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
+
+MANAGERS = frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER})
+
+RULES: dict[str, frozenset[str]] = {
+    # A partner's tier, benefits, progress and history: staff any partner's, a partner its own.
+    "tiering.view": STAFF_ROLES | PARTNER_ROLES,
+    # The programs, the distribution, upcoming changes and the what-if simulation.
+    "tiering.view_all": STAFF_ROLES,
+    "tiering.manage": frozenset({Role.TENANT_ADMIN}),
+    "tiering.override": MANAGERS,
+    "tiering.recalculate": MANAGERS,
+}
+
+_TIER = {
+    "partner_organization_id": "the partner",
+    "tier": "the tier held after the change (name), empty for none",
+    "tier_id": "",
+    "previous_tier": "the tier held before (name), empty for none",
+    "change": "entered, promoted, demoted, overridden or at_risk",
+}
+
+TIER_CHANGED = EventType(
+    "partner.tier_changed", _("A partner's tier changed (promotion, demotion after grace, or an override)."), _TIER
+)
+TIER_AT_RISK = EventType(
+    "partner.tier_at_risk",
+    _("A partner no longer qualifies for its tier and will be demoted after the grace period unless it qualifies."),
+    {**_TIER, "demotion_due": "YYYY-MM-DD", "missing": "what is missing, in words"},
+)
+
+EVENT_TYPES = [TIER_CHANGED, TIER_AT_RISK]
+
+NOTIFICATION_KINDS = [
+    Kind(
+        "partner.tier_changed",
+        _("Tier changes"),
+        _("A partner's tier changed: yours, or one you own as channel manager."),
+        audience="tiering.view",
+    ),
+    Kind(
+        "partner.tier_at_risk",
+        _("Tier at risk"),
+        _("A partner no longer qualifies for its tier: what is missing, and when the grace period ends."),
+        audience="tiering.view",
+    ),
+]
+
+
+def seed_demo(tenant, admin) -> None:
+    from tiering.demo import seed_tiers
+
+    seed_tiers(tenant, admin)
