@@ -67,9 +67,10 @@ CRM_ACCOUNTS = [
 ]
 
 # A year of won deals, so the demo's partners land in different tiers of the default program (tiering/demo.py):
-# partner -> its won deals as (product, quantity). Two partners well past Platinum's revenue and deal count, four
-# past Gold's, eight past Silver's (each tier also wants certified people: enablement/demo.py gives them); Harbourline
-# and Iguazu sold but have no valid certification (Iguazu not even Silver's revenue), so they stay Registered.
+# partner -> its won deals as (product, quantity[, days since it closed]). Two partners well past Platinum's revenue
+# and deal count, four past Gold's, eight past Silver's (each tier also wants certified people: enablement/demo.py
+# gives them). Harbourline sold enough for Silver but its certified people lapsed weeks ago (Silver at risk); Iguazu
+# sold less and has no one certified (Registered).
 WON_HISTORY = {
     "Northwind Secure Solutions": [
         ("SN-SOC-MDR", 3), ("SN-FW-3400", 4), ("SN-SOC-MDR", 2), ("SN-FW-3400", 3),
@@ -91,7 +92,7 @@ WON_HISTORY = {
     "Copperleaf Networks": [("SN-FW-1200", 3)],
     "Zephyr Wireless": [("SN-ZTNA-250", 2), ("SN-EDR-100", 1)],
     "Granite State IT": [("SN-SOC-MDR", 2)],
-    "Harbourline Technologies": [("SN-FW-3400", 2)],
+    "Harbourline Technologies": [("SN-FW-3400", 2, 200)],  # closed 200 days ago: Silver before its people lapsed
     "Iguazu Sistemas": [("SN-ZTNA-250", 2)],
 }  # fmt: skip
 
@@ -251,12 +252,12 @@ def _seed_won_history(tenant, admin: Membership) -> None:
     deals = []
     for name, won in WON_HISTORY.items():
         if name in partners:
-            deals += [(partners[name], products[sku], quantity) for sku, quantity in won]
+            deals += [(partners[name], products[sku], quantity, days) for sku, quantity, *days in won]
     registrations = []
-    for index, (partner, product, quantity) in enumerate(deals):
+    for index, (partner, product, quantity, days) in enumerate(deals):
         customer, domain, country = CUSTOMERS[index % len(CUSTOMERS)]
         amount = product.list_price * quantity
-        closed = today - timedelta(days=rng.randint(10, 340))
+        closed = today - timedelta(days=rng.randint(10, 340) if not days else days[0])
         created = now - (today - closed) - timedelta(days=rng.randint(30, 90), hours=rng.randint(1, 8))
         approved = created + timedelta(days=1)
         registrations.append(
@@ -298,7 +299,7 @@ def _seed_won_history(tenant, admin: Membership) -> None:
         DealLineItem(
             tenant=tenant, registration=registration, product=product, quantity=quantity, unit_price=product.list_price
         )
-        for registration, (_partner, product, quantity) in zip(registrations, deals, strict=True)
+        for registration, (_partner, product, quantity, _days) in zip(registrations, deals, strict=True)
     )
     DealParticipant.objects.bulk_create(
         DealParticipant(

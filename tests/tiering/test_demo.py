@@ -1,5 +1,5 @@
 """The demo program's tiers: after seed_demo its partners stand in every tier of the default program, from a year of
-won deals and their certified people, written as history; seeding again changes nothing."""
+won deals and their certified people, written as history, one partner at risk; seeding again changes nothing."""
 
 from collections import Counter
 from datetime import timedelta
@@ -26,8 +26,8 @@ def demo(settings, tmp_path):
     return Tenant.objects.get(slug="demo")
 
 
-def tiers() -> dict[str, str]:
-    return dict(TierStanding.objects.values_list("partner_organization__name", "tier__name"))
+def tiers(column="tier") -> dict[str, str]:
+    return dict(TierStanding.objects.values_list("partner_organization__name", f"{column}__name"))
 
 
 def counts() -> dict[str, int]:
@@ -38,13 +38,17 @@ def counts() -> dict[str, int]:
 
 def test_the_demo_partners_are_spread_across_the_tiers_and_seeding_twice_changes_nothing(demo):
     with tenant_context(demo):
-        standing = tiers()
+        standing, qualified = tiers(), tiers("qualified_tier")
         assert len(standing) == PartnerOrganization.objects.count() == 32
-        assert Counter(standing.values()) == {"Platinum": 2, "Gold": 4, "Silver": 8, "Registered": 18}
+        assert Counter(qualified.values()) == {"Platinum": 2, "Gold": 4, "Silver": 8, "Registered": 18}
         assert standing["Northwind Secure Solutions"] == standing["Cascade Network Integrators"] == "Platinum"
         assert standing["Bluefjord IT"] == "Gold"
-        # Sold enough for Silver, but its certifications expired or were revoked.
-        assert standing["Harbourline Technologies"] == "Registered"
+        # Silver when the program first ran weeks ago; its certifications expired or were revoked since: it keeps
+        # Silver, at risk, until the grace period runs out.
+        assert (standing["Harbourline Technologies"], qualified["Harbourline Technologies"]) == ("Silver", "Registered")
+        at_risk = TierStanding.objects.get(partner_organization__name="Harbourline Technologies")
+        assert at_risk.is_at_risk and at_risk.demotion_due > timezone.localdate()
+        assert [name for name in standing if standing[name] != qualified[name]] == ["Harbourline Technologies"]
         # The partner's own page reads the tier the recalculation cached.
         assert dict(PartnerOrganization.objects.values_list("name", "tier")) == standing
         before = counts()
