@@ -66,6 +66,36 @@ CRM_ACCOUNTS = [
     ("SF-0005", "Adventure Works Cycles", "adventure-works.example", "DE", "Sven Maier"),
 ]
 
+# A year of won deals, so the demo's partners land in different tiers of the default program (tiering/demo.py):
+# partner -> its won deals as (product, quantity[, days since it closed]). Two partners well past Platinum's revenue
+# and deal count, four past Gold's, eight past Silver's (each tier also wants certified people: enablement/demo.py
+# gives them). Harbourline sold enough for Silver but its certified people lapsed weeks ago (Silver at risk); Iguazu
+# sold less and has no one certified (Registered).
+WON_HISTORY = {
+    "Northwind Secure Solutions": [
+        ("SN-SOC-MDR", 3), ("SN-FW-3400", 4), ("SN-SOC-MDR", 2), ("SN-FW-3400", 3),
+        ("SN-ZTNA-250", 6), ("SN-SOC-MDR", 2), ("SN-FW-1200", 6), ("SN-EDR-100", 5),
+    ],
+    "Cascade Network Integrators": [
+        ("SN-SOC-MDR", 4), ("SN-FW-3400", 4), ("SN-SOC-MDR", 2), ("SN-ZTNA-250", 5),
+        ("SN-FW-3400", 2), ("SN-SOC-MDR", 2), ("SN-EDR-100", 6), ("SN-FW-1200", 4),
+    ],
+    "Bluefjord IT": [("SN-SOC-MDR", 2), ("SN-ZTNA-250", 3), ("SN-EDR-100", 4)],
+    "Kestrel Cyber Defense": [("SN-SOC-MDR", 3), ("SN-EDR-100", 3), ("SN-ZTNA-250", 2), ("SN-FW-1200", 2)],
+    "Meridian Data Systems": [("SN-FW-3400", 3), ("SN-FW-1200", 3), ("SN-EDR-100", 2)],
+    "Rheinwerk Security GmbH": [("SN-FW-3400", 5), ("SN-SOC-MDR", 2), ("SN-ZTNA-250", 2)],
+    "Atlas Distribution Group": [("SN-FW-1200", 4), ("SN-EDR-100", 2)],
+    "Sakura Net Solutions": [("SN-ZTNA-250", 3)],
+    "Outback Managed Security": [("SN-SOC-MDR", 1), ("SN-EDR-100", 1)],
+    "Lumen Cloud Partners": [("SN-FW-3400", 1), ("SN-EDR-100", 1)],
+    "Andes Conectividad": [("SN-FW-1200", 5)],
+    "Copperleaf Networks": [("SN-FW-1200", 3)],
+    "Zephyr Wireless": [("SN-ZTNA-250", 2), ("SN-EDR-100", 1)],
+    "Granite State IT": [("SN-SOC-MDR", 2)],
+    "Harbourline Technologies": [("SN-FW-3400", 2, 200)],  # closed 200 days ago: Silver before its people lapsed
+    "Iguazu Sistemas": [("SN-ZTNA-250", 2)],
+}  # fmt: skip
+
 # (status, days since registration) — every status of the lifecycle, several times.
 STATUSES = [
     (DealStatus.DRAFT, 1),
@@ -125,6 +155,7 @@ def seed_deal_registration(tenant, admin: Membership) -> None:
             )
     if not DealRegistration.objects.exists():
         _seed_registrations(admin)
+        _seed_won_history(tenant, admin)
 
 
 def _seed_registrations(admin: Membership) -> None:
@@ -206,3 +237,100 @@ def _seed_registrations(admin: Membership) -> None:
                 message="Who is the economic buyer, and is a competitor in the evaluation?",
             )
     partner_stamp_first_deal(partner_id=northwind.pk, stamp="first_deal_registered_at", when=now - timedelta(days=150))
+
+
+def _seed_won_history(tenant, admin: Membership) -> None:
+    """The deals `WON_HISTORY` names, registered, approved and won over the last year (closed 10 to 340 days ago:
+    inside the programs' 12-month window), in the tenant's base currency, each sourced wholly by its partner. Written
+    in bulk (a few queries whatever the number of deals), so the tenant is set here rather than by save()."""
+    rng = random.Random(13)  # the same demo every time
+    today = timezone.localdate()
+    now = timezone.now()
+    products = {product.sku: product for product in Product.objects.all()}
+    partners = {partner.name: partner for partner in partner_list() if partner.name in WON_HISTORY}
+    sellers = {m.partner_organization_id: m.user for m in Membership.objects.filter(partner_organization__isnull=False)}
+    deals = []
+    for name, won in WON_HISTORY.items():
+        if name in partners:
+            deals += [(partners[name], products[sku], quantity, days) for sku, quantity, *days in won]
+    registrations = []
+    for index, (partner, product, quantity, days) in enumerate(deals):
+        customer, domain, country = CUSTOMERS[index % len(CUSTOMERS)]
+        amount = product.list_price * quantity
+        closed = today - timedelta(days=rng.randint(10, 340) if not days else days[0])
+        created = now - (today - closed) - timedelta(days=rng.randint(30, 90), hours=rng.randint(1, 8))
+        approved = created + timedelta(days=1)
+        registrations.append(
+            DealRegistration(
+                tenant=tenant,
+                partner_organization=partner,
+                registered_by=sellers.get(partner.pk),
+                status=DealStatus.WON,
+                customer_name=customer,
+                customer_website=f"https://www.{domain}",
+                customer_domain=registrable_domain(domain),
+                customer_country=country,
+                contact_name=rng.choice(["Alex Morgan", "Sam Patel", "Jordan Lee", "Chris Novak", "Taylor Brooks"]),
+                contact_email=f"it.director@{domain}",
+                title=f"{customer.split()[0]} {product.family.lower()} project",
+                amount=amount,
+                currency=tenant.base_currency,
+                expected_close_date=closed,
+                stage=DealStage.COMMIT,
+                deal_type=rng.choice(DealType.values),
+                description="Replacing end-of-life firewalls across the customer's sites.",
+                match_keys=match_keys(customer, domain),
+                submitted_at=created,
+                review_due_at=created + timedelta(days=2),
+                approved_at=approved,
+                decided_at=approved,
+                decided_by=admin.user,
+                protected_until=approved.date() + timedelta(days=90),
+                closed_amount=amount,
+                closed_at=closed,
+            )
+        )
+    registrations = DealRegistration.objects.bulk_create(registrations)
+    # bulk_create stamps created_at now; the history's dates are set after.
+    for registration in registrations:
+        registration.created_at = registration.submitted_at
+    DealRegistration.objects.bulk_update(registrations, ["created_at"])
+    DealLineItem.objects.bulk_create(
+        DealLineItem(
+            tenant=tenant, registration=registration, product=product, quantity=quantity, unit_price=product.list_price
+        )
+        for registration, (_partner, product, quantity, _days) in zip(registrations, deals, strict=True)
+    )
+    DealParticipant.objects.bulk_create(
+        DealParticipant(
+            tenant=tenant,
+            registration=registration,
+            partner_organization=registration.partner_organization,
+            role=AttributionRole.SOURCED,
+            share=100,
+        )
+        for registration in registrations
+    )
+    # The timeline as it happened: registered when created, won on the day it closed.
+    timeline, stamps = [], []
+    for registration in registrations:
+        won_at = now - (today - registration.closed_at)
+        for kind, from_status, to_status, when in (
+            (DealActivityKind.CREATED, "", DealStatus.DRAFT, registration.created_at),
+            (DealActivityKind.WON, DealStatus.APPROVED, DealStatus.WON, won_at),
+        ):
+            stamps.append(when)
+            timeline.append(
+                DealActivity(
+                    tenant=tenant,
+                    registration=registration,
+                    kind=kind,
+                    actor=registration.registered_by,
+                    from_status=from_status,
+                    to_status=to_status,
+                )
+            )
+    timeline = DealActivity.objects.bulk_create(timeline)
+    for activity, when in zip(timeline, stamps, strict=True):
+        activity.created_at = when
+    DealActivity.objects.bulk_update(timeline, ["created_at"])

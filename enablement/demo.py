@@ -440,8 +440,9 @@ CERTIFICATIONS = [
 
 # The demo partners' certified people (signing in with the demo password like every demo login): (e-mail, first
 # name, last name, role, partner, certification, how the award stands, days). Days: since the award was made, or —
-# for "expires_in" — until it expires (negative: expired). Northwind and Cascade end with three valid certifications,
-# Bluefjord with two, Harbourline with none (one expired, one revoked), every other partner none.
+# for "expires_in" — until it expires (negative: expired). Northwind and Cascade end with four valid certifications;
+# Bluefjord, Kestrel, Meridian and Rheinwerk with two; eight partners with one; Harbourline with none (one expired,
+# one revoked), every other partner none.
 CERTIFIED = [
     ("noah.fischer@northwind.example", "Noah", "Fischer", Role.PARTNER_SALES, "Northwind Secure Solutions",
      SELLER, "valid", 130),
@@ -463,6 +464,41 @@ CERTIFIED = [
      SELLER, "expires_in", -35),
     ("oliver.pryce@harbourline.example", "Oliver", "Pryce", Role.PARTNER_SALES, "Harbourline Technologies",
      SELLER, "revoked", 110),
+    # The people the partner tiers want besides (tiering/demo.py; their won deals are dealreg/demo.py's
+    # WON_HISTORY): a fourth for Northwind and Cascade (Platinum), two each for Kestrel, Meridian and Rheinwerk
+    # (Gold, like Bluefjord), one each for eight partners (Silver).
+    ("lucas.meyer@northwind.example", "Lucas", "Meyer", Role.PARTNER_SALES, "Northwind Secure Solutions",
+     SELLER, "valid", 60),
+    ("amara.okoye@cascadenet.example", "Amara", "Okoye", Role.PARTNER_SALES, "Cascade Network Integrators",
+     ENGINEER, "valid", 75),
+    ("jack.turner@kestrelcyberdefense.example", "Jack", "Turner", Role.PARTNER_ADMIN, "Kestrel Cyber Defense",
+     ENGINEER, "valid", 180),
+    ("mei.wong@kestrelcyberdefense.example", "Mei", "Wong", Role.PARTNER_SALES, "Kestrel Cyber Defense",
+     ENGINEER, "valid", 40),
+    ("claire.dubois@meridiandatasystems.example", "Claire", "Dubois", Role.PARTNER_ADMIN, "Meridian Data Systems",
+     SELLER, "valid", 150),
+    ("ryan.murphy@meridiandatasystems.example", "Ryan", "Murphy", Role.PARTNER_SALES, "Meridian Data Systems",
+     SELLER, "expires_in", 25),
+    ("felix.wagner@rheinwerksecuritygmbh.example", "Felix", "Wagner", Role.PARTNER_ADMIN, "Rheinwerk Security GmbH",
+     ENGINEER, "valid", 240),
+    ("lena.schulz@rheinwerksecuritygmbh.example", "Lena", "Schulz", Role.PARTNER_SALES, "Rheinwerk Security GmbH",
+     ENGINEER, "valid", 90),
+    ("jonas.richter@atlasdistributiongroup.example", "Jonas", "Richter", Role.PARTNER_SALES,
+     "Atlas Distribution Group", SELLER, "valid", 120),
+    ("haruto.sato@sakuranetsolutions.example", "Haruto", "Sato", Role.PARTNER_SALES, "Sakura Net Solutions",
+     SELLER, "valid", 200),
+    ("chloe.evans@outbackmanagedsecurity.example", "Chloe", "Evans", Role.PARTNER_SALES, "Outback Managed Security",
+     ENGINEER, "valid", 310),
+    ("arjun.mehta@lumencloudpartners.example", "Arjun", "Mehta", Role.PARTNER_SALES, "Lumen Cloud Partners",
+     ENGINEER, "valid", 55),
+    ("valentina.rojas@andesconectividad.example", "Valentina", "Rojas", Role.PARTNER_SALES, "Andes Conectividad",
+     SELLER, "valid", 170),
+    ("ben.carter@copperleafnetworks.example", "Ben", "Carter", Role.PARTNER_SALES, "Copperleaf Networks",
+     SELLER, "valid", 35),
+    ("lucia.garcia@zephyrwireless.example", "Lucía", "García", Role.PARTNER_SALES, "Zephyr Wireless",
+     SELLER, "valid", 260),
+    ("tyler.reed@granitestateit.example", "Tyler", "Reed", Role.PARTNER_SALES, "Granite State IT",
+     ENGINEER, "valid", 140),
 ]  # fmt: skip
 # Completing a course: every lesson done.
 EVERY_LESSON = 1_000
