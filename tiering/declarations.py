@@ -1,10 +1,10 @@
-"""What tiering brings to the platform: its policy rules, event types, notification kinds and demo data (collected by
-`prm.registry` at start-up). Its pages and API come with the partner and staff views."""
+"""What tiering brings to the platform: its policy rules, event types, notification kinds, the partner's tier page
+with its navigation entry and portal card, and demo data (collected by `prm.registry` at start-up)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import EventType
+from prm.registry import EventType, NavigationEntry, PortalCard
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 MANAGERS = frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER})
@@ -12,6 +12,8 @@ MANAGERS = frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER})
 RULES: dict[str, frozenset[str]] = {
     # A partner's tier, benefits, progress and history: staff any partner's, a partner its own.
     "tiering.view": STAFF_ROLES | PARTNER_ROLES,
+    # "My tier" and the portal's tier card: a partner's own organization, the only one its people see.
+    "tiering.view_own": PARTNER_ROLES,
     # The programs, the distribution, upcoming changes and the what-if simulation.
     "tiering.view_all": STAFF_ROLES,
     "tiering.manage": frozenset({Role.TENANT_ADMIN}),
@@ -52,6 +54,21 @@ NOTIFICATION_KINDS = [
         audience="tiering.view",
     ),
 ]
+
+PAGE_URLS = "tiering.urls"
+
+NAVIGATION = [
+    NavigationEntry(_("My tier"), "my_tier", "tiering.view_own", icon="bi-award", order=185, testid="nav-my-tier"),
+]
+
+
+def _portal_tier(request) -> dict:
+    from tiering.views.partner import portal_card_context
+
+    return portal_card_context(request)
+
+
+PORTAL_CARDS = [PortalCard("tiering/partials/portal_card.html", "tiering.view_own", _portal_tier, 15)]
 
 
 def seed_demo(tenant, admin) -> None:

@@ -353,4 +353,6 @@ PAGES = {
         body={"partner": Id("partner"), "user": Id("partner_user"), "course": Id("course"), "due_on": _in(10)},
     ),
     "learning_rule_backfill": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 302)),
+    # A partner's own tier: no id in the address, so Y's people see Y's tier and staff have no such page.
+    "my_tier": Page(get=may(PARTNERS, 200)),
 }

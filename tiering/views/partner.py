@@ -1,0 +1,42 @@
+"""The partner's tier page ("My tier") and its portal card. The partner is always the member's own organization:
+no id in the URL, so no address can show another partner's tier."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from prm.views import TenantView
+from tiering.selectors import tier_assessments_for, tier_benefits_for, tier_standing_for
+from tiering.selectors.progress import tier_progress_for
+
+# The page shows the last assessments only; the full history is the staff view's.
+ASSESSMENTS_SHOWN = 10
+
+
+def tier_page_context(*, partner_id: int) -> dict:
+    """What "My tier" shows, in a fixed number of queries whatever the partner's history."""
+    standing = tier_standing_for(partner_id=partner_id)
+    return {
+        "standing": standing,
+        "benefits": tier_benefits_for(partner_id=partner_id),
+        "progress": tier_progress_for(partner_id=partner_id) if standing else None,
+        "assessments": list(tier_assessments_for(partner_id=partner_id)[:ASSESSMENTS_SHOWN]),
+    }
+
+
+class MyTierView(TenantView):
+    permission = "tiering.view_own"
+
+    def get(self, request):
+        context = tier_page_context(partner_id=request.membership.partner_organization_id)
+        return render(request, "tiering/my_tier.html", context)
+
+
+def portal_card_context(request) -> dict:
+    """The portal home page's tier card: the tier held and the one line of what the next one needs."""
+    partner_id = request.membership.partner_organization_id
+    standing = tier_standing_for(partner_id=partner_id)
+    return {
+        "standing": standing,
+        "progress": tier_progress_for(partner_id=partner_id) if standing else None,
+    }
