@@ -21,6 +21,9 @@ RULES: dict[str, frozenset[str]] = {
     "tiering.recalculate": MANAGERS,
 }
 
+API_RESOURCES = ("tiers",)
+API_ROUTE_MODULES: tuple[str, ...] = ("tiering.api.programs", "tiering.api.partner_tiers")
+
 _TIER = {
     "partner_organization_id": "the partner",
     "tier": "the tier held after the change (name), empty for none",

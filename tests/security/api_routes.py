@@ -214,4 +214,10 @@ API = {
     # A package is imported by a multipart upload: a JSON body is refused as unsupported (415).
     "api:scorm-package-list": Api(get=may(AUTHORS, 200), post=may(AUTHORS, 415)),
     "api:scorm-package-detail": Api(get=may(AUTHORS, 200)),
+    # Tier programs are the vendor's (staff); a partner's tier is its own, recalculated by channel managers only.
+    "api:tier-program-list": Api(get=may(STAFF, 200)),
+    "api:tier-program-detail": Api(get=may(STAFF, 200)),
+    "api:partner-tier-detail": Api(get=may(EVERYONE, 200)),
+    "api:partner-tier-assessments": Api(get=may(EVERYONE, 200)),
+    "api:partner-tier-recalculate": Api(post=may(MANAGERS, 200)),
 }

@@ -25,6 +25,7 @@ from tests.security import (
     world_recruitment,
     world_roles,
     world_scorm,
+    world_tiering,
 )
 
 # Markers of organization X's data (never shown to another organization or tenant) and of tenant A itself
@@ -85,6 +86,7 @@ WORLD_PARTS = [
     world_certifications,
     world_scorm,
     world_learning,
+    world_tiering,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
