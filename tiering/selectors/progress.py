@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from enablement.selectors.gaps import courses_closing_gaps
 from partners.selectors import partner_get
 from prm.tenancy import current_tenant
 from tiering.evaluation import Check, Evaluation, ProgramSpec, TierSpec, evaluate
@@ -104,3 +105,28 @@ def tier_progress_for(*, partner_id: int, as_of: date | None = None) -> TierProg
         missing=missing_text(missing, currency) if missing else "",
         evaluation=evaluation,
     )
+
+
+# Metrics a course can move, and the criterion option naming what counts (none named: any).
+SKILLING_METRICS = {"certified_people": "certification_ids", "completed_courses": "course_ids"}
+
+
+def courses_closing_the_gap(progress: TierProgress | None, *, actor, limit: int = 3) -> list:
+    """Courses the member has not completed that would close the next tier's unmet skilling criteria: the required
+    courses of the certifications it counts, or the courses it counts (one query; none when nothing of that is
+    missing)."""
+    if progress is None or progress.target is None:
+        return []
+    result = progress.evaluation.result_for(progress.target)
+    wanted: dict[str, set[int] | None] = {"certification_ids": None, "course_ids": None}
+    for check in result.checks if result else ():
+        option = SKILLING_METRICS.get(check.criterion.metric_key)
+        if check.met or option is None:
+            continue
+        named = {int(pk) for pk in check.criterion.options.get(option) or ()}
+        already = wanted[option]
+        # An empty set stands for "any": it absorbs whatever another criterion names.
+        wanted[option] = set() if not named or already == set() else (already or set()) | named
+    if wanted["certification_ids"] is None and wanted["course_ids"] is None:
+        return []
+    return courses_closing_gaps(actor=actor, limit=limit, **wanted)

@@ -7,19 +7,22 @@ from django.shortcuts import render
 
 from prm.views import TenantView
 from tiering.selectors import tier_assessments_for, tier_benefits_for, tier_standing_for
-from tiering.selectors.progress import tier_progress_for
+from tiering.selectors.progress import courses_closing_the_gap, tier_progress_for
 
 # The page shows the last assessments only; the full history is the staff view's.
 ASSESSMENTS_SHOWN = 10
 
 
-def tier_page_context(*, partner_id: int) -> dict:
-    """What "My tier" shows, in a fixed number of queries whatever the partner's history."""
+def tier_page_context(*, partner_id: int, actor=None) -> dict:
+    """What "My tier" shows, in a fixed number of queries whatever the partner's history; with the member, the
+    courses that would close the next tier's skilling gap for them."""
     standing = tier_standing_for(partner_id=partner_id)
+    progress = tier_progress_for(partner_id=partner_id) if standing else None
     return {
         "standing": standing,
         "benefits": tier_benefits_for(partner_id=partner_id),
-        "progress": tier_progress_for(partner_id=partner_id) if standing else None,
+        "progress": progress,
+        "gap_courses": courses_closing_the_gap(progress, actor=actor) if actor is not None else [],
         "assessments": list(tier_assessments_for(partner_id=partner_id)[:ASSESSMENTS_SHOWN]),
     }
 
@@ -28,7 +31,7 @@ class MyTierView(TenantView):
     permission = "tiering.view_own"
 
     def get(self, request):
-        context = tier_page_context(partner_id=request.membership.partner_organization_id)
+        context = tier_page_context(partner_id=request.membership.partner_organization_id, actor=request.membership)
         return render(request, "tiering/my_tier.html", context)
 
 
