@@ -54,3 +54,16 @@ def test_no_courses_when_the_gap_names_a_certification_they_do_not_lead_to(clien
     p = program()
     tier_program_counting(p, [p.certification.pk + 1000])
     assert gap_courses_on_my_tier(client, p) == ""
+
+
+def test_the_portal_cards_next_course_is_the_first_that_closes_the_gap(client):
+    p = program()
+    tier_program_counting(p, [p.certification.pk])
+    first, second = sorted(p.courses, key=lambda course: (course.title, course.pk))
+    complete(p, first)
+
+    page = login(client, p.learner).get(reverse("portal", args=[p.tenant.slug])).content.decode()
+
+    start = page.index('data-testid="tier-card-course"')
+    card_line = page[start : page.index("</div>", start)]
+    assert second.title in card_line and first.title not in card_line

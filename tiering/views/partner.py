@@ -36,10 +36,10 @@ class MyTierView(TenantView):
 
 
 def portal_card_context(request) -> dict:
-    """The portal home page's tier card: the tier held and the one line of what the next one needs."""
+    """The portal home page's tier card: the tier held, the one line of what the next one needs, and the course that
+    would close its skilling gap first."""
     partner_id = request.membership.partner_organization_id
     standing = tier_standing_for(partner_id=partner_id)
-    return {
-        "standing": standing,
-        "progress": tier_progress_for(partner_id=partner_id) if standing else None,
-    }
+    progress = tier_progress_for(partner_id=partner_id) if standing else None
+    gap_courses = courses_closing_the_gap(progress, actor=request.membership, limit=1)
+    return {"standing": standing, "progress": progress, "gap_course": gap_courses[0] if gap_courses else None}
