@@ -37,7 +37,8 @@ def test_an_invalid_updated_since_is_400_naming_it(api, value):
 
 
 def test_every_list_takes_updated_since(api):
-    lists = [f"/api/v1/{prefix}/" for prefix, _viewset, _basename in router.registry]
+    # Routes without a list (a partner's tier is read one partner at a time) have nothing to filter.
+    lists = [f"/api/v1/{prefix}/" for prefix, viewset, _basename in router.registry if hasattr(viewset, "list")]
     for url in lists:
         assert fields_of(problem_of(api.get(url, {"updated_since": "nope"}), 400)) == ["updated_since"], url
 
