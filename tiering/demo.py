@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from prm.models import Event
+from tiering.declarations import EVENT_TYPES
 from tiering.metrics import METRICS
 from tiering.models import TierCriterion
 from tiering.services.programs import tier_program_ensure_default
@@ -30,3 +32,6 @@ def seed_tiers(tenant, admin) -> None:
     if created is not None:
         tiers_recalculate(as_of=timezone.localdate() - timedelta(days=FIRST_RUN_DAYS_AGO))
     tiers_recalculate()
+    # The demo's tiers are history, like the rest of the demo: its tier events are kept but count as relayed, so the
+    # first `make run` does not notify and e-mail every partner admin about tiers it "reached" weeks ago.
+    Event.objects.filter(type__in=EVENT_TYPES, relayed_at__isnull=True).update(relayed_at=timezone.now())
