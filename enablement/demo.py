@@ -49,7 +49,7 @@ from enablement.services.certifications import (
     certification_award_record_history,
     certification_create,
 )
-from enablement.services.quizzes import QuizSettings, question_add, quiz_create
+from enablement.services.quizzes import QuizSettings, attempt_score, question_add, quiz_create
 from enablement.services.scorm_import import scorm_package_import
 from partners.selectors import partners_by_external_id_or_name
 from prm.demo import demo_member
@@ -607,7 +607,7 @@ def _attempt(enrollment, lesson, keys: list[_Key], *, number: int, wrong: int, s
     wrong_ones = {key.version_id for key in drawn[:wrong]}
     points = sum(key.points for key in drawn if key.version_id not in wrong_ones)
     max_points = sum(key.points for key in drawn)
-    score = (Decimal(points) * 100 / max_points).quantize(Decimal("0.01"))
+    score = attempt_score(Decimal(points), Decimal(max_points))
     attempt = QuizAttempt.objects.create(
         quiz=quiz,
         user_id=enrollment.user_id,

@@ -76,6 +76,11 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
+def attempt_score(points: Decimal, max_points: Decimal) -> Decimal:
+    """An attempt's score in percent to the cent, the one rule grading and the demo's history both use."""
+    return (points * HUNDRED / max_points).quantize(CENT) if max_points else Decimal(0)
+
+
 def _shown_time(value: datetime) -> str:
     """A moment in the reader's time zone (the request's active one), naming the zone."""
     return date_format(timezone.localtime(value), "DATETIME_FORMAT")
@@ -670,7 +675,7 @@ def _close(
     AttemptQuestion.objects.bulk_update(rows, ["correct", "points_awarded", "updated_at"])
     quiz = attempt.quiz
     attempt.points, attempt.max_points = points, max_points
-    attempt.score = (points * HUNDRED / max_points).quantize(CENT) if max_points else Decimal(0)
+    attempt.score = attempt_score(points, max_points)
     attempt.passed = attempt.score >= quiz.passing_score
     attempt.status = AttemptStatus.TIMED_OUT if timed_out else AttemptStatus.SUBMITTED
     attempt.submitted_at = now

@@ -13,8 +13,8 @@ from tiering.selectors.progress import courses_closing_the_gap, tier_progress_fo
 ASSESSMENTS_SHOWN = 10
 
 
-def tier_page_context(*, partner_id: int, actor=None) -> dict:
-    """What "My tier" shows, in a fixed number of queries whatever the partner's history; with the member, the
+def tier_page_context(*, partner_id: int, actor) -> dict:
+    """What "My tier" shows to the member, in a fixed number of queries whatever the partner's history, with the
     courses that would close the next tier's skilling gap for them."""
     standing = tier_standing_for(partner_id=partner_id)
     progress = tier_progress_for(partner_id=partner_id) if standing else None
@@ -22,7 +22,7 @@ def tier_page_context(*, partner_id: int, actor=None) -> dict:
         "standing": standing,
         "benefits": tier_benefits_for(partner_id=partner_id),
         "progress": progress,
-        "gap_courses": courses_closing_the_gap(progress, actor=actor) if actor is not None else [],
+        "gap_courses": courses_closing_the_gap(progress, actor=actor),
         "assessments": list(tier_assessments_for(partner_id=partner_id)[:ASSESSMENTS_SHOWN]),
     }
 
