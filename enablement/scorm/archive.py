@@ -17,11 +17,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from enablement.conf import setting
 from prm.errors import ValidationFailed
 
 FIELD = "package"
@@ -90,10 +90,10 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 
 def open_archive(upload) -> Archive:
     """Check an uploaded file is a zip whose entries are safe to unpack, within the limits; refuse otherwise."""
-    if upload.size is not None and upload.size > settings.ENABLEMENT_SCORM_MAX_UPLOAD_BYTES:
+    if upload.size is not None and upload.size > setting("ENABLEMENT_SCORM_MAX_UPLOAD_BYTES"):
         raise refuse(
             _("The package is larger than %(limit)s MB.")
-            % {"limit": settings.ENABLEMENT_SCORM_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            % {"limit": setting("ENABLEMENT_SCORM_MAX_UPLOAD_BYTES") // (1024 * 1024)}
         )
     upload.seek(0)
     head = upload.read(4)
@@ -105,7 +105,7 @@ def open_archive(upload) -> Archive:
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
         raise refuse(_("The zip file is damaged and cannot be read.")) from error
-    max_files, max_bytes = settings.ENABLEMENT_SCORM_MAX_FILES, settings.ENABLEMENT_SCORM_MAX_BYTES
+    max_files, max_bytes = setting("ENABLEMENT_SCORM_MAX_FILES"), setting("ENABLEMENT_SCORM_MAX_BYTES")
     if len(entries) > 2 * max_files:
         raise refuse(_("The package has more than %(limit)s files.") % {"limit": max_files})
     files: dict[str, zipfile.ZipInfo] = {}
@@ -132,7 +132,7 @@ def open_archive(upload) -> Archive:
         if total > max_bytes:
             raise refuse(_("The package unpacks to more than %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)})
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_EXEMPT_BYTES and ratio > settings.ENABLEMENT_SCORM_MAX_RATIO:
+        if info.file_size > RATIO_EXEMPT_BYTES and ratio > setting("ENABLEMENT_SCORM_MAX_RATIO"):
             raise refuse(
                 _("“%(name)s” is compressed %(ratio)s times: refused as a zip bomb.")
                 % {"name": name, "ratio": int(ratio)}
@@ -152,7 +152,7 @@ class _Counted:
         if self.budget[0] < 0:
             raise refuse(
                 _("The package unpacks to more than %(limit)s MB.")
-                % {"limit": settings.ENABLEMENT_SCORM_MAX_BYTES // (1024 * 1024)}
+                % {"limit": setting("ENABLEMENT_SCORM_MAX_BYTES") // (1024 * 1024)}
             )
         return data
 
@@ -165,7 +165,7 @@ def storage_prefix(tenant_id: int, storage_key) -> str:
 def unpack_to_storage(archive: Archive, prefix: str, written: list[str]) -> None:
     """Write every file under `prefix` in default storage, appending each stored name to `written` (so the caller
     can remove them all if anything fails)."""
-    budget = [settings.ENABLEMENT_SCORM_MAX_BYTES]
+    budget = [setting("ENABLEMENT_SCORM_MAX_BYTES")]
     for path, info in archive.files.items():
         name = f"{prefix}/{path}"
         try:

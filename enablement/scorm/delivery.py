@@ -25,6 +25,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import escape
 
+from enablement.conf import setting
+
 SANDBOX = "allow-scripts allow-forms allow-popups allow-modals allow-downloads"
 # Types authoring tools ship that Python's table may lack or get wrong.
 CONTENT_TYPES = {
@@ -59,7 +61,7 @@ DOCUMENT_DESTINATIONS = {"document", "iframe", "frame", "embed", "object"}
 
 
 def separate_origin() -> bool:
-    return bool(settings.CONTENT_ORIGIN)
+    return bool(setting("CONTENT_ORIGIN"))
 
 
 def origin_of(request) -> str:
@@ -67,7 +69,7 @@ def origin_of(request) -> str:
 
 
 def content_host() -> str:
-    return urlsplit(settings.CONTENT_ORIGIN).netloc
+    return urlsplit(setting("CONTENT_ORIGIN")).netloc
 
 
 def sandbox() -> str:

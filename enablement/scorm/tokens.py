@@ -1,8 +1,8 @@
 """Signed tokens in URL paths: how a package's files and its runtime's commits are reached without cookies.
 
 A content token lets its bearer read one package's files, for one launch, until it expires
-(settings.ENABLEMENT_SCORM_TOKEN_SECONDS): the content origin never sees a session cookie, so the token is the
-access check there. A commit token names the learner's enrollment, lesson and item; the commit endpoint also
+(ENABLEMENT_SCORM_TOKEN_SECONDS in enablement/conf.py): the content origin never sees a session cookie, so the token
+is the access check there. A commit token names the learner's enrollment, lesson and item; the commit endpoint also
 requires the learner's own session, so the token is what a cross-site request cannot know (a `sendBeacon` cannot
 carry a CSRF header). Both are signed with SECRET_KEY under their own salt, so neither can stand for the other.
 """
@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core import signing
+
+from enablement.conf import setting
 
 CONTENT_SALT = "enablement.scorm.content"
 COMMIT_SALT = "enablement.scorm.commit"
@@ -45,7 +47,7 @@ def content_token(grant: ContentGrant) -> str:
 
 def read_content_token(token: str) -> ContentGrant | None:
     try:
-        data = signing.loads(token, salt=CONTENT_SALT, max_age=settings.ENABLEMENT_SCORM_TOKEN_SECONDS)
+        data = signing.loads(token, salt=CONTENT_SALT, max_age=setting("ENABLEMENT_SCORM_TOKEN_SECONDS"))
         return ContentGrant(**data)
     except (signing.BadSignature, TypeError, ValueError):
         return None

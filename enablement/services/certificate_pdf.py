@@ -12,11 +12,11 @@ import unicodedata
 from pathlib import Path
 
 import qrcode
-from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from enablement.conf import setting
 from enablement.models import CertificationAward
 
 FONT_CANDIDATES = [
@@ -27,7 +27,7 @@ FONT_CANDIDATES = [
 
 
 def _font_files() -> tuple[str, str] | None:
-    configured = getattr(settings, "ENABLEMENT_CERTIFICATE_FONTS", None)
+    configured = setting("ENABLEMENT_CERTIFICATE_FONTS")
     for regular, bold in ([tuple(configured)] if configured else []) + FONT_CANDIDATES:
         if Path(regular).is_file() and Path(bold).is_file():
             return regular, bold

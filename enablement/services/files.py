@@ -11,10 +11,10 @@ import secrets
 import unicodedata
 
 import filetype
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from enablement.conf import setting
 from enablement.models import LessonFile
 from prm.errors import ValidationFailed
 from prm.tenancy import current_tenant
@@ -39,7 +39,7 @@ CHUNK = 64 * 1024
 
 
 def max_bytes() -> int:
-    return settings.ENABLEMENT_FILE_MAX_BYTES
+    return setting("ENABLEMENT_FILE_MAX_BYTES")
 
 
 def max_megabytes() -> int:

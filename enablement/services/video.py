@@ -1,5 +1,5 @@
-"""A video lesson's address: only from the hosts in `settings.ENABLEMENT_VIDEO_HOSTS`, stored as the address of the
-provider's embeddable player.
+"""A video lesson's address: only from the hosts in `ENABLEMENT_VIDEO_HOSTS` (enablement/conf.py), stored as the
+address of the provider's embeddable player.
 
 Authors paste whatever their browser shows (a YouTube watch page, a youtu.be share link, a Vimeo page, a Wistia media
 page); the lesson keeps the player's address, which the learner's page puts in a sandboxed iframe. YouTube plays from
@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from enablement.conf import setting
 from prm.errors import ValidationFailed
 
 MAX_URL = 500
@@ -34,7 +34,13 @@ def _host_matches(host: str, allowed: str) -> bool:
 
 
 def allowed_hosts() -> list[str]:
-    return [host.lower().strip() for host in settings.ENABLEMENT_VIDEO_HOSTS if host.strip()]
+    return [host.lower().strip() for host in setting("ENABLEMENT_VIDEO_HOSTS") if host.strip()]
+
+
+def is_allowed_host(host: str) -> bool:
+    """Whether a video may be embedded from this host: one of ENABLEMENT_VIDEO_HOSTS or a subdomain of one."""
+    host = host.lower()
+    return any(_host_matches(host, allowed) for allowed in allowed_hosts())
 
 
 def _seconds(value: str) -> int | None:
@@ -110,11 +116,10 @@ def video_embed_url(url: str, *, field: str = "video_url") -> str:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
         raise ValidationFailed(_("This is not a web address: paste the video's https:// address."), field=field)
-    hosts = allowed_hosts()
-    if not any(_host_matches(host, allowed) for allowed in hosts):
+    if not is_allowed_host(host):
         raise ValidationFailed(
             _("Videos can come from %(hosts)s; “%(host)s” is not one of them.")
-            % {"hosts": ", ".join(hosts), "host": host},
+            % {"hosts": ", ".join(allowed_hosts()), "host": host},
             field=field,
         )
     path = [part for part in parts.path.split("/") if part]

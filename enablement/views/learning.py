@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from enablement.forms.learning import AssignForm
 from enablement.models import EnrollmentStatus, LearningPath, LessonKind, LessonProgressStatus
 from enablement.selectors import catalogue as catalogue_selectors
 from enablement.selectors import progress as selectors
+from enablement.services import video
 from enablement.services.enrollments import (
     enrollment_assign,
     enrollment_retake,
@@ -33,7 +33,6 @@ from prm.views import TenantView, add_domain_error
 
 # Lessons the learner marks done on this page; quizzes and SCORM packages record their own results.
 SELF_PACED = (LessonKind.TEXT, LessonKind.VIDEO, LessonKind.FILE)
-DEFAULT_VIDEO_HOSTS = ("youtube-nocookie.com", "youtube.com", "player.vimeo.com", "fast.wistia.net", "loom.com")
 
 
 def _not_found():
@@ -48,10 +47,7 @@ def video_embed_url(url: str) -> str:
     """The lesson's player address when it is https on an allowed host (authoring checked it; this page checks
     again, since it puts the address in an iframe); empty otherwise."""
     parts = urlsplit(url or "")
-    host = (parts.hostname or "").lower()
-    hosts = getattr(settings, "ENABLEMENT_VIDEO_HOSTS", DEFAULT_VIDEO_HOSTS)
-    allowed = any(host == h.lower().lstrip(".") or host.endswith("." + h.lower().lstrip(".")) for h in hosts if h)
-    return url if parts.scheme == "https" and allowed else ""
+    return url if parts.scheme == "https" and video.is_allowed_host(parts.hostname or "") else ""
 
 
 # The catalogue and a course's overview ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import json
 import re
 from urllib.parse import unquote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
@@ -21,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from enablement.conf import setting
 from enablement.forms.scorm import ScormImportForm
 from enablement.models import ScormSco
 from enablement.scorm import delivery, tokens
@@ -147,7 +147,7 @@ def _content_url(request, *, token: str, launch_path: str) -> str:
         "scorm_content",
         kwargs={"tenant_slug": request.tenant.slug, "content_token": token, "file_path": unquote(path)},
     )
-    url = settings.CONTENT_ORIGIN + url
+    url = setting("CONTENT_ORIGIN") + url
     if query:
         url += "?" + query
     if fragment:
@@ -181,7 +181,7 @@ def player_context(request, *, package, scos, outcomes, current, launch, enrollm
         "version": package.scorm_version,
         "cmi": launch.cmi,
         "commitUrl": commit_url,
-        "contentOrigin": settings.CONTENT_ORIGIN or "null",
+        "contentOrigin": setting("CONTENT_ORIGIN") or "null",
         "asset": current.sequencing.get("scorm_type") == "asset",
         "previousUrl": item_url(previous) if previous else None,
         "nextUrl": item_url(following) if following else None,

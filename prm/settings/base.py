@@ -259,37 +259,6 @@ PRM_EVENT_HANDLER_MAX_ATTEMPTS = env.int("PRM_EVENT_HANDLER_MAX_ATTEMPTS", defau
 PRM_INVITATION_TTL = timedelta(hours=env.int("PRM_INVITATION_TTL_HOURS", default=72))
 PRM_LOGO_MAX_BYTES = 512 * 1024
 
-# Enablement: where video lessons may be embedded from (a host or any of its subdomains; YouTube, Vimeo, Wistia and
-# Loom addresses are turned into their privacy-friendly embed address), and the largest file a lesson may offer.
-ENABLEMENT_VIDEO_HOSTS = env.list(
-    "ENABLEMENT_VIDEO_HOSTS",
-    default=[
-        "youtube.com",
-        "youtu.be",
-        "youtube-nocookie.com",
-        "vimeo.com",
-        "player.vimeo.com",
-        "wistia.com",
-        "fast.wistia.net",
-        "loom.com",
-    ],
-)
-ENABLEMENT_FILE_MAX_BYTES = env.int("ENABLEMENT_FILE_MAX_BYTES", default=100 * 1024 * 1024)
-
-# SCORM packages (docs/enablement.md#scorm): an upload larger than ENABLEMENT_SCORM_MAX_UPLOAD_BYTES, or a zip that
-# unpacks to more than ENABLEMENT_SCORM_MAX_BYTES, more than ENABLEMENT_SCORM_MAX_FILES files, or a file compressed
-# more than ENABLEMENT_SCORM_MAX_RATIO times (a bomb), is refused before anything is stored.
-ENABLEMENT_SCORM_MAX_UPLOAD_BYTES = env.int("ENABLEMENT_SCORM_MAX_UPLOAD_BYTES", default=300 * 1024 * 1024)
-ENABLEMENT_SCORM_MAX_BYTES = env.int("ENABLEMENT_SCORM_MAX_BYTES", default=500 * 1024 * 1024)
-ENABLEMENT_SCORM_MAX_FILES = env.int("ENABLEMENT_SCORM_MAX_FILES", default=10_000)
-ENABLEMENT_SCORM_MAX_RATIO = env.int("ENABLEMENT_SCORM_MAX_RATIO", default=200)
-# Where package files are served from. Empty: this site, under /t/<slug>/scorm/content/ (development). In production
-# a separate, cookieless origin (e.g. https://content.prm-cdn.example) that routes to the same application: the
-# package then runs with its own origin and cannot read this site's pages. Either way the files are reached only
-# through a signed token in the path that expires after ENABLEMENT_SCORM_TOKEN_SECONDS.
-CONTENT_ORIGIN = env("CONTENT_ORIGIN", default="").rstrip("/")
-ENABLEMENT_SCORM_TOKEN_SECONDS = env.int("ENABLEMENT_SCORM_TOKEN_SECONDS", default=3 * 60 * 60)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

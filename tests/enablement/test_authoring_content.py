@@ -3,6 +3,7 @@ whose type is told by their content (enablement.services.markdown, video, files)
 
 import pytest
 
+from enablement.conf import setting
 from enablement.services.files import validate_lesson_file
 from enablement.services.markdown import render_lesson_markdown
 from enablement.services.video import video_embed_url
@@ -119,7 +120,7 @@ def test_a_video_address_from_elsewhere_or_naming_no_video_is_refused_on_video_u
 
 
 def test_a_vendors_own_video_host_in_the_settings_is_kept_as_written_over_https(settings):
-    settings.ENABLEMENT_VIDEO_HOSTS = [*settings.ENABLEMENT_VIDEO_HOSTS, "videos.acme.example"]
+    settings.ENABLEMENT_VIDEO_HOSTS = [*setting("ENABLEMENT_VIDEO_HOSTS"), "videos.acme.example"]
     assert video_embed_url("https://videos.acme.example/embed/42#t=3") == "https://videos.acme.example/embed/42"
     with pytest.raises(ValidationFailed, match="https://"):
         video_embed_url("http://videos.acme.example/embed/42")

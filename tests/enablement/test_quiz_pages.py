@@ -149,12 +149,13 @@ def test_attempts_left_and_the_cool_down_end_in_the_learners_time_zone(client, w
     user = world.learner.user
     user.time_zone = "Europe/Berlin"
     user.save()
-    login(client, world.learner)
-    # Today at noon (a session signed in now is still valid then).
+    # Today at noon, signed in then: a session signed in at the real time could have expired by 13:31 (it lasts 12
+    # hours), which made this test fail when run between midnight and 01:31 UTC.
     moment = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
     with timezone.override(ZoneInfo("Europe/Berlin")), translation.override("en"):
         ends = date_format(timezone.localtime(moment + timedelta(minutes=90)), "DATETIME_FORMAT")
     with time_machine.travel(moment, tick=False) as clock:
+        login(client, world.learner)
         attempt = start(client, world)
         client.post(attempt_url(world, "quiz_attempt_submit", attempt), {})
         html = client.get(lesson_url(world)).content.decode()
