@@ -220,12 +220,14 @@ def test_a_channel_manager_sets_an_override_and_the_tier_follows(
     body = {"tier": gold.pk, "reason": "Strategic launch partner", "ends_on": ends_on.isoformat()}
     response = login(client, manager).post(url("partner_tier_override", tenant, partner_org.pk), body)
     assert response.status_code == 302 and response.url == url("partner_tier", tenant, partner_org.pk)
+    assert f"Northwind Secure holds Gold until {ends_on:%-d %b %Y}." in client.get(response.url).content.decode()
     with tenant_context(tenant):
         override = TierOverride.objects.get()
         assert (override.tier_id, override.ends_on, override.created_by_id) == (gold.pk, ends_on, manager.user_id)
         assert TierStanding.objects.get(partner_organization=partner_org).tier_id == gold.pk
     page = client.get(url("partner_tier", tenant, partner_org.pk)).content.decode()
     assert 'data-testid="tier-name">Gold<' in page and "Strategic launch partner" in page
+    assert "What keeps Gold" in page  # held by the override above what the metrics give
     assert 'data-testid="tier-override-end"' in page
 
     response = client.post(url("partner_tier_override_end", tenant, partner_org.pk, override.pk))

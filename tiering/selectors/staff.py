@@ -39,6 +39,11 @@ class DistributionBar:
     percent: int  # of the program's largest bar, 0–100 (the bar's length)
     share: int  # of the program's partners, 0–100
 
+    @property
+    def text_x(self) -> int:
+        """Where the figure starts in the chart: just after the bar (120 + up to 200 units)."""
+        return 126 + self.percent * 2
+
 
 @dataclass(frozen=True)
 class ProgramOverview:

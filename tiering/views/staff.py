@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from partners.selectors import partner_get, partners_by_id
@@ -126,11 +127,9 @@ class TierOverrideCreateView(PartnerTierView):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(
-                    request,
-                    _("%(partner)s holds %(tier)s until %(date)s.")
-                    % {"partner": partner.name, "tier": tier.name, "date": form.cleaned_data["ends_on"].isoformat()},
-                )
+                until = date_format(form.cleaned_data["ends_on"], "DATE_FORMAT")
+                message = _("%(partner)s holds %(tier)s until %(date)s.")
+                messages.success(request, message % {"partner": partner.name, "tier": tier.name, "date": until})
                 return redirect("partner_tier", request.tenant.slug, partner.pk)
         return self.render_page(partner, form, status=400)
 
