@@ -35,9 +35,9 @@ SCORE = {"max_digits": 7, "decimal_places": 2, "min_value": Decimal(0)}
 
 
 def _number(label, initial, limits) -> forms.DecimalField:
-    # Added after BootstrapForm styled the declared fields: styled here.
+    # Styled here (no BootstrapForm: the fields are made per program). Left empty or out: the program's value.
     widget = forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "any"})
-    return forms.DecimalField(label=label, initial=initial, widget=widget, **limits)
+    return forms.DecimalField(label=label, initial=initial, widget=widget, required=False, **limits)
 
 
 class WhatIfForm(forms.Form):

@@ -346,3 +346,39 @@ def test_my_tier_draws_each_metrics_trend_from_the_assessments(client, tenant, p
     assert page.count('data-testid="tier-metric-trend"') == 2
     assert "Trend over the last 2 assessments: from 30,000.00 USD to 60,000.00 USD" in page
     assert "<polyline" in page
+
+
+def test_what_if_edits_points_and_pass_marks_of_a_points_program(client, tenant, metrics, manager):
+    from decimal import Decimal
+
+    from tests.tiering.support import CERTIFIED, REVENUE
+    from tiering.models import EvaluationModel, Tier, TierProgram
+
+    with tenant_context(tenant):
+        program = TierProgram.objects.create(name="Points", evaluation_model=EvaluationModel.POINTS)
+        Tier.objects.create(program=program, name="Member", rank=0)
+        gold = Tier.objects.create(program=program, name="Gold", rank=1, min_score=Decimal("70"))
+        revenue = TierCriterion.objects.create(
+            program=program, tier=gold, metric_key=REVENUE, threshold=100000, points=50, category="performance"
+        )
+        TierCriterion.objects.create(
+            program=program, tier=gold, metric_key=CERTIFIED, threshold=4, points=50, category="skilling"
+        )
+    partner = PartnerOrganizationFactory(tenant=tenant, name="Halfway There")
+    metrics.set(partner, revenue=60000, certified=2)  # 30 + 25 = 55 points of the 70 needed
+    recalculate(tenant, timezone.localdate())
+    before = counts(tenant)
+    login(client, manager)
+    form = client.get(url("tier_what_if", tenant), {"program": program.pk}).content.decode()
+    assert f'name="min_score_{gold.pk}"' in form and f'name="points_{revenue.pk}"' in form
+    # A pass mark of 55 moves it up; so would 65 points for revenue (39 + 25 = 64 < 70: it does not).
+    response = client.get(
+        url("tier_what_if", tenant), {"program": program.pk, "run": "1", f"min_score_{gold.pk}": "55"}
+    )
+    page = response.content.decode()
+    assert "1 would move up" in page and "Halfway There" in page
+    page = client.get(
+        url("tier_what_if", tenant), {"program": program.pk, "run": "1", f"points_{revenue.pk}": "65"}
+    ).content.decode()
+    assert "0 would move up" in page and "No partner would move." in page
+    assert counts(tenant) == before
