@@ -77,6 +77,8 @@ PLAIN_FIELDS = {
     "validity_months", "apply_to_existing",
     # learning
     "due_on",
+    # tiering
+    "ends_on",
 }  # fmt: skip
 
 
@@ -355,4 +357,14 @@ PAGES = {
     "learning_rule_backfill": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 302)),
     # A partner's own tier: no id in the address, so Y's people see Y's tier and staff have no such page.
     "my_tier": Page(get=may(PARTNERS, 200)),
+    # The staff's tier pages: the overview and the what-if simulation (a GET form), a partner's tier history with
+    # its override form (another tenant's tier: a form error), ending X's override and recalculating X now.
+    "tier_overview": Page(get=may(STAFF, 200)),
+    "tier_what_if": Page(get=may(STAFF, 200)),
+    "partner_tier": Page(get=may(STAFF, 200)),
+    "partner_tier_override": Page(
+        post=may(MANAGERS, 400), body={"tier": Id("tier"), "reason": "Harness override", "ends_on": _in(30)}
+    ),
+    "partner_tier_override_end": Page(post=may(MANAGERS, 302)),
+    "partner_tier_recalculate": Page(post=may(MANAGERS, 302)),
 }
