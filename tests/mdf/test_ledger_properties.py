@@ -148,3 +148,35 @@ def test_no_balance_is_ever_negative_and_every_balance_equals_its_ledger_sum(wor
                 raise Rollback
         except Rollback:
             pass
+
+
+def test_a_known_sequence_exercises_every_movement(world):
+    """The steps the property draws from do move money (so the property is not vacuously true)."""
+    from mdf.models import LedgerTransaction
+
+    steps = [
+        ("allocate", 0, Decimal("5000")),
+        ("allocate", 1, Decimal("3000")),
+        ("request", 0, Decimal("2000")),
+        ("approve", 0, Decimal("1")),
+        ("claim", 0, Decimal("0.5"), True),
+        ("approve_claim", 0, Decimal("0.5")),
+        ("pay", 0),
+        ("request", 0, Decimal("1000")),
+        ("approve", 1, Decimal("1")),
+        ("expire", 1),
+        ("request", 1, Decimal("500")),
+        ("approve", 2, Decimal("1")),
+        ("cancel", 2),
+        ("reallocate", 0, 1, Decimal("700")),
+        ("reallocate", 1, None, Decimal("100")),
+    ]
+    with tenant_context(world["tenant"]):
+        try:
+            with transaction.atomic():
+                run(world, steps)
+                kinds = set(LedgerTransaction.objects.values_list("kind", flat=True))
+                assert kinds == {"fund", "allocate", "commit", "spend", "pay", "release", "reallocate"}
+                raise Rollback
+        except Rollback:
+            pass

@@ -224,3 +224,21 @@ def test_request_fields_helper_is_within_the_period(fund):
     fields = request_fields()
     assert fund.period_start <= fields["start_date"] <= fields["end_date"] <= fund.period_end
     assert StaffFactory  # keeps the import used for readers adding staff
+
+
+def test_segregation_of_duties_holds_for_api_keys(tenant, fund, allocation, partner_org, second_reviewer):
+    from prm.api.keys import ApiKeyActor
+    from tests.factories import make_api_key
+
+    partner_key = ApiKeyActor(make_api_key(tenant, scopes=["mdf:write"], partner_organization=partner_org)[0])
+    tenant_key = ApiKeyActor(make_api_key(tenant, scopes=["mdf:write"])[0])
+    by_partner_key = make_request(tenant, fund, partner_org, actor=partner_key)
+    by_tenant_key = make_request(tenant, fund, partner_org, actor=tenant_key)
+    with tenant_context(tenant):
+        assert by_partner_key.requested_by_api_key_id == partner_key.api_key.pk
+        with pytest.raises(PermissionDenied):
+            services.fund_request_approve(actor=partner_key, fund_request=by_partner_key)
+        with pytest.raises(PermissionDenied):
+            services.fund_request_approve(actor=tenant_key, fund_request=by_tenant_key)
+        services.fund_request_approve(actor=tenant_key, fund_request=by_partner_key)
+        services.fund_request_approve(actor=second_reviewer, fund_request=by_tenant_key, amount="100")
