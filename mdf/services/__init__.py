@@ -9,7 +9,7 @@ from mdf.services.claims import (
     claim_request_proof,
     claim_submit,
 )
-from mdf.services.funds import allocate, fund_add_budget, fund_create, reallocate
+from mdf.services.funds import allocate, fund_add_budget, fund_close, fund_create, fund_update, reallocate
 from mdf.services.ledger import InsufficientFunds, ledger_reverse
 from mdf.services.payouts import claim_pay, payout_batch_confirm, payout_batch_create, payout_batch_remove_claim
 from mdf.services.requests import (
@@ -36,6 +36,7 @@ __all__ = [
     "claim_request_proof",
     "claim_submit",
     "fund_add_budget",
+    "fund_close",
     "fund_create",
     "fund_request_approve",
     "fund_request_cancel",
@@ -46,6 +47,7 @@ __all__ = [
     "fund_request_submit",
     "fund_request_update",
     "fund_requests_expire_due",
+    "fund_update",
     "ledger_reverse",
     "payout_batch_confirm",
     "payout_batch_create",

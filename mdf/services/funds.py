@@ -264,3 +264,81 @@ def reallocate(
         memo=memo or (_("Reallocated to another partner") if target is not None else _("Returned to the fund")),
     )
     return target
+
+
+@transaction.atomic
+def fund_update(*, actor: Actor, fund: Fund, **changes) -> Fund:
+    """Change a fund's rules: name, claim deadline, reimbursement share, claim tolerance, expiry, review SLA and
+    payout days, approval threshold. Its currency and period stay; its total changes only by `fund_add_budget`.
+    New rules apply to what happens next (requests already approved keep their amounts)."""
+    policy.require(actor, "mdf.manage", fund)
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    allowed = {
+        "name",
+        "claim_deadline",
+        "reimbursement_share",
+        "claim_tolerance_percent",
+        "expiry_days",
+        "review_sla_business_days",
+        "payout_overdue_days",
+        "approval_threshold",
+    }
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationFailed(_("This cannot be changed on a fund."), field=unknown[0])
+    if "name" in changes:
+        fund.name = clean_text(changes["name"], field="name", max_length=NAME_MAX, required=_("Give the fund a name."))
+    if "claim_deadline" in changes:
+        deadline = _date(changes["claim_deadline"], field="claim_deadline", label=_("The claim deadline"))
+        if deadline < fund.period_start:
+            raise ValidationFailed(_("The claim deadline is before the fiscal period starts."), field="claim_deadline")
+        fund.claim_deadline = deadline
+    if "reimbursement_share" in changes:
+        fund.reimbursement_share = _percent(
+            changes["reimbursement_share"],
+            field="reimbursement_share",
+            label=_("The reimbursement share"),
+            minimum=Decimal("0.01"),
+            maximum=Decimal("100"),
+        )
+    if "claim_tolerance_percent" in changes:
+        fund.claim_tolerance_percent = _percent(
+            changes["claim_tolerance_percent"],
+            field="claim_tolerance_percent",
+            label=_("The claim tolerance"),
+            minimum=Decimal("0"),
+            maximum=Decimal("100"),
+        )
+    for name, low, high in (
+        ("expiry_days", 0, 3650),
+        ("payout_overdue_days", 0, 3650),
+        ("review_sla_business_days", 1, 30),
+    ):
+        if name in changes:
+            value = changes[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise ValidationFailed(
+                    _("Give a number between %(low)s and %(high)s.") % {"low": low, "high": high}, field=name
+                )
+            setattr(fund, name, value)
+    if "approval_threshold" in changes:
+        value = changes["approval_threshold"]
+        fund.approval_threshold = (
+            None
+            if value in (None, "")
+            else clean_amount(value, field="approval_threshold", label=_("The approval threshold"))
+        )
+    fund.save()
+    return fund
+
+
+@transaction.atomic
+def fund_close(*, actor: Actor, fund: Fund) -> Fund:
+    """Close a fund: no new allocations, requests or approvals; approved requests may still be claimed until the
+    claim deadline, and approved claims are still paid."""
+    policy.require(actor, "mdf.manage", fund)
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if fund.status != FundStatus.CLOSED:
+        fund.status = FundStatus.CLOSED
+        fund.save(update_fields=["status", "updated_at"])
+    return fund

@@ -5,7 +5,7 @@ retried ERP call pays once."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -106,7 +106,12 @@ def payout_batch_create(*, actor: Actor, fund: Fund, reference: str = "", claim_
     if not ids:
         raise ValidationFailed(_("No approved claims are waiting for payout."), field="claims")
     batch = PayoutBatch(reference=reference, fund=fund, created_by=user_of(actor))
-    batch.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            batch.save(force_insert=True)
+    except IntegrityError:
+        # Another batch took this reference since the check (two people creating batches at once).
+        raise ValidationFailed(_("Another payout batch has this reference."), field="reference") from None
     Claim.objects.filter(pk__in=ids).update(payout_batch=batch, updated_at=timezone.now())
     return batch
 
