@@ -440,6 +440,9 @@ class Claim(TenantOwnedModel):
     claimed_amount = models.DecimalField(_("claimed amount"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3)
     invoice_number = models.CharField(_("invoice number"), max_length=100)
+    # The invoice number compared without case or spaces (the duplicate check): plain equality, so its index
+    # serves the app role under row-level security (an index on UPPER() would not: UPPER is not leakproof).
+    invoice_key = models.CharField(max_length=100, editable=False, default="")
     # The last claim on the request (default): its approval releases whatever of the commitment is left.
     is_final = models.BooleanField(_("last claim for this activity"), default=True)
     note = models.TextField(_("note"), blank=True)
@@ -484,7 +487,7 @@ class Claim(TenantOwnedModel):
             models.Index(fields=["tenant", "status", "submitted_at"], name="mdf_claim_queue"),
             models.Index(fields=["tenant", "partner_organization", "status"], name="mdf_claim_partner"),
             models.Index(fields=["tenant", "fund_request"], name="mdf_claim_request"),
-            models.Index(fields=["tenant", "invoice_number"], name="mdf_claim_invoice_number"),
+            models.Index(fields=["tenant", "invoice_key"], name="mdf_claim_invoice_key"),
             models.Index(fields=["tenant", "status", "approved_at"], name="mdf_claim_payables"),
         ]
 

@@ -67,6 +67,11 @@ TEXT_MAX = 5000
 ZERO = Decimal("0.00")
 
 
+def invoice_key(invoice_number: str) -> str:
+    """How invoice numbers are compared for duplicates: without case or spaces ("inv 2027-001" = "INV2027-001")."""
+    return "".join(invoice_number.split()).upper()[:100]
+
+
 def _held_by_other_claims(fund_request: FundRequest, *, exclude_pk: int | None = None) -> Decimal:
     """What the request's other claims hold: the claimed amount of those open, the approved amount of those
     approved or paid (a rejected claim holds nothing)."""
@@ -94,7 +99,7 @@ def _flags(claim: Claim, hashes: list[str]) -> list[dict]:
     and claims on one request split to stay under the fund's approval threshold."""
     flags = []
     same_number = (
-        Claim.objects.filter(invoice_number__iexact=claim.invoice_number)
+        Claim.objects.filter(invoice_key=claim.invoice_key)
         .exclude(pk=claim.pk)
         .order_by("id")
         .values_list("id", flat=True)[:10]
@@ -195,6 +200,7 @@ def claim_submit(
         claimed_amount=claimed,
         currency=fund.currency,
         invoice_number=invoice_number,
+        invoice_key=invoice_key(invoice_number),
         is_final=bool(is_final),
         note=note,
         leads_count=len(leads),
