@@ -444,3 +444,52 @@ def balances_by_kind() -> dict[tuple[int, int | None, str], Decimal]:
     ):
         result[(fund_id, allocation_id, kind)] = balance
     return dict(result)
+
+
+# What is expected next (the portal and the console show it beside each request and claim) ----------------------
+
+
+def request_next_step(fund_request: FundRequest, *, claims: list[Claim] | None = None) -> str:
+    """What the request waits for, in words, from the partner's side. `claims`: the request's claims when already
+    read (else none are assumed)."""
+    from django.utils.translation import gettext as _
+
+    from mdf.models import RequestStatus
+
+    claims = claims or []
+    status = fund_request.status
+    if status == RequestStatus.DRAFT:
+        return _("Submit the request for review.")
+    if status == RequestStatus.SUBMITTED:
+        return _("Waiting for marketing's decision.")
+    if status == RequestStatus.CHANGES_REQUESTED:
+        return _("Make the changes asked for and submit again.")
+    if status == RequestStatus.APPROVED:
+        if any(c.status == ClaimStatus.PROOF_REQUESTED for c in claims):
+            return _("Add the proof asked for to your claim.")
+        if any(c.status == ClaimStatus.SUBMITTED for c in claims):
+            return _("Waiting for the review of your claim.")
+        deadline = min(
+            fund_request.fund.claim_deadline,
+            fund_request.end_date + timedelta(days=fund_request.fund.expiry_days),
+        )
+        return _("Run the activity, then claim with the invoice and proof by %(date)s.") % {
+            "date": deadline.isoformat()
+        }
+    if status == RequestStatus.CLAIMED:
+        if any(c.status == ClaimStatus.APPROVED for c in claims):
+            return _("Claim approved: payment is on its way.")
+        return _("Claimed.")
+    return ""
+
+
+def claim_next_step(claim: Claim) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        ClaimStatus.SUBMITTED: _("Waiting for marketing's review."),
+        ClaimStatus.PROOF_REQUESTED: _("Add the proof asked for."),
+        ClaimStatus.APPROVED: _("Approved: waiting for payment."),
+        ClaimStatus.REJECTED: _("Turned down; you may claim again while the request is open."),
+        ClaimStatus.PAID: _("Paid."),
+    }.get(claim.status, "")

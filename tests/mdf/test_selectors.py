@@ -71,3 +71,36 @@ def test_fund_rules_change_and_a_closed_fund_takes_no_new_approvals(
         with pytest.raises(ValidationFailed) as refused:
             services.fund_request_approve(actor=marketing, fund_request=fund_request)
         assert refused.value.field == "fund"
+
+
+def test_queues_take_one_query_whatever_their_length(
+    tenant, fund, allocation, partner_org, partner_marketer, marketing, django_assert_num_queries
+):
+    from tests.mdf.factories import make_claim
+
+    for _ in range(3):
+        approved = make_request(
+            tenant,
+            fund,
+            partner_org,
+            actor=partner_marketer,
+            approve_by=marketing,
+            requested_amount="500",
+            planned_cost="1000",
+        )
+        claim = make_claim(tenant, approved, actor=partner_marketer, claimed="500", actual="1000")
+        make_request(tenant, fund, partner_org, actor=partner_marketer, requested_amount="100", planned_cost="200")
+    with tenant_context(tenant):
+        services.claim_approve(actor=marketing, claim=claim)
+        for queue in (selectors.request_review_queue, selectors.claim_review_queue, selectors.payout_queue):
+            with django_assert_num_queries(1):
+                rows = list(queue())
+                [(row.fund.name, row.partner_organization.name) for row in rows]
+            assert rows
+
+
+def test_next_steps_say_what_the_partner_does_next(tenant, fund, allocation, partner_org, partner_marketer, marketing):
+    fund_request = make_request(tenant, fund, partner_org, actor=partner_marketer, approve_by=marketing)
+    with tenant_context(tenant):
+        fund_request = selectors.request_get(fund_request_id=fund_request.pk)
+        assert selectors.request_next_step(fund_request).startswith("Run the activity, then claim")
