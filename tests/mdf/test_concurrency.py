@@ -57,3 +57,30 @@ def test_parallel_approvals_never_commit_more_than_the_allocation(
         assert sorted(r.status for r in type(requests[0]).objects.filter(pk__in=won)) == [RequestStatus.APPROVED] * 5
         assert selectors.ledger_differences() == []
         assert selectors.unbalanced_transactions() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_check_refuses_the_approval_that_passed_the_services_check_while_another_held_the_lock(
+    tenant, fund, partner_org, partner_marketer, marketing, second_reviewer
+):
+    """Deterministic: the first approval holds the allocation's row lock; the second reads the balance before the
+    first commits (so its own check passes), waits for the lock, and the CHECK on the balance refuses it."""
+    from tests.concurrency import race
+
+    allocation = allocate(tenant, fund, partner_org, "1000")
+    first, second = (
+        make_request(tenant, fund, partner_org, actor=partner_marketer, requested_amount="1000") for _ in range(2)
+    )
+    _approved, refused = race(
+        tenant,
+        lambda: services.fund_request_approve(actor=marketing, fund_request=first),
+        lambda: services.fund_request_approve(actor=second_reviewer, fund_request=second),
+    )
+    assert isinstance(refused, InsufficientFunds), refused
+    assert refused.field == "amount"
+    with tenant_context(tenant):
+        second.refresh_from_db()
+        assert second.status == RequestStatus.SUBMITTED
+        balance = selectors.allocation_balance(allocation=allocation)
+        assert (balance.available, balance.committed) == (Decimal("0.00"), Decimal("1000.00"))
+        assert selectors.ledger_differences() == []

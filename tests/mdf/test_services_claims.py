@@ -23,7 +23,7 @@ from mdf.models import (
 from prm.errors import PermissionDenied, ValidationFailed
 from prm.models import Event
 from prm.tenancy import tenant_context
-from tests.mdf.factories import EXE, PNG, FundFactory, allocate, invoice, leads_csv, make_claim, make_request, pdf
+from tests.mdf.factories import EXE, PDF, PNG, FundFactory, allocate, invoice, leads_csv, make_claim, make_request, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -281,3 +281,22 @@ def test_an_approved_claim_is_overdue_for_payout_after_the_funds_days(
         services.claim_approve(actor=marketing, claim=claim)
         later = timezone.now() + timedelta(days=fund.payout_overdue_days, minutes=1)
         assert [c.is_overdue for c in selectors.payout_queue(now=later)] == [True]
+
+
+def test_a_proof_file_above_the_size_limit_is_refused(tenant, approved, partner_marketer, settings):
+    settings.MDF_PROOF_MAX_BYTES = 64
+    with pytest.raises(ValidationFailed, match="larger than") as refused:
+        make_claim(tenant, approved, actor=partner_marketer, files=[invoice(content=PDF + b"%" * 100)])
+    assert refused.value.field == "files"
+
+
+def test_a_binary_file_named_csv_is_refused(tenant, approved, partner_marketer):
+    with pytest.raises(ValidationFailed, match="not what its name says"):
+        make_claim(
+            tenant, approved, actor=partner_marketer, files=[invoice(), (ProofKind.ATTENDEE_LIST, pdf("list.csv", PNG))]
+        )
+
+
+def test_another_partner_cannot_claim_on_a_request(tenant, approved, other_partner):
+    with pytest.raises(PermissionDenied):
+        make_claim(tenant, approved, actor=other_partner)
