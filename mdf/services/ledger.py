@@ -151,9 +151,24 @@ def ledger_post(
     return posted
 
 
+# Movements a fund manager corrects by reversing them. Commitments, spending and payments follow their request's or
+# claim's workflow (cancel, expire, decide), so that a request's status and its money never disagree.
+REVERSIBLE_KINDS = (TransactionKind.FUND, TransactionKind.ALLOCATE, TransactionKind.REALLOCATE)
+
+
+@transaction.atomic
 def ledger_reverse(*, actor, original: LedgerTransaction, memo: str = "") -> LedgerTransaction:
-    """A correction: the same entries with the opposite sign, linked to the original (reversed once only). Refused
-    when it would take an account below zero (the money has moved on since)."""
+    """A correction of a budget, an allocation or a reallocation: the same entries with the opposite sign, linked to
+    the original (reversed once only). Refused when it would take an account below zero (the money has moved on
+    since)."""
+    from prm import policy
+
+    policy.require(actor, "mdf.manage", original.fund)
+    if original.kind not in REVERSIBLE_KINDS:
+        raise ValidationFailed(
+            _("Only budgets, allocations and reallocations are reversed; requests and claims follow their steps."),
+            field="transaction",
+        )
     if LedgerTransaction.objects.filter(reverses=original).exists():
         raise ValidationFailed(_("This ledger transaction is already reversed."), field="transaction")
     entries = list(LedgerEntry.objects.select_related("account").filter(transaction=original))

@@ -137,3 +137,19 @@ def test_balances_as_of_a_date_count_only_what_was_effective_by_then(tenant, fun
     assert before.unallocated == Decimal("100000.00") and before.allocated == Decimal("0.00")
     assert after.unallocated == Decimal("99000.00")
     assert [a.available for a in after.allocations if a.allocation == allocation] == [Decimal("1000.00")]
+
+
+def test_commitments_are_not_reversed_by_hand_and_only_managers_reverse(
+    tenant, fund, allocation, partner_org, partner_marketer, marketing
+):
+    from prm.errors import PermissionDenied
+    from tests.mdf.factories import make_request
+
+    make_request(tenant, fund, partner_org, actor=partner_marketer, approve_by=marketing)
+    with tenant_context(tenant):
+        commit = LedgerTransaction.objects.get(kind=TransactionKind.COMMIT)
+        with pytest.raises(ValidationFailed) as refused:
+            services.ledger_reverse(actor=ProgramActor(tenant.pk), original=commit)
+        assert refused.value.field == "transaction"
+        with pytest.raises(PermissionDenied):
+            services.ledger_reverse(actor=marketing, original=LedgerTransaction.objects.get(kind=TransactionKind.FUND))
