@@ -8,6 +8,7 @@ never decides. Every decision locks the request's row and checks its status insi
 
 from __future__ import annotations
 
+import logging
 import secrets
 import string
 from datetime import date
@@ -50,11 +51,13 @@ from mdf.services.ledger import allocation_accounts, ledger_post, require_availa
 from partners.selectors import PartnerStatus, partner_get
 from prm import policy
 from prm.cleaning import clean_text
-from prm.errors import PermissionDenied, ValidationFailed
+from prm.errors import DomainError, PermissionDenied, ValidationFailed
 from prm.events import record_event
 from prm.i18n import lazy_format
 from prm.money import CENT, clean_amount
 from prm.policy import Actor, ProgramActor
+
+logger = logging.getLogger(__name__)
 
 TITLE_MAX = FundRequest._meta.get_field("title").max_length
 CODE_MAX = FundRequest._meta.get_field("campaign_code").max_length
@@ -516,7 +519,7 @@ def fund_request_expire(*, actor: Actor | None = None, fund_request: FundRequest
 
 def fund_requests_expire_due(*, today: date | None = None) -> int:
     """The nightly expiry of the current tenant: every approved request past its fund's expiry. Returns how many
-    expired. Each request in its own transaction (one failure does not hold back the others)."""
+    expired. Each request in its own savepoint: one refused (logged) does not hold back the others."""
     today = today or timezone.localdate()
     candidates = list(
         FundRequest.objects.filter(status=RequestStatus.APPROVED, end_date__lt=today)
@@ -525,6 +528,11 @@ def fund_requests_expire_due(*, today: date | None = None) -> int:
     )
     expired = 0
     for fund_request in candidates:
-        if expiry_due(fund_request, today) and fund_request_expire(fund_request=fund_request, today=today) is not None:
-            expired += 1
+        if not expiry_due(fund_request, today):
+            continue
+        try:
+            if fund_request_expire(fund_request=fund_request, today=today) is not None:
+                expired += 1
+        except DomainError as exc:
+            logger.warning("MDF request %s not expired: %s", fund_request.pk, exc.message)
     return expired
