@@ -34,6 +34,7 @@ step = st.one_of(
     st.tuples(st.just("pay"), index),
     st.tuples(st.just("reallocate"), index, st.one_of(st.none(), index), amount),
     st.tuples(st.just("expire"), index),
+    st.tuples(st.just("reverse"), index),
 )
 
 
@@ -131,6 +132,14 @@ def run(world, steps):
                 fund_request = FundRequest.objects.get(pk=pick(requests, args[0]).pk)
                 later = fund_request.end_date + timedelta(days=fund.expiry_days + 1)
                 services.fund_request_expire(fund_request=fund_request, today=later)
+            elif kind == "reverse":
+                from mdf.models import LedgerTransaction
+                from mdf.services.ledger import REVERSIBLE_KINDS
+
+                candidates = list(LedgerTransaction.objects.filter(fund=fund, kind__in=REVERSIBLE_KINDS).order_by("id"))
+                original = pick(candidates, args[0])
+                if original is not None:
+                    services.ledger_reverse(actor=program, original=original)
         except DomainError:
             pass  # a refused step writes nothing; the invariants below say so
         check_invariants(fund)
