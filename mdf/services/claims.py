@@ -238,6 +238,8 @@ def claim_add_proof(*, actor: Actor, claim: Claim, files=(), leads_csv=None, not
     note = clean_text(note, field="note", max_length=TEXT_MAX)
     leads = parse_leads_csv(leads_csv) if leads_csv is not None else []
     claim.status = ClaimStatus.SUBMITTED
+    # The review clock starts again with the new proof.
+    claim.review_due_at = add_business_days(timezone.now(), claim.fund.review_sla_business_days)
     if note:
         claim.note = f"{claim.note}\n\n{note}".strip()[:TEXT_MAX]
     claim.leads_count += leads_store(claim=claim, leads=leads)
