@@ -61,6 +61,11 @@ class InfluenceQueueView(TenantView):
         return render_queue(request)
 
 
+def decision_form(claim, data=None) -> InfluenceDecisionForm:
+    # Each claim's form posts to its own address: plain field names, ids unique on the page.
+    return InfluenceDecisionForm(data, auto_id=f"claim{claim.pk}-%s")
+
+
 def render_queue(request, *, status=200, forms=None, errors=None):
     forms = forms or {}
     page = Paginator(selectors.influence_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,7 +73,7 @@ def render_queue(request, *, status=200, forms=None, errors=None):
     candidates = selectors.influence_candidates(claims)
     for claim in claims:
         claim.candidates = candidates.get(claim.pk, [])
-        claim.form = forms.get(claim.pk) or InfluenceDecisionForm(prefix=f"claim{claim.pk}")
+        claim.form = forms.get(claim.pk) or decision_form(claim)
     context = {
         "page": page,
         "claims": claims,
@@ -89,7 +94,7 @@ class InfluenceClaimDecideView(TenantView):
         claim = selectors.influence_claim_get(actor=request.membership, claim_id=claim_id)
         if claim is None:
             raise Http404("Page not found.")
-        form = InfluenceDecisionForm(request.POST, prefix=f"claim{claim.pk}")
+        form = decision_form(claim, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:

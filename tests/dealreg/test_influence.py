@@ -220,9 +220,9 @@ def test_staff_accept_a_claim_on_the_deal_found_and_the_partner_then_sees_it(
     response = client.post(
         f"/t/acme/deals/influence/{claim.pk}/decide/",
         {
-            f"claim{claim.pk}-decision": "accept",
-            f"claim{claim.pk}-target": f"registration:{registration.pk}",
-            f"claim{claim.pk}-share": "30",
+            "decision": "accept",
+            "target": f"registration:{registration.pk}",
+            "share": "30",
         },
     )
     assert response.status_code == 302
@@ -248,9 +248,9 @@ def test_influenced_shares_may_not_pass_100_and_nothing_is_written(
     response = client.post(
         f"/t/acme/deals/influence/{claim.pk}/decide/",
         {
-            f"claim{claim.pk}-decision": "accept",
-            f"claim{claim.pk}-registration": registration.pk,
-            f"claim{claim.pk}-share": "25",
+            "decision": "accept",
+            "registration": registration.pk,
+            "share": "25",
         },
     )
     assert response.status_code == 400
@@ -264,16 +264,16 @@ def test_staff_decline_a_claim_with_a_reason_the_partner_reads(client, tenant, c
         claim = services.influence_claim_create(actor=other_partner, **claim_form())
     login(client, channel_manager)
     url = f"/t/acme/deals/influence/{claim.pk}/decide/"
-    refused = client.post(url, {f"claim{claim.pk}-decision": "decline", f"claim{claim.pk}-reason": ""})
+    refused = client.post(url, {"decision": "decline", "reason": ""})
     assert refused.status_code == 400 and b"Say why the claim is declined" in refused.content
-    client.post(url, {f"claim{claim.pk}-decision": "decline", f"claim{claim.pk}-reason": "No meeting on record."})
+    client.post(url, {"decision": "decline", "reason": "No meeting on record."})
     assert refreshed(tenant, claim).status == InfluenceClaimStatus.DECLINED
     assert events_of(tenant, "deal.influence_declined")[-1].payload["reason"] == "No meeting on record."
     login(client, other_partner)
     assert b"No meeting on record." in client.get("/t/acme/deals/influence/").content
     # A decided claim cannot be decided again.
     login(client, channel_manager)
-    again = client.post(url, {f"claim{claim.pk}-decision": "decline", f"claim{claim.pk}-reason": "Again"})
+    again = client.post(url, {"decision": "decline", "reason": "Again"})
     assert again.status_code == 400 and b"already decided" in again.content
 
 
