@@ -378,32 +378,36 @@ def _seed_won_history(tenant, admin: Membership) -> None:
 
 def _seed_attribution(tenant, admin: Membership) -> None:
     """Multi-partner deals: partners that influenced other partners' deals (won and open) and one of the vendor's
-    CRM opportunities, with their shares (the sourcing partner keeps 100% sourced), an accepted influence claim, and
-    one claim waiting for a channel manager. Northwind (the demo's partner login) influenced an approved deal of
-    another partner, so its portal lists that deal as shared."""
+    CRM opportunities, with their shares, an accepted influence claim, and one claim waiting for a channel manager.
+    Northwind (the demo's partner login) influenced an approved deal of another partner, so its portal lists that
+    deal as shared."""
     partners = {partner.name: partner for partner in partner_list()}
     northwind = partners.get("Northwind Secure Solutions")
     bluefjord = partners.get("Bluefjord IT")
-    kestrel = partners.get("Kestrel Cyber Defense")
-    meridian = partners.get("Meridian Data Systems")
-    cascade = partners.get("Cascade Network Integrators")
-    if not all((northwind, bluefjord, kestrel, meridian, cascade)):
+    if not all((northwind, bluefjord)):
         return
     now = timezone.now()
     participants = []
-    # Won deals: Kestrel ran the security assessment on four of Cascade's wins, Meridian delivered services on two
-    # of Northwind's.
-    for partner, helper, role, share, count in (
-        (cascade, kestrel, AttributionRole.INFLUENCED, Decimal("20"), 4),
-        (northwind, meridian, AttributionRole.SERVICES, Decimal("10"), 2),
-    ):
-        won = DealRegistration.objects.filter(partner_organization=partner, status=DealStatus.WON).order_by("id")
-        for registration in won[:count]:
-            participants.append(
-                DealParticipant(
-                    tenant=tenant, registration=registration, partner_organization=helper, role=role, share=share
-                )
+    # A won deal shared: Bluefjord ran the managed-detection pilot on Northwind's first win of the demo, so Northwind
+    # keeps 75% of it as sourced and Bluefjord has 25% as influenced (the demo's won deals keep 100% in all: its tier
+    # figures stay those of the won history).
+    first_win = (
+        DealRegistration.objects.filter(partner_organization=northwind, status=DealStatus.WON).order_by("id").first()
+    )
+    if first_win is not None:
+        DealParticipant.objects.filter(registration=first_win, partner_organization=northwind).update(
+            share=Decimal("75")
+        )
+        participants.append(
+            DealParticipant(
+                tenant=tenant,
+                registration=first_win,
+                partner_organization=bluefjord,
+                role=AttributionRole.INFLUENCED,
+                share=Decimal("25"),
+                added_by=admin.user,
             )
+        )
     # An open, approved deal of another partner that Northwind influenced: the demo's partner login sees it shared.
     approved = (
         DealRegistration.objects.filter(status=DealStatus.APPROVED)
