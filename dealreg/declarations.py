@@ -17,11 +17,13 @@ RULES: dict[str, frozenset[str]] = {
     "deals.review": REVIEWERS,
     "deals.export": REVIEWERS | {Role.ANALYST},
     "deals.manage_rules": frozenset({Role.TENANT_ADMIN}),
+    # Partners claim influence on deals they did not register (reviewers accept or decline: deals.review).
+    "deals.claim_influence": PARTNER_ROLES,
     "crm.sync": frozenset({Role.TENANT_ADMIN}),
 }
 
 API_RESOURCES = ("deals", "crm")
-API_ROUTE_MODULES = ("dealreg.api.registrations", "dealreg.api.crm")
+API_ROUTE_MODULES = ("dealreg.api.registrations", "dealreg.api.crm", "dealreg.api.influence")
 PAGE_URLS = "dealreg.urls"
 
 # What every deal.* event carries (dealreg.services.common.deal_payload), plus the fields named per type.
@@ -57,6 +59,30 @@ DEAL_LOST = EventType("deal.lost", _("A registered deal was lost."), {**_DEAL, "
 DEAL_WITHDRAWN = EventType(
     "deal.withdrawn", _("A deal registration was withdrawn."), {**_DEAL, "reason": "", "previous_status": ""}
 )
+_INFLUENCE = {
+    "claim_id": "influence claim id (null when staff or the CRM added the partner directly)",
+    "partner_organization_id": "the influencing partner",
+    "status": "pending, accepted or declined",
+    "customer_name": "the customer the partner named",
+    "customer_domain": "",
+    "registration_id": "the registration it was accepted on, or null",
+    "crm_opportunity_id": "the CRM opportunity it was accepted on, or null",
+    "share": "percent, decimal string, or null",
+}
+DEAL_INFLUENCE_CLAIMED = EventType(
+    "deal.influence_claimed", _("A partner claimed influence on a deal it did not register."), _INFLUENCE
+)
+DEAL_INFLUENCE_ACCEPTED = EventType(
+    "deal.influence_accepted",
+    _(
+        "A partner was added to a deal or CRM opportunity as an influencing partner (a claim accepted, or added by "
+        "staff or the CRM)."
+    ),
+    {**_INFLUENCE, "role": "influenced"},
+)
+DEAL_INFLUENCE_DECLINED = EventType(
+    "deal.influence_declined", _("A partner's influence claim was declined."), {**_INFLUENCE, "reason": ""}
+)
 CRM_ACCOUNTS_SYNCED = EventType(
     "crm.accounts_synced", _("CRM accounts were created or updated through the API."), {"created": "", "updated": ""}
 )
@@ -78,6 +104,9 @@ EVENT_TYPES = [
     DEAL_WON,
     DEAL_LOST,
     DEAL_WITHDRAWN,
+    DEAL_INFLUENCE_CLAIMED,
+    DEAL_INFLUENCE_ACCEPTED,
+    DEAL_INFLUENCE_DECLINED,
     CRM_ACCOUNTS_SYNCED,
     CRM_OPPORTUNITIES_SYNCED,
 ]
@@ -129,6 +158,12 @@ NOTIFICATION_KINDS = [
         audience="deals.view_all",
     ),
     Kind(
+        "deal.influence_claimed",
+        _("Influence claims to decide"),
+        _("A partner you review claimed influence on a deal it did not register."),
+        audience="deals.review",
+    ),
+    Kind(
         "deal.approved",
         _("Deal registration approved"),
         _("Your deal registration was approved, with the date its protection ends."),
@@ -170,6 +205,12 @@ NOTIFICATION_KINDS = [
         _("The vendor (or its CRM) marked your deal won or lost, or withdrew it."),
         audience="deals.register",
     ),
+    Kind(
+        "deal.influence_decided",
+        _("Influence claims decided"),
+        _("Your organization's claim of influence on a deal was accepted (with its share) or declined."),
+        audience="deals.claim_influence",
+    ),
 ]
 
 
@@ -194,7 +235,18 @@ NAVIGATION = [
         badge=_deals_waiting,
         badge_testid="nav-deals-waiting",
     ),
+    NavigationEntry(
+        _("Influence"), "influence_queue", "deals.review", icon="bi-diagram-3", order=61, testid="nav-influence"
+    ),
     NavigationEntry(_("Deals"), "deal_list", "portal.view", icon="bi-briefcase", order=150),
+    NavigationEntry(
+        _("Influence"),
+        "influence_claims",
+        "deals.claim_influence",
+        icon="bi-diagram-3",
+        order=151,
+        testid="nav-influence-claims",
+    ),
 ]
 
 

@@ -22,8 +22,11 @@ from dealreg.models import (
     DealStatus,
     DealType,
     EngagementRules,
+    InfluenceClaim,
+    InfluenceClaimStatus,
     Product,
     RejectionReason,
+    RevenueType,
 )
 from partners.selectors import PartnerStatus, partner_list
 from partners.services.time_to_value import partner_stamp_first_deal
@@ -156,6 +159,28 @@ def seed_deal_registration(tenant, admin: Membership) -> None:
     if not DealRegistration.objects.exists():
         _seed_registrations(admin)
         _seed_won_history(tenant, admin)
+        _seed_attribution(tenant, admin)
+
+
+# Revenue types of the demo's deals, from their deal type: renewals of one-year subscriptions, expansions over two
+# years; new business states no recurring value. Partner-delivered service: the managed detection & response lines.
+REVENUE_TYPES = {
+    DealType.NEW: RevenueType.NEW,
+    DealType.UPSELL: RevenueType.EXPANSION,
+    DealType.RENEWAL: RevenueType.RENEWAL,
+}
+SERVICE_SKU = "SN-SOC-MDR"
+
+
+def _recurring(deal_type: str, amount: Decimal) -> dict:
+    """revenue_type, term_months and annual_recurring_value of a demo deal of this type and amount."""
+    revenue_type = REVENUE_TYPES[deal_type]
+    if revenue_type == RevenueType.RENEWAL:
+        return {"revenue_type": revenue_type, "term_months": 12, "annual_recurring_value": amount}
+    if revenue_type == RevenueType.EXPANSION:
+        yearly = (amount / 2).quantize(Decimal("0.01"))
+        return {"revenue_type": revenue_type, "term_months": 24, "annual_recurring_value": yearly}
+    return {"revenue_type": revenue_type}
 
 
 def _seed_registrations(admin: Membership) -> None:
@@ -192,7 +217,7 @@ def _seed_registrations(admin: Membership) -> None:
             description="Replacing end-of-life firewalls across the customer's sites.",
             match_keys=match_keys(customer, domain),
         )
-        fields = {"created_at": created}
+        fields = {"created_at": created, **_recurring(registration.deal_type, amount)}
         if status != DealStatus.DRAFT:
             fields |= {"submitted_at": created, "review_due_at": created + timedelta(days=2)}
         if status in (DealStatus.APPROVED, DealStatus.WON, DealStatus.LOST, DealStatus.EXPIRED):
@@ -216,7 +241,11 @@ def _seed_registrations(admin: Membership) -> None:
             fields |= {"closed_at": today - timedelta(days=5), "lost_reason": "The customer chose a competitor."}
         DealRegistration.objects.filter(pk=registration.pk).update(**fields)
         DealLineItem.objects.create(
-            registration=registration, product=product, quantity=quantity, unit_price=product.list_price
+            registration=registration,
+            product=product,
+            quantity=quantity,
+            unit_price=product.list_price,
+            partner_delivered_service=product.sku == SERVICE_SKU,
         )
         DealParticipant.objects.create(
             registration=registration, partner_organization=partner, role=AttributionRole.SOURCED, share=100
@@ -290,6 +319,9 @@ def _seed_won_history(tenant, admin: Membership) -> None:
                 closed_at=closed,
             )
         )
+    for registration in registrations:
+        for name, value in _recurring(registration.deal_type, registration.amount).items():
+            setattr(registration, name, value)
     registrations = DealRegistration.objects.bulk_create(registrations)
     # bulk_create stamps created_at now; the history's dates are set after.
     for registration in registrations:
@@ -297,9 +329,17 @@ def _seed_won_history(tenant, admin: Membership) -> None:
     DealRegistration.objects.bulk_update(registrations, ["created_at"])
     DealLineItem.objects.bulk_create(
         DealLineItem(
-            tenant=tenant, registration=registration, product=product, quantity=quantity, unit_price=product.list_price
+            tenant=tenant,
+            registration=registration,
+            product=product,
+            quantity=quantity,
+            unit_price=product.list_price,
+            # Every other managed detection & response deal is run by the partner itself.
+            partner_delivered_service=product.sku == SERVICE_SKU and index % 2 == 0,
         )
-        for registration, (_partner, product, quantity, _days) in zip(registrations, deals, strict=True)
+        for index, (registration, (_partner, product, quantity, _days)) in enumerate(
+            zip(registrations, deals, strict=True)
+        )
     )
     DealParticipant.objects.bulk_create(
         DealParticipant(
@@ -334,3 +374,96 @@ def _seed_won_history(tenant, admin: Membership) -> None:
     for activity, when in zip(timeline, stamps, strict=True):
         activity.created_at = when
     DealActivity.objects.bulk_update(timeline, ["created_at"])
+
+
+def _seed_attribution(tenant, admin: Membership) -> None:
+    """Multi-partner deals: partners that influenced other partners' deals (won and open) and one of the vendor's
+    CRM opportunities, with their shares, an accepted influence claim, and one claim waiting for a channel manager.
+    Northwind (the demo's partner login) influenced an approved deal of another partner, so its portal lists that
+    deal as shared."""
+    partners = {partner.name: partner for partner in partner_list()}
+    northwind = partners.get("Northwind Secure Solutions")
+    bluefjord = partners.get("Bluefjord IT")
+    if not all((northwind, bluefjord)):
+        return
+    now = timezone.now()
+    participants = []
+    # A won deal shared: Bluefjord ran the managed-detection pilot on Northwind's first win of the demo, so Northwind
+    # keeps 75% of it as sourced and Bluefjord has 25% as influenced (the demo's won deals keep 100% in all: its tier
+    # figures stay those of the won history).
+    first_win = (
+        DealRegistration.objects.filter(partner_organization=northwind, status=DealStatus.WON).order_by("id").first()
+    )
+    if first_win is not None:
+        DealParticipant.objects.filter(registration=first_win, partner_organization=northwind).update(
+            share=Decimal("75")
+        )
+        participants.append(
+            DealParticipant(
+                tenant=tenant,
+                registration=first_win,
+                partner_organization=bluefjord,
+                role=AttributionRole.INFLUENCED,
+                share=Decimal("25"),
+                added_by=admin.user,
+            )
+        )
+    # An open, approved deal of another partner that Northwind influenced: the demo's partner login sees it shared.
+    approved = (
+        DealRegistration.objects.filter(status=DealStatus.APPROVED)
+        .exclude(partner_organization__in=[northwind, bluefjord])
+        .order_by("id")
+    )
+    shared = approved.first()
+    if shared is not None:
+        participants.append(
+            DealParticipant(
+                tenant=tenant,
+                registration=shared,
+                partner_organization=northwind,
+                role=AttributionRole.INFLUENCED,
+                share=Decimal("25"),
+                added_by=admin.user,
+            )
+        )
+        InfluenceClaim.objects.create(
+            partner_organization=northwind,
+            customer_name=shared.customer_name,
+            customer_website=shared.customer_website,
+            customer_domain=shared.customer_domain,
+            customer_country=shared.customer_country,
+            activity="Ran the proof of concept of the zero-trust gateway with the customer's network team.",
+            evidence="PoC report signed off by the customer's CISO.",
+            status=InfluenceClaimStatus.ACCEPTED,
+            registration=shared,
+            share=Decimal("25"),
+            decided_by=admin.user,
+            decided_at=now - timedelta(days=3),
+            decision_reason="Confirmed with the account team.",
+        )
+    # One of the vendor's own opportunities, influenced by Bluefjord.
+    opportunity = CrmOpportunity.objects.order_by("id").first()
+    if opportunity is not None:
+        participants.append(
+            DealParticipant(
+                tenant=tenant,
+                crm_opportunity=opportunity,
+                partner_organization=bluefjord,
+                role=AttributionRole.INFLUENCED,
+                share=Decimal("30"),
+                added_by=admin.user,
+            )
+        )
+    DealParticipant.objects.bulk_create(participants)
+    # Waiting for a decision: Bluefjord claims influence on another partner's approved deal.
+    other = approved.exclude(pk=getattr(shared, "pk", None)).first()
+    if other is not None:
+        InfluenceClaim.objects.create(
+            partner_organization=bluefjord,
+            customer_name=other.customer_name,
+            customer_website=other.customer_website,
+            customer_domain=other.customer_domain,
+            customer_country=other.customer_country,
+            activity="Introduced the vendor to the customer's IT director and ran the discovery workshop.",
+            evidence_url="https://bluefjord.example/workshops/discovery-notes",
+        )

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealreg.models import DealRegistration, DealStatus
+from dealreg.models import DealRegistration, DealStatus, RevenueType
 from dealreg.selectors import has_current_conflicts
 from dealreg.services.review import SLA_DUE_SOON
 from prm.api.viewsets import UpdatedSinceFilterSet
@@ -56,6 +56,12 @@ class DealFilterSet(UpdatedSinceFilterSet):
         field_name="protected_until", lookup_expr="lte", help_text="Protection ending on or before this date."
     )
     external_id = django_filters.CharFilter(max_length=100)
+    revenue_type = django_filters.MultipleChoiceFilter(
+        choices=RevenueType.choices, help_text="New business, expansion or renewal (several allowed)."
+    )
+    campaign_code = django_filters.CharFilter(
+        lookup_expr="iexact", max_length=32, help_text="Registrations that came from this marketing campaign."
+    )
 
     class Meta:
         model = DealRegistration

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dealreg.models import AttributionRole, DealStage, DealStatus, DealType, RejectionReason
+from dealreg.models import TERM_MONTHS_RANGE, AttributionRole, DealStage, DealStatus, RejectionReason, RevenueType
 from dealreg.services.rules import EXTENSION_APPROVERS
 from partners.selectors import CompanySize
 from prm.forms import BootstrapForm
@@ -22,7 +22,10 @@ REGISTRATION_FIELDS = (
     "currency",
     "expected_close_date",
     "stage",
-    "deal_type",
+    "revenue_type",
+    "term_months",
+    "annual_recurring_value",
+    "campaign_code",
     "title",
     "description",
     "contact_name",
@@ -59,7 +62,29 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
         label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     stage = forms.ChoiceField(choices=DealStage.choices, initial=DealStage.QUALIFIED, label=_("Stage"))
-    deal_type = forms.ChoiceField(choices=DealType.choices, initial=DealType.NEW, label=_("Deal type"))
+    revenue_type = forms.ChoiceField(
+        choices=RevenueType.choices, initial=RevenueType.NEW, required=False, label=_("Revenue type")
+    )
+    term_months = forms.IntegerField(
+        min_value=TERM_MONTHS_RANGE[0],
+        max_value=TERM_MONTHS_RANGE[1],
+        required=False,
+        label=_("Term (months)"),
+        help_text=_("The contract's length, 1 to 120 months."),
+    )
+    annual_recurring_value = forms.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        label=_("Annual recurring value"),
+        help_text=_("Per year, in the deal's currency."),
+    )
+    campaign_code = forms.CharField(
+        max_length=32,
+        required=False,
+        label=_("Campaign code"),
+        help_text=_("The marketing campaign the deal came from, such as Q3-WEBINAR-EMEA (optional)."),
+    )
     title = forms.CharField(max_length=255, required=False, label=_("Opportunity name"))
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label=_("Description")
@@ -103,6 +128,8 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
         self.fields["customer_website"].widget.attrs.update(inputmode="url", autocapitalize="none", autocorrect="off")
         self.fields["customer_country"].widget.attrs.update(autocapitalize="characters", size="2")
         self.fields["amount"].widget.attrs.update(inputmode="decimal")
+        self.fields["annual_recurring_value"].widget.attrs.update(inputmode="decimal")
+        self.fields["campaign_code"].widget.attrs.update(autocapitalize="characters", autocomplete="off")
         self.fields["contact_email"].widget.attrs.update(autocomplete="off")
         self.fields["expected_close_date"].widget.attrs.update(min=timezone.localdate().isoformat())
         if conflict_url:
@@ -133,6 +160,7 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
                     "product": int(product) if product.isdigit() else product,
                     "quantity": int(quantity) if quantity.isdigit() else quantity,
                     "unit_price": price or None,
+                    "partner_delivered_service": bool(self.data.get(f"partner_service_{index}")),
                 }
             )
         return rows
@@ -144,15 +172,22 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
                 "product": self.data.get(f"product_{index}", self.initial.get(f"product_{index}", "")),
                 "quantity": self.data.get(f"quantity_{index}", self.initial.get(f"quantity_{index}", "")),
                 "unit_price": self.data.get(f"unit_price_{index}", self.initial.get(f"unit_price_{index}", "")),
+                "partner_service": bool(
+                    self.data.get(f"partner_service_{index}")
+                    if self.is_bound
+                    else self.initial.get(f"partner_service_{index}")
+                ),
             }
 
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in REGISTRATION_FIELDS if name in self.cleaned_data}
         for name, value in list(data.items()):
-            if value is None and name != "amount":
+            if value is None and name not in ("amount", "term_months", "annual_recurring_value"):
                 data[name] = ""
         if data.get("amount") is None:
             data.pop("amount", None)
+        if not data.get("revenue_type"):
+            data.pop("revenue_type", None)  # not sent: a new registration is new business, a change keeps it
         return data
 
     @staticmethod
@@ -162,6 +197,7 @@ class DealRegistrationForm(BootstrapForm, forms.Form):
             initial[f"product_{index}"] = str(item.product_id)
             initial[f"quantity_{index}"] = str(item.quantity)
             initial[f"unit_price_{index}"] = str(item.unit_price)
+            initial[f"partner_service_{index}"] = item.partner_delivered_service
         return initial
 
 
@@ -274,3 +310,71 @@ class EngagementRulesForm(BootstrapForm, forms.Form):
 
 
 ROLE_CHOICES = AttributionRole.choices
+
+
+class InfluenceClaimForm(BootstrapForm, forms.Form):
+    """A partner's influence claim: the customer of the deal, what it did, and evidence. (The services check the
+    values; the form shapes them.)"""
+
+    customer_name = forms.CharField(max_length=255, label=_("Customer company"))
+    customer_website = forms.CharField(
+        max_length=255, required=False, label=_("Customer website or domain"), help_text=_("acme.com (optional)")
+    )
+    customer_country = forms.CharField(
+        max_length=2, required=False, label=_("Country"), help_text=_("Two letters, e.g. DE (optional)")
+    )
+    activity = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        label=_("What your organization did"),
+        help_text=_("The meetings, the demo, the introduction, the technical work that advanced the deal."),
+    )
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False, label=_("Evidence (optional)")
+    )
+    evidence_url = forms.CharField(
+        max_length=500,
+        required=False,
+        label=_("Link to the evidence (optional)"),
+        help_text=_("A shared document or a meeting record, https://…"),
+    )
+
+
+class InfluenceDecisionForm(BootstrapForm, forms.Form):
+    """A reviewer's decision on a claim: accept on a deal (a suggested one, a registration number or a CRM
+    opportunity's external id) with a share, or decline with a reason."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))], label=_("Decision"))
+    target = forms.CharField(required=False, max_length=40, label=_("Deal"))
+    registration = forms.IntegerField(required=False, min_value=1, label=_("Or registration number"))
+    crm_opportunity = forms.CharField(required=False, max_length=100, label=_("Or CRM opportunity (external id)"))
+    share = forms.DecimalField(
+        required=False, max_digits=5, decimal_places=2, label=_("Share (%)"), help_text=_("Influenced share, 0–100.")
+    )
+    note = forms.CharField(required=False, max_length=5000, label=_("Note"))
+    reason = forms.CharField(
+        required=False, max_length=5000, label=_("Why it is declined"), help_text=_("The partner reads it.")
+    )
+
+    def deal(self) -> dict:
+        """{"registration": id} or {"crm_opportunity": id or external id} from the suggestion chosen or typed."""
+        data = self.cleaned_data
+        target = data.get("target") or ""
+        kind, _sep, value = target.partition(":")
+        if kind in ("registration", "crm_opportunity") and value.isdigit():
+            return {kind: int(value)}
+        if data.get("registration"):
+            return {"registration": data["registration"]}
+        if data.get("crm_opportunity"):
+            return {"crm_opportunity": data["crm_opportunity"]}
+        return {}
+
+
+class InfluenceAddForm(BootstrapForm, forms.Form):
+    """Staff add an influencing partner directly to a registration or a CRM opportunity."""
+
+    partner_organization = forms.IntegerField(min_value=1, label=_("Partner"))
+    registration = forms.IntegerField(required=False, min_value=1, label=_("Registration number"))
+    crm_opportunity = forms.CharField(required=False, max_length=100, label=_("Or CRM opportunity (external id)"))
+    share = forms.DecimalField(max_digits=5, decimal_places=2, label=_("Share (%)"))
+    note = forms.CharField(required=False, max_length=5000, label=_("Note"))

@@ -71,6 +71,18 @@ class DealType(models.TextChoices):
     UPSELL = "upsell", _("Upsell")
 
 
+class RevenueType(models.TextChoices):
+    """What kind of revenue a deal brings: a new customer, more from an existing one, or the same again."""
+
+    NEW = "new", _("New business")
+    EXPANSION = "expansion", _("Expansion")
+    RENEWAL = "renewal", _("Renewal")
+
+
+# A registration's term, in months (1 to 10 years).
+TERM_MONTHS_RANGE = (1, 120)
+
+
 class DealStage(models.TextChoices):
     PROSPECTING = "prospecting", _("Prospecting")
     QUALIFIED = "qualified", _("Qualified")
@@ -244,6 +256,13 @@ class DealRegistration(TenantOwnedModel):
     expected_close_date = models.DateField()
     stage = models.CharField(max_length=16, choices=DealStage.choices, default=DealStage.QUALIFIED)
     deal_type = models.CharField(max_length=16, choices=DealType.choices, default=DealType.NEW)
+    # Recurring revenue: the kind of revenue, the contract's term and its annual recurring value (ARV), in the
+    # deal's currency. NRR and recurring-revenue figures read them (dealreg.selectors.attribution).
+    revenue_type = models.CharField(max_length=16, choices=RevenueType.choices, default=RevenueType.NEW)
+    term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    annual_recurring_value = models.DecimalField(**MONEY, null=True, blank=True)
+    # The marketing activity the deal came from (an MDF fund request's campaign code), upper case: ROI reads it.
+    campaign_code = models.CharField(max_length=32, blank=True)
     description = models.TextField(blank=True)
     match_keys = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     # Review
@@ -297,6 +316,15 @@ class DealRegistration(TenantOwnedModel):
                 condition=models.Q(closed_amount__isnull=True) | models.Q(closed_amount__gte=0),
                 name="deal_closed_amount_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(annual_recurring_value__isnull=True) | models.Q(annual_recurring_value__gte=0),
+                name="deal_arv_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_months__isnull=True)
+                | models.Q(term_months__gte=TERM_MONTHS_RANGE[0], term_months__lte=TERM_MONTHS_RANGE[1]),
+                name="deal_term_months_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["tenant", "status", "submitted_at"], name="deal_queue"),
@@ -307,6 +335,9 @@ class DealRegistration(TenantOwnedModel):
                 fields=["tenant", "protected_until"],
                 condition=models.Q(status="approved"),
                 name="deal_protection_end",
+            ),
+            models.Index(
+                fields=["tenant", "campaign_code"], condition=~models.Q(campaign_code=""), name="deal_campaign_code"
             ),
         ]
 
@@ -322,6 +353,8 @@ class DealLineItem(TenantOwnedModel):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(default=1)
     unit_price = models.DecimalField(**MONEY)
+    # A service the partner delivers itself (implementation, managed service): the service attach rate counts it.
+    partner_delivered_service = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("line item")
@@ -420,10 +453,18 @@ class AttributionRole(models.TextChoices):
 
 
 class DealParticipant(TenantOwnedModel):
-    """A partner's part in a deal and its attribution share (percent). The registering partner is a
-    participant too; the shares of a deal add up to 100 (checked by the services)."""
+    """A partner's part in a deal and its attribution share (percent): on a partner's registration, or on one of the
+    vendor's own CRM opportunities (an influencing partner; exactly one of the two is set). The registering partner
+    is a participant of its registration too. Within each group of roles — sourced, and influenced (influenced,
+    fulfillment, services) — the shares of a deal add up to at most 100, so no dollar is counted twice within
+    either (checked by the services, under the deal's row lock)."""
 
-    registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="participants")
+    registration = models.ForeignKey(
+        DealRegistration, on_delete=models.CASCADE, related_name="participants", null=True, blank=True
+    )
+    crm_opportunity = models.ForeignKey(
+        CrmOpportunity, on_delete=models.CASCADE, related_name="participants", null=True, blank=True
+    )
     partner_organization = models.ForeignKey("partners.PartnerOrganization", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=16, choices=AttributionRole.choices)
     share = models.DecimalField(max_digits=5, decimal_places=2)
@@ -438,11 +479,90 @@ class DealParticipant(TenantOwnedModel):
             models.UniqueConstraint(
                 fields=["tenant", "registration", "partner_organization"], name="deal_participant_once"
             ),
+            models.UniqueConstraint(
+                fields=["tenant", "crm_opportunity", "partner_organization"],
+                condition=models.Q(crm_opportunity__isnull=False),
+                name="opportunity_participant_once",
+            ),
             models.CheckConstraint(
                 condition=models.Q(share__gte=0) & models.Q(share__lte=100), name="deal_participant_share_range"
             ),
+            models.CheckConstraint(
+                condition=models.Q(registration__isnull=False, crm_opportunity__isnull=True)
+                | models.Q(registration__isnull=True, crm_opportunity__isnull=False),
+                name="deal_participant_one_deal",
+            ),
         ]
-        indexes = [models.Index(fields=["tenant", "partner_organization"], name="deal_participant_partner")]
+        indexes = [
+            models.Index(fields=["tenant", "partner_organization"], name="deal_participant_partner"),
+            models.Index(
+                fields=["tenant", "crm_opportunity"],
+                condition=models.Q(crm_opportunity__isnull=False),
+                name="opportunity_participant",
+            ),
+        ]
+
+
+class InfluenceClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class InfluenceClaim(TenantOwnedModel):
+    """A partner's claim that it materially advanced a deal it did not register: another partner's registration or
+    one of the vendor's direct CRM opportunities. The partner names the customer (it never learns which partner or
+    CRM record holds it) and says what it did, with evidence; a reviewer finds the deal, and accepts the claim with a
+    share (which adds the partner as an `influenced` participant) or declines it with a reason."""
+
+    partner_organization = models.ForeignKey("partners.PartnerOrganization", on_delete=models.PROTECT, related_name="+")
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    customer_name = models.CharField(max_length=255)
+    customer_website = models.CharField(max_length=255, blank=True)
+    customer_domain = models.CharField(max_length=253, blank=True)
+    customer_country = models.CharField(max_length=2, blank=True)
+    activity = models.TextField(help_text=_("What the partner did to advance the deal."))
+    evidence = models.TextField(blank=True)
+    evidence_url = models.CharField(max_length=500, blank=True)
+    requested_role = models.CharField(
+        max_length=16, choices=[(AttributionRole.INFLUENCED, AttributionRole.INFLUENCED.label)], default="influenced"
+    )
+    status = models.CharField(max_length=16, choices=InfluenceClaimStatus.choices, default=InfluenceClaimStatus.PENDING)
+    # The deal the claim was accepted on (exactly one once accepted), and the share the reviewer gave.
+    registration = models.ForeignKey(
+        DealRegistration, on_delete=models.SET_NULL, null=True, blank=True, related_name="influence_claims"
+    )
+    crm_opportunity = models.ForeignKey(
+        CrmOpportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="influence_claims"
+    )
+    share = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("influence claim")
+        verbose_name_plural = _("influence claims")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="accepted") | models.Q(share__isnull=False), name="influence_claim_share"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__isnull=True) | (models.Q(share__gt=0) & models.Q(share__lte=100)),
+                name="influence_claim_share_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "status", "created_at"], name="influence_claim_queue"),
+            models.Index(fields=["tenant", "partner_organization", "created_at"], name="influence_claim_partner"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_name} ({self.get_status_display()})"
 
 
 class DealConflict(TenantOwnedModel):

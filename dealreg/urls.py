@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dealreg.views import registrations, review
+from dealreg.views import influence, registrations, review
 
 urlpatterns = [
     path("deals/", registrations.DealListView.as_view(), name="deal_list"),
@@ -30,6 +30,14 @@ urlpatterns = [
         name="deal_extension_decide",
     ),
     path("deals/<int:deal_id>/participants/", registrations.DealParticipantsView.as_view(), name="deal_participants"),
+    path("deals/influence/", influence.InfluenceClaimsView.as_view(), name="influence_claims"),
+    path("deals/influence/review/", influence.InfluenceQueueView.as_view(), name="influence_queue"),
+    path("deals/influence/add/", influence.InfluenceAddView.as_view(), name="influence_add"),
+    path(
+        "deals/influence/<int:claim_id>/decide/",
+        influence.InfluenceClaimDecideView.as_view(),
+        name="influence_claim_decide",
+    ),
     # Public: the program's rules of engagement, for anyone.
     path("rules/", review.program_rules, name="program_rules"),
 ]

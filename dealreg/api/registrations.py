@@ -71,6 +71,9 @@ class DealLineItemSerializer(serializers.Serializer):
         help_text="Defaults to the product's list price.",
     )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    partner_delivered_service = serializers.BooleanField(
+        required=False, default=False, help_text="A service the partner delivers itself (service attach rate)."
+    )
 
     def to_representation(self, instance):
         return {
@@ -80,6 +83,7 @@ class DealLineItemSerializer(serializers.Serializer):
             "quantity": instance.quantity,
             "unit_price": f"{instance.unit_price:.2f}",
             "amount": f"{instance.amount:.2f}",
+            "partner_delivered_service": instance.partner_delivered_service,
         }
 
 
@@ -132,6 +136,10 @@ WRITABLE = [
     "expected_close_date",
     "stage",
     "deal_type",
+    "revenue_type",
+    "term_months",
+    "annual_recurring_value",
+    "campaign_code",
     "description",
     "external_id",
 ]
@@ -155,6 +163,25 @@ class DealSerializer(serializers.ModelSerializer):
         required=False, allow_null=True, help_text="The CRM opportunity's external id (staff only)."
     )
     registered_by = serializers.SerializerMethodField()
+    term_months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=120, help_text="The contract's term, 1 to 120 months."
+    )
+    annual_recurring_value = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="Annual recurring value (ARV) in the deal's currency; not negative.",
+    )
+    campaign_code = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="The marketing campaign (an MDF activity's code) the deal came from; stored upper case.",
+    )
+    shared = serializers.SerializerMethodField(
+        help_text="True when a partner reads another partner's registration it takes part in (read-only for it)."
+    )
     submit = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Submit at once (default: save a draft)."
     )
@@ -186,6 +213,7 @@ class DealSerializer(serializers.ModelSerializer):
             "closed_at",
             "lost_reason",
             "participants",
+            "shared",
             "created_at",
             "updated_at",
         ]
@@ -214,6 +242,8 @@ class DealSerializer(serializers.ModelSerializer):
             "currency": {"help_text": "ISO 4217 code, e.g. USD."},
             "expected_close_date": {"help_text": "Today or later."},
             "customer_website": {"help_text": "The customer's website, domain or an email address there."},
+            "deal_type": {"help_text": "Kept for older integrations: revenue_type says the same (upsell = expansion)."},
+            "revenue_type": {"help_text": "new (new business), expansion or renewal."},
         }
         # Uniqueness (external_id) is the service's rule, with a field-named error.
         validators = []
@@ -221,9 +251,15 @@ class DealSerializer(serializers.ModelSerializer):
     def _viewer_organization_id(self):
         return screening.viewer_organization_id(_actor(self))
 
+    def get_shared(self, registration) -> bool:
+        viewer = self._viewer_organization_id()
+        return viewer is not None and registration.partner_organization_id != viewer
+
     @extend_schema_field(DealConflictSerializer(many=True))
     def get_conflicts(self, registration):
         viewer = self._viewer_organization_id()
+        if viewer is not None and registration.partner_organization_id != viewer:
+            return []  # another partner's registration, shared: what its screening found is not this partner's
         # Staff read them as they stand now (earlier and later registrations); a partner, what its screening found.
         current = selectors.api_conflicts(registration) if viewer is None else None
         return (
@@ -325,8 +361,20 @@ class DealParticipantsSerializer(serializers.Serializer):
     participants = DealParticipantSerializer(many=True, help_text="Every partner on the deal; shares add up to 100.")
 
 
+class DealInfluencerSerializer(serializers.Serializer):
+    partner_organization = serializers.IntegerField(min_value=1, help_text="The influencing partner (id).")
+    share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        help_text="Percent of the deal (more than 0); the influenced shares of a deal add up to at most 100.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
 # Decisions need the reviewer's permission; the other writes a registering partner's (or a reviewer's).
-REVIEW_ACTIONS = frozenset({"start_review", "approve", "reject", "request_info", "decide_extension", "participants"})
+REVIEW_ACTIONS = frozenset(
+    {"start_review", "approve", "reject", "request_info", "decide_extension", "participants", "influencers"}
+)
 
 
 def _step(name, *, request_serializer, summary, description, response=None, code=200):
@@ -367,6 +415,24 @@ class DealViewSet(ExternalIdUpsertMixin, TenantModelViewSet):
 
     def get_base_queryset(self):
         return selectors.deal_api_queryset(staff=screening.viewer_organization_id(self.actor) is None)
+
+    def get_queryset(self):
+        """As every viewset's, but a partner also reads (never changes) the other partners' registrations it takes
+        part in: dealreg.selectors.visible_registrations_filter decides, for the pages and the API alike."""
+        if getattr(self, "swagger_fake_view", False):
+            return super().get_queryset()
+        actor = self.actor
+        if actor is None or not actor.is_partner_role:
+            return super().get_queryset()
+        queryset = self.get_base_queryset()
+        if self.request.method in SAFE_METHODS:
+            return queryset.filter(selectors.visible_registrations_filter(actor))
+        return queryset.filter(partner_organization_id=actor.partner_organization_id)
+
+    def check_object_permissions(self, request, obj):
+        if request.method in SAFE_METHODS and selectors.is_shared_with(self.actor, obj):
+            return  # read-only access to a registration the partner takes part in (the queryset decided)
+        super().check_object_permissions(request, obj)
 
     def policy_action(self, request) -> str:
         if self.action in REVIEW_ACTIONS:
@@ -596,6 +662,21 @@ class DealViewSet(ExternalIdUpsertMixin, TenantModelViewSet):
         services.deal_set_participants(
             actor=self.actor, registration=registration, participants=data.validated_data["participants"]
         )
+        return self._response(registration)
+
+    @_step(
+        "influencers",
+        request_serializer=DealInfluencerSerializer,
+        summary="Add an influencing partner to a registration",
+        description="Adds the partner with the role `influenced` and the share given (staff and tenant keys, the CRM "
+        "among them). The partner must not be on the deal yet; the influenced shares add up to at most 100; 409 once "
+        "the registration is final. Emits `deal.influence_accepted`. The partner then reads the registration.",
+    )
+    def influencers(self, request, pk=None):
+        registration = self.get_object()
+        data = DealInfluencerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.influence_add(actor=self.actor, registration=registration, **data.validated_data)
         return self._response(registration)
 
 

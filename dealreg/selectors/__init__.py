@@ -48,6 +48,8 @@ from dealreg.models import (
     DealRegistration,
     DealStatus,
     ExtensionStatus,
+    InfluenceClaim,
+    InfluenceClaimStatus,
     Product,
 )
 from dealreg.services.rules import engagement_rules_get
@@ -82,11 +84,61 @@ def _base() -> QuerySet[DealRegistration]:
     return DealRegistration.objects.select_related("partner_organization", "registered_by", "assigned_to")
 
 
+# Who sees a registration ---------------------------------------------------------------------------------------
+# Decided here once, for the pages and the API alike: staff see every registration of the tenant; a partner sees its
+# own organization's, and — read-only — the registrations of other partners it takes part in (a DealParticipant:
+# added by staff, by the CRM or by an accepted influence claim). Anything else is a 404.
+
+
+def shared_registration_ids(partner_organization_id: int) -> list[int]:
+    """The other partners' registrations a partner takes part in (one query, on the participants' partner index).
+    Read first so that the list's own query stays two index lookups (its own rows OR these ids), never a scan."""
+    return list(
+        DealParticipant.objects.filter(partner_organization_id=partner_organization_id, registration__isnull=False)
+        .exclude(registration__partner_organization_id=partner_organization_id)
+        .values_list("registration_id", flat=True)
+    )
+
+
+def visible_registrations_filter(actor) -> Q:
+    """The filter of the registrations a partner actor may read: its own, and those it takes part in. An empty Q
+    (everything of the tenant) for staff."""
+    if not getattr(actor, "is_partner_role", False):
+        return Q()
+    organization_id = actor.partner_organization_id
+    shared = shared_registration_ids(organization_id)
+    own = Q(partner_organization_id=organization_id)
+    return own | Q(pk__in=shared) if shared else own
+
+
+def with_viewer_participation(queryset: QuerySet[DealRegistration], actor) -> QuerySet[DealRegistration]:
+    """Each registration with the partner actor's own part in it (`viewer_role`, `viewer_share`; None when it has
+    none), in the list's own query."""
+    if not getattr(actor, "is_partner_role", False):
+        return queryset
+    mine = DealParticipant.objects.filter(
+        registration=OuterRef("pk"), partner_organization_id=actor.partner_organization_id
+    ).order_by("id")
+    return queryset.annotate(
+        viewer_role=Subquery(mine.values("role")[:1]),
+        viewer_share=Subquery(mine.values("share")[:1]),
+    )
+
+
+def is_shared_with(actor, registration: DealRegistration) -> bool:
+    """True when a partner actor reads another partner's registration it takes part in (read-only for it)."""
+    return bool(
+        getattr(actor, "is_partner_role", False)
+        and registration.partner_organization_id != actor.partner_organization_id
+    )
+
+
 def registrations_visible_to(actor) -> QuerySet[DealRegistration]:
-    """Every registration of the tenant for staff; only its own organization's for a partner."""
+    """Every registration of the tenant for staff; for a partner, its own organization's and the ones it takes part
+    in (visible_registrations_filter), each with its own role and share (with_viewer_participation)."""
     queryset = _base()
     if getattr(actor, "is_partner_role", False):
-        queryset = queryset.filter(partner_organization_id=actor.partner_organization_id)
+        queryset = with_viewer_participation(queryset.filter(visible_registrations_filter(actor)), actor)
     return queryset
 
 
@@ -486,3 +538,123 @@ def influenced_revenue_by_partner(
             closed_to=closed_to,
         )
     )
+
+
+# Influence claims and influencing partners --------------------------------------------------------------------
+
+
+def influence_claims() -> QuerySet[InfluenceClaim]:
+    """The tenant's influence claims, newest first, with the partner, the people and the deal joined (the API lists
+    them; a partner's are narrowed to its own by the API base)."""
+    return InfluenceClaim.objects.select_related(
+        "partner_organization", "claimed_by", "decided_by", "registration", "crm_opportunity"
+    ).order_by("-created_at", "-id")
+
+
+def influence_claims_of_partner(*, partner_organization_id: int) -> QuerySet[InfluenceClaim]:
+    """A partner's own claims, newest first (its claims page)."""
+    return influence_claims().filter(partner_organization_id=partner_organization_id)
+
+
+def influence_claim_get(*, actor, claim_id) -> InfluenceClaim | None:
+    """A claim the actor may see (a partner: its own organization's), or None."""
+    claims = influence_claims()
+    if getattr(actor, "is_partner_role", False):
+        claims = claims.filter(partner_organization_id=actor.partner_organization_id)
+    return claims.filter(pk=claim_id).first()
+
+
+def influence_queue() -> QuerySet[InfluenceClaim]:
+    """Pending claims, oldest first (the reviewers' queue)."""
+    return influence_claims().filter(status=InfluenceClaimStatus.PENDING).order_by("created_at", "id")
+
+
+def influence_claims_pending_count() -> int:
+    return InfluenceClaim.objects.filter(status=InfluenceClaimStatus.PENDING).count()
+
+
+def recently_decided_claims(*, limit: int = 10) -> list[InfluenceClaim]:
+    return list(influence_claims().exclude(status=InfluenceClaimStatus.PENDING).order_by("-decided_at", "-id")[:limit])
+
+
+def opportunity_influencers() -> QuerySet[DealParticipant]:
+    """The influencing partners of the vendor's CRM opportunities (staff only), with the opportunity and partner."""
+    return (
+        DealParticipant.objects.filter(crm_opportunity__isnull=False)
+        .select_related("crm_opportunity", "partner_organization")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass
+class InfluenceCandidate:
+    """A deal a claim may be about, for the reviewer: a registration or a CRM opportunity of the named customer."""
+
+    kind: str  # "registration" or "crm_opportunity"
+    id: int
+    name: str
+    holder: str
+    detail: str
+    score: float
+    reason: str
+
+
+def influence_candidates(claims: list[InfluenceClaim], *, per_claim: int = 5) -> dict[int, list[InfluenceCandidate]]:
+    """For each claim, the registrations (of other partners) and CRM opportunities of the customer it names, best
+    first, found as conflicts are (dealreg.selectors.conflicts). One screening per claim (the queue shows a page of
+    claims) plus two queries for the records found."""
+    from dealreg.selectors.conflicts import find_conflicts
+
+    found = {}
+    for claim in claims:
+        conflicts = find_conflicts(
+            customer_name=claim.customer_name,
+            customer_domain=claim.customer_domain,
+            customer_country=claim.customer_country,
+        )
+        found[claim.pk] = [
+            c
+            for c in conflicts
+            if c.kind in ("registration", "crm_opportunity")
+            and not (c.kind == "registration" and c.partner_organization_id == claim.partner_organization_id)
+        ]
+    registration_ids = {c.id for rows in found.values() for c in rows if c.kind == "registration"}
+    opportunity_ids = {c.id for rows in found.values() for c in rows if c.kind == "crm_opportunity"}
+    registrations = {r.pk: r for r in _base().filter(pk__in=registration_ids)} if registration_ids else {}
+    opportunities = {o.pk: o for o in CrmOpportunity.objects.filter(pk__in=opportunity_ids)} if opportunity_ids else {}
+    result: dict[int, list[InfluenceCandidate]] = {}
+    for claim in claims:
+        candidates = []
+        for conflict in found[claim.pk]:
+            reason = matching.reason_text(conflict.reason)
+            if conflict.kind == "registration" and (registration := registrations.get(conflict.id)):
+                if registration.partner_organization_id == claim.partner_organization_id:
+                    continue
+                candidates.append(
+                    InfluenceCandidate(
+                        kind="registration",
+                        id=registration.pk,
+                        name=f"#{registration.pk} {registration.customer_name}",
+                        holder=registration.partner_organization.name,
+                        detail=" · ".join(
+                            [registration.get_status_display(), money(registration.amount, registration.currency)]
+                        ),
+                        score=conflict.score,
+                        reason=reason,
+                    )
+                )
+            elif conflict.kind == "crm_opportunity" and (opportunity := opportunities.get(conflict.id)):
+                amount = money(opportunity.amount, opportunity.currency) if opportunity.amount is not None else ""
+                candidates.append(
+                    InfluenceCandidate(
+                        kind="crm_opportunity",
+                        id=opportunity.pk,
+                        name=f"{opportunity.customer_name}: {opportunity.name}",
+                        holder=opportunity.owner_name or opportunity.owner_email or _("Direct sales"),
+                        detail=" · ".join(filter(None, [amount, f"CRM {opportunity.external_id}"])),
+                        score=conflict.score,
+                        reason=reason,
+                    )
+                )
+        result[claim.pk] = candidates[:per_claim]
+    return result

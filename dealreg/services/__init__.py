@@ -4,6 +4,8 @@
 - review: start review, approve (and assign for co-sell), reject, request information, bulk decisions, review SLA;
 - protection: extension requests and decisions, expiry and its warning, won and lost;
 - attribution: the partners on a deal and their shares;
+- influence: influence claims (a partner claims, a reviewer accepts or declines) and influencing partners added
+  directly, on registrations and on the vendor's CRM opportunities;
 - rules: the tenant's rules of engagement;
 - screening: conflicts of a customer and what each viewer may learn of them.
 - offboarding: a partner that leaves the program leaves its registrations (withdrawn, protection ended);
@@ -13,6 +15,12 @@
 """
 
 from dealreg.services.attribution import attribution_open, deal_set_participants  # noqa: F401
+from dealreg.services.influence import (  # noqa: F401
+    influence_add,
+    influence_claim_accept,
+    influence_claim_create,
+    influence_claim_decline,
+)
 from dealreg.services.offboarding import OffboardingOutcome, deals_end_for_offboarded_partner  # noqa: F401
 from dealreg.services.protection import (  # noqa: F401
     deal_decide_extension,

@@ -1,5 +1,7 @@
 """Multi-partner deals: the partners on a deal, each with a role and a share of the attribution. The registering
-partner is always one of them; the shares of a deal add up to exactly 100."""
+partner is always one of them. Shares are counted per group of roles — sourced, and influenced (influenced,
+fulfillment, services: what `influenced_revenue_by_partner` sums) — and within each group they add up to at most 100,
+so no dollar of a deal is counted twice as sourced, nor twice as influenced."""
 
 from __future__ import annotations
 
@@ -22,6 +24,31 @@ if TYPE_CHECKING:
 
 MAX_PARTICIPANTS = 20
 HUNDRED = Decimal("100")
+# The groups within which shares may not exceed 100 (the revenue selectors sum each group separately).
+INFLUENCE_GROUP = frozenset({AttributionRole.INFLUENCED, AttributionRole.FULFILLMENT, AttributionRole.SERVICES})
+
+
+def attribution_group(role: str) -> str:
+    """ "sourced" or "influenced": the group of roles a role's share counts in."""
+    return "influenced" if role in INFLUENCE_GROUP else "sourced"
+
+
+def check_group_totals(rows, *, field: str = "participants") -> None:
+    """Refuse shares that add up to more than 100 within a group of roles (rows of (role, share))."""
+    totals = {"sourced": Decimal("0"), "influenced": Decimal("0")}
+    for role, share in rows:
+        totals[attribution_group(role)] += share
+    for group, total in totals.items():
+        if total > HUNDRED:
+            label = _("sourced") if group == "sourced" else _("influenced")
+            raise ValidationFailed(
+                _(
+                    "The %(group)s shares add up to %(total)s%%: within sourced, and within influenced, the shares of "
+                    "a deal add up to at most 100%%, so no amount is counted twice."
+                )
+                % {"group": label, "total": f"{total.normalize():f}"},
+                field=field,
+            )
 
 
 def attribution_open(registration: DealRegistration) -> bool:
@@ -36,8 +63,8 @@ def deal_set_participants(
 ) -> list[DealParticipant]:
     """Replace the partners on a deal with `participants`: [{"partner_organization": org or id, "role", "share"}].
     The whole set is checked at once: known partners of the program, each once, a role from the list, shares
-    from 0 to 100 that add up to exactly 100, and the registering partner among them. Refused once the
-    registration is final (attribution_open)."""
+    from 0 to 100 that add up to at most 100 within sourced and within influenced (check_group_totals), and the
+    registering partner among them. Refused once the registration is final (attribution_open)."""
     registration = lock(registration)
     check_may_review(actor, registration)
     if not attribution_open(registration):
@@ -84,13 +111,7 @@ def deal_set_participants(
             _("%(partner)s registered the deal: it stays on it.") % {"partner": registration.partner_organization.name},
             field="participants",
         )
-    total = sum((share for _org, _role, share in cleaned), Decimal("0"))
-    if total != HUNDRED:
-        raise ValidationFailed(
-            _("The shares add up to %(total)s%%: they must add up to exactly 100%%.")
-            % {"total": f"{total.normalize():f}"},
-            field="participants",
-        )
+    check_group_totals([(role, share) for _org, role, share in cleaned])
     existing = {p.partner_organization_id: p for p in registration.participants.all()}
     registration.participants.exclude(partner_organization_id__in=seen).delete()
     saved = []

@@ -8,8 +8,10 @@ forms and serializers only shape the input.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -19,7 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dealreg.models import DealStage, DealType, Product
+from dealreg.models import TERM_MONTHS_RANGE, DealStage, DealType, Product, RevenueType
 from partners.selectors import CompanySize
 from prm.cleaning import clean_text
 from prm.domains import registrable_domain
@@ -178,9 +180,22 @@ WRITABLE_FIELDS = frozenset(
         "expected_close_date",
         "stage",
         "deal_type",
+        "revenue_type",
+        "term_months",
+        "annual_recurring_value",
+        "campaign_code",
         "crm_opportunity",
     }
 )
+# A deal type and a revenue type say the same of a registration sent with only one of them.
+REVENUE_TYPE_OF_DEAL_TYPE = {
+    DealType.NEW: RevenueType.NEW,
+    DealType.UPSELL: RevenueType.EXPANSION,
+    DealType.RENEWAL: RevenueType.RENEWAL,
+}
+DEAL_TYPE_OF_REVENUE_TYPE = {revenue: deal for deal, revenue in REVENUE_TYPE_OF_DEAL_TYPE.items()}
+CAMPAIGN_CODE_MAX_LENGTH = 32
+CAMPAIGN_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*$")
 REQUIRED_MESSAGES = {
     "customer_name": gettext_lazy("Name the customer company."),
     "amount": gettext_lazy("Enter the deal's amount."),
@@ -216,6 +231,16 @@ def _clean_registration_field(field: str, value):
         return clean_choice(value, DealStage.values, field=field, message=_("Choose a stage from the list."))
     if field == "deal_type":
         return clean_choice(value, DealType.values, field=field, message=_("Choose new business, renewal or upsell."))
+    if field == "revenue_type":
+        return clean_choice(
+            value, RevenueType.values, field=field, message=_("Choose new business, expansion or renewal.")
+        )
+    if field == "term_months":
+        return clean_term_months(value)
+    if field == "annual_recurring_value":
+        return clean_annual_recurring_value(value)
+    if field == "campaign_code":
+        return clean_campaign_code(value)
     raise AssertionError(field)  # pragma: no cover - WRITABLE_FIELDS lists every field handled here
 
 
@@ -244,12 +269,64 @@ def clean_registration_fields(changes: dict, *, creating: bool, has_line_items: 
             cleaned[field] = _clean_registration_field(field, value)
     if "customer_name" in cleaned and not cleaned["customer_name"]:
         raise ValidationFailed(required_message("customer_name"), field="customer_name")
+    # Sent with one of the two (an older integration sends deal_type, the form revenue_type): the other follows.
+    if "revenue_type" in cleaned and "deal_type" not in cleaned:
+        cleaned["deal_type"] = DEAL_TYPE_OF_REVENUE_TYPE[cleaned["revenue_type"]]
+    elif "deal_type" in cleaned and "revenue_type" not in cleaned:
+        cleaned["revenue_type"] = REVENUE_TYPE_OF_DEAL_TYPE[cleaned["deal_type"]]
     return cleaned
 
 
-def clean_line_items(line_items) -> list[tuple[Product, int, Decimal]]:
-    """[(product, quantity, unit price)] from [{"product": Product or id, "quantity", "unit_price"?}]: active
-    products of the tenant's catalogue (one query); the unit price defaults to the product's list price."""
+def clean_term_months(value, *, field: str = "term_months") -> int | None:
+    """A contract's term in whole months, 1 to 120 (None when not given)."""
+    if value in (None, ""):
+        return None
+    low, high = TERM_MONTHS_RANGE
+    return clean_whole_number(
+        value,
+        field=field,
+        low=low,
+        high=high,
+        message=_("Enter the term in whole months, from %(low)s to %(high)s.") % {"low": low, "high": high},
+    )
+
+
+def clean_annual_recurring_value(value, *, field: str = "annual_recurring_value") -> Decimal | None:
+    """The annual recurring value (ARV), in the deal's currency: zero or more, two decimals (None when not given)."""
+    if value in (None, ""):
+        return None
+    return clean_amount(value, field=field, positive=False, label=_("The annual recurring value"))
+
+
+def clean_campaign_code(value, *, field: str = "campaign_code") -> str:
+    """A marketing campaign's short code ("" when none), upper-cased: letters, digits, "-", "_" and ".", at most 32
+    characters, such as Q3-WEBINAR-EMEA. The MDF fund request that ran the campaign carries the same code."""
+    code = clean_text(value, field=field, max_length=100).upper()
+    if not code:
+        return ""
+    if len(code) > CAMPAIGN_CODE_MAX_LENGTH or not CAMPAIGN_CODE.match(code):
+        raise ValidationFailed(
+            _(
+                "A campaign code is up to %(most)s letters, digits, dashes, dots or underscores, such as "
+                "Q3-WEBINAR-EMEA."
+            )
+            % {"most": CAMPAIGN_CODE_MAX_LENGTH},
+            field=field,
+        )
+    return code
+
+
+class LineItem(NamedTuple):
+    product: Product
+    quantity: int
+    price: Decimal
+    partner_delivered_service: bool = False
+
+
+def clean_line_items(line_items) -> list[LineItem]:
+    """[(product, quantity, unit price, partner-delivered service)] from [{"product": Product or id, "quantity",
+    "unit_price"?, "partner_delivered_service"?}]: active products of the tenant's catalogue (one query); the unit
+    price defaults to the product's list price."""
     if not isinstance(line_items, list | tuple):
         raise ValidationFailed(_("List the products as line items."), field="line_items")
     if len(line_items) > MAX_LINE_ITEMS:
@@ -285,13 +362,19 @@ def clean_line_items(line_items) -> list[tuple[Product, int, Decimal]]:
                 )
             price = product.list_price
         price = clean_amount(price, field=f"line_items[{index}].unit_price", positive=False, label=_("The unit price"))
-        cleaned.append((product, quantity, price))
+        service = item.get("partner_delivered_service", False)
+        service = (
+            False
+            if service in (None, "")
+            else clean_boolean(service, field=f"line_items[{index}].partner_delivered_service")
+        )
+        cleaned.append(LineItem(product, quantity, price, service))
     return cleaned
 
 
 def line_items_total(items) -> Decimal:
     """The amount of a deal made of line items: their total, which must be more than nothing."""
-    total = sum((price * quantity for _product, quantity, price in items), Decimal("0"))
+    total = sum((item.price * item.quantity for item in items), Decimal("0"))
     if total <= 0:
         raise ValidationFailed(
             _("The line items add up to nothing: the deal's amount must be greater than zero."), field="line_items"

@@ -99,6 +99,10 @@ CHANGED_FIELD_LABELS = {
     "expected_close_date": gettext_lazy("expected close date"),
     "stage": gettext_lazy("stage"),
     "deal_type": gettext_lazy("deal type"),
+    "revenue_type": gettext_lazy("revenue type"),
+    "term_months": gettext_lazy("term"),
+    "annual_recurring_value": gettext_lazy("annual recurring value"),
+    "campaign_code": gettext_lazy("campaign code"),
     "description": gettext_lazy("description"),
     "external_id": gettext_lazy("external id"),
     "crm_opportunity": gettext_lazy("crm opportunity"),
@@ -149,8 +153,14 @@ def _write_line_items(registration: DealRegistration, items, *, replace: bool = 
         return
     DealLineItem.objects.bulk_create(
         [
-            DealLineItem(registration=registration, product=product, quantity=quantity, unit_price=price)
-            for product, quantity, price in items
+            DealLineItem(
+                registration=registration,
+                product=item.product,
+                quantity=item.quantity,
+                unit_price=item.price,
+                partner_delivered_service=item.partner_delivered_service,
+            )
+            for item in items
         ]
     )
 

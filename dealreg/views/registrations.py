@@ -83,8 +83,14 @@ class DealListView(TenantView):
         rules = services.engagement_rules_get()
         today = timezone.localdate()
         for registration in page:
-            registration.expected = selectors.expected_of_partner(
-                registration, today=today, warning_days=rules.expiry_warning_days
+            registration.shared = selectors.is_shared_with(membership, registration)
+            role = getattr(registration, "viewer_role", None)
+            registration.viewer_role_label = AttributionRole(role).label if role in AttributionRole.values else ""
+            # Another partner's deal this partner takes part in: nothing is expected of it there.
+            registration.expected = (
+                ""
+                if registration.shared
+                else selectors.expected_of_partner(registration, today=today, warning_days=rules.expiry_warning_days)
             )
             registration.sla = services.sla_status(registration)
             registration.conflict_total = selectors.conflict_count(registration)
@@ -213,7 +219,7 @@ class DealConflictCheckView(_RegisterMixin, TenantView):
         excluded = None
         if exclude.isdigit():
             own = selectors.deal_get(actor=request.membership, registration_id=int(exclude))
-            excluded = own.pk if own is not None else None
+            excluded = own.pk if own is not None and not selectors.is_shared_with(request.membership, own) else None
         try:
             conflicts = services.conflict_check(
                 actor=request.membership,
@@ -246,9 +252,12 @@ class DealDetailView(TenantView):
 
 
 def get_registration(request, deal_id):
+    """The registration the member may read (selectors.registrations_visible_to decides: a partner's own, or one it
+    takes part in, read-only), or 404."""
     registration = selectors.deal_get(actor=request.membership, registration_id=deal_id)
-    if registration is None or not policy.can(request.membership, "deals.view", registration):
+    if registration is None or not policy.can(request.membership, "deals.view"):
         raise Http404("Page not found.")
+    registration.shared = selectors.is_shared_with(request.membership, registration)
     return registration
 
 
@@ -256,6 +265,9 @@ def render_detail(request, registration, *, status=200, errors=None, forms=None)
     """The registration's page, with the forms of its steps (those given keep their input and errors)."""
     membership = request.membership
     is_partner = membership.is_partner_role
+    # Another partner's registration this partner takes part in: read-only, without that partner's conversation
+    # with the channel manager (timeline) or what its screening found.
+    shared = getattr(registration, "shared", False)
     rules = services.engagement_rules_get()
     forms = forms or {}
     can_register = may_register(membership, registration)
@@ -268,16 +280,19 @@ def render_detail(request, registration, *, status=200, errors=None, forms=None)
         "rules": rules,
         "is_partner": is_partner,
         "errors": errors or {},
-        "expected": selectors.expected_of_partner(registration, warning_days=rules.expiry_warning_days),
+        "expected": ""
+        if shared
+        else selectors.expected_of_partner(registration, warning_days=rules.expiry_warning_days),
         "sla": services.sla_status(registration),
+        "shared": shared,
         "conflicts": services.screening.for_viewer(
             registration.conflicts or [],
             viewer_partner_organization_id=membership.partner_organization_id if is_partner else None,
         )
-        if is_partner
+        if is_partner and not shared
         else None,
         "conflict_records": None if is_partner else selectors.conflict_records(registration),
-        "timeline": selectors.deal_timeline(registration, for_partner=is_partner),
+        "timeline": [] if shared else selectors.deal_timeline(registration, for_partner=is_partner),
         "pending_extension": pending,
         "can_edit": can_register and status_value in services.EDITABLE_STATUSES,
         "can_submit": can_register and status_value == DealStatus.DRAFT,

@@ -237,9 +237,15 @@ def test_extension_through_the_api(tenant, partner_key, crm, channel_manager, re
 def test_participants_through_the_api(tenant, crm, partner_org, other_org, register):
     registration = register()
     url = f"/api/v1/deals/{registration.pk}/participants/"
+    # Two partners sourcing 80% and 30%: 110% of the deal counted as sourced.
     bad = crm.post(
         url,
-        {"participants": [{"partner_organization": partner_org.pk, "role": "sourced", "share": "80"}]},
+        {
+            "participants": [
+                {"partner_organization": partner_org.pk, "role": "sourced", "share": "80"},
+                {"partner_organization": other_org.pk, "role": "sourced", "share": "30"},
+            ]
+        },
         format="json",
     )
     assert fields_of(problem_of(bad, 400)) == ["participants"]

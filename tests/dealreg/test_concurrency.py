@@ -37,3 +37,40 @@ def test_two_channel_managers_deciding_at_once_one_wins_and_the_other_is_told_wh
             Event.objects.filter(type__in=["deal.approved", "deal.rejected"]).values_list("type", flat=True)
         ) == ["deal.approved"]
         DealRegistration.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_accepting_influence_at_once_never_pass_100_percent_influenced(
+    tenant, channel_manager, second_manager, register, other_partner
+):
+    """Two claims on one deal, 60% and 50%, accepted at the same moment: the second waits for the deal's row lock,
+    then sees the first's 60% and is refused — the influenced shares never add up to more than 100."""
+    from decimal import Decimal
+
+    from dealreg.models import DealParticipant, InfluenceClaim
+    from prm.errors import ValidationFailed
+    from tests.factories import PartnerOrganizationFactory, PartnerUserFactory
+
+    registration = register()
+    third = PartnerUserFactory(tenant=tenant, partner_organization=PartnerOrganizationFactory(tenant=tenant))
+    with tenant_context(tenant):
+        claims = [
+            services.influence_claim_create(actor=partner, customer_name="Initech GmbH", activity="Ran the demo")
+            for partner in (other_partner, third)
+        ]
+    accepted, refused = race(
+        tenant,
+        lambda: services.influence_claim_accept(
+            actor=channel_manager, claim=claims[0], registration=registration, share="60"
+        ),
+        lambda: services.influence_claim_accept(
+            actor=second_manager, claim=claims[1], registration=registration, share="50"
+        ),
+    )
+    assert isinstance(refused, ValidationFailed) and refused.field == "share", refused
+    with tenant_context(tenant):
+        influenced = DealParticipant.objects.filter(registration=registration, role="influenced")
+        assert sum(p.share for p in influenced) == Decimal("60.00")
+        assert sorted(InfluenceClaim.objects.values_list("status", flat=True)) == ["accepted", "pending"]
+        InfluenceClaim.objects.all().delete()
+        DealRegistration.objects.all().delete()

@@ -1,4 +1,5 @@
-"""Multi-partner deals: shares add up to exactly 100, the registering partner stays on the deal, and sourced and
+"""Multi-partner deals: within sourced and within influenced the shares add up to at most 100, the registering
+partner stays on the deal, and sourced and
 influenced revenue per partner come from won deals' closed amounts × shares (one query)."""
 
 from decimal import Decimal
@@ -43,8 +44,8 @@ def test_staff_share_a_deal_between_partners(tenant, channel_manager, partner_or
 @pytest.mark.parametrize(
     ("participants", "field", "message"),
     [
-        ([("mine", "sourced", "60"), ("other", "influenced", "30")], "participants", "add up to 90%"),
-        ([("mine", "sourced", "60"), ("other", "influenced", "50")], "participants", "add up to 110%"),
+        ([("mine", "sourced", "60"), ("other", "sourced", "50")], "participants", "sourced shares add up to 110%"),
+        ([("mine", "influenced", "60"), ("other", "services", "50")], "participants", "influenced shares add up to"),
         ([("other", "sourced", "100")], "participants", "stays on it"),
         ([("mine", "sourced", "50"), ("mine", "services", "50")], "participants[1].partner_organization", "twice"),
         ([("mine", "sourced", "100"), ("other", "cheerleader", "0")], "participants[1].role", "role"),
@@ -54,7 +55,7 @@ def test_staff_share_a_deal_between_partners(tenant, channel_manager, partner_or
         ([], "participants", "List the partners"),
     ],
 )
-def test_shares_must_add_up_to_100_and_the_whole_set_is_refused_otherwise(
+def test_shares_within_a_role_group_may_not_pass_100_and_the_whole_set_is_refused_otherwise(
     tenant, channel_manager, partner_org, other_org, register, participants, field, message
 ):
     registration = register()
@@ -66,6 +67,26 @@ def test_shares_must_add_up_to_100_and_the_whole_set_is_refused_otherwise(
     assert refused.value.field == field
     assert message in refused.value.message
     assert shares(tenant, registration) == before
+
+
+def test_a_deal_may_be_100_percent_sourced_and_also_influenced(
+    tenant, channel_manager, partner_org, other_org, register
+):
+    """Sourced and influenced are counted apart: the registering partner keeps all of the sourced share while
+    another partner gets an influenced share of the same deal (and 90% in all is allowed too)."""
+    registration = register()
+    with tenant_context(tenant):
+        services.deal_set_participants(
+            actor=channel_manager,
+            registration=registration,
+            participants=[
+                {"partner_organization": partner_org.pk, "role": "sourced", "share": "100"},
+                {"partner_organization": other_org.pk, "role": "influenced", "share": "40"},
+            ],
+        )
+    assert shares(tenant, registration) == sorted(
+        [(partner_org.pk, "sourced", Decimal("100.00")), (other_org.pk, "influenced", Decimal("40.00"))]
+    )
 
 
 def test_partners_cannot_change_attribution(tenant, partner_admin, partner_org, register):

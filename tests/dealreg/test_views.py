@@ -207,20 +207,20 @@ def test_reject_from_the_page_needs_a_reason(client, tenant, channel_manager, re
     assert refreshed(tenant, registration).status == DealStatus.SUBMITTED
 
 
-def test_attribution_from_the_page_refuses_shares_that_do_not_add_up(
+def test_attribution_from_the_page_refuses_shares_that_count_a_dollar_twice(
     client, tenant, channel_manager, partner_org, other_org, register
 ):
     registration = register()
     login(client, channel_manager)
     data = {
         "partner_organization": [partner_org.pk, other_org.pk],
-        "role": ["sourced", "influenced"],
-        "share": ["50", "40"],
+        "role": ["sourced", "sourced"],
+        "share": ["70", "40"],
     }
     response = client.post(f"/t/acme/deals/{registration.pk}/participants/", data)
     assert response.status_code == 400
-    assert b"The shares add up to 90%" in response.content
-    data["share"] = ["60", "40"]
+    assert b"The sourced shares add up to 110%" in response.content
+    data["role"] = ["sourced", "influenced"]
     assert client.post(f"/t/acme/deals/{registration.pk}/participants/", data).status_code == 302
 
 
