@@ -3,13 +3,15 @@ finance and unbound keys with `analytics:write` record, change and delete them. 
 the source `api`; the same checks as the pages name the field at fault."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.response import Response
 
 from analytics import selectors, services
 from analytics.filters import PartnerCostFilterSet
 from analytics.models import CostSource, PartnerCost
 from partners.selectors import partner_queryset
 from prm.api import serializers
-from prm.api.viewsets import TenantModelViewSet
+from prm.api.viewsets import TenantModelViewSet, etag_for
 from prm.models import partner_organization_model
 
 
@@ -71,6 +73,14 @@ class PartnerCostViewSet(TenantModelViewSet):
 
     def get_base_queryset(self):
         return selectors.cost_api_queryset()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_create(serializer)
+        return Response(
+            self.get_serializer(instance).data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(instance)}
+        )
 
     def perform_create(self, serializer):
         return services.cost_create(actor=self.actor, source=CostSource.API, **serializer.validated_data)
