@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from analytics import selectors, services
 from analytics.filters import PartnerCostFilterSet
-from analytics.models import CostSource, PartnerCost
+from analytics.models import CostKind, CostSource, PartnerCost
 from partners.selectors import partner_queryset
 from prm.api import serializers
 from prm.api.viewsets import TenantModelViewSet, etag_for
@@ -25,6 +25,9 @@ class PartnerCostSerializer(serializers.ModelSerializer):
         queryset=partner_organization_model().unscoped.none(), help_text="The partner the cost is for (id)."
     )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="In `currency`, two decimals.")
+    # Plain strings in the schema: enums named "Source"/"Kind" would collide with other apps' components.
+    kind = serializers.ChoiceField(choices=CostKind.choices, help_text="mdf, incentives, enablement, support or other.")
+    source = serializers.CharField(read_only=True, help_text="manual, csv, api or mdf (an MDF payout).")
 
     class Meta:
         model = PartnerCost
@@ -46,7 +49,6 @@ class PartnerCostSerializer(serializers.ModelSerializer):
             "period_start": {"help_text": "The cost's day, or the first day of its period (YYYY-MM-DD)."},
             "period_end": {"help_text": "The period's last day; null for a one-day cost."},
             "currency": {"help_text": "ISO 4217 code, such as USD or EUR."},
-            "source": {"help_text": "manual, csv, api or mdf (an MDF payout)."},
         }
 
 

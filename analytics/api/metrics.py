@@ -98,8 +98,17 @@ def _plain(rows: list[dict]) -> list[dict]:
     ]
 
 
+class _NoDetailRoute:
+    """Hides the base's `retrieve` (its ETag handling) from the router: `hasattr(viewset, "retrieve")` is False, so
+    the program's figures, which have no detail, get no `/<pk>/` route."""
+
+    def __get__(self, instance, owner):
+        raise AttributeError("retrieve")
+
+
 @extend_schema(tags=["analytics"])
 class ProgramMetricsViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
+    retrieve = _NoDetailRoute()
     scope = "analytics"
     read_permission = "analytics.view_program"
     partner_field = None
