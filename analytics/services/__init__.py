@@ -9,6 +9,7 @@ from analytics.services.costs import (  # noqa: F401
     CostRowError,
     cost_create,
     cost_delete,
+    cost_record_mdf_payout,
     cost_update,
     costs_import,
     costs_import_check,

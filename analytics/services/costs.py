@@ -143,3 +143,31 @@ def costs_import(*, actor: Actor, rows: list[dict[str, str]]) -> int:
         cost.created_by = user
     PartnerCost.objects.bulk_create(plan.to_create, batch_size=1000)
     return len(plan.to_create)
+
+
+# MDF payouts ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cost_record_mdf_payout(
+    *, actor: Actor, claim_reference: str, partner_id: int, amount, currency: str, paid_on
+) -> PartnerCost:
+    """The cost an MDF payout adds (source `mdf`, kind "MDF paid"), once per claim: the claim's reference is the
+    cost's `source_reference`, unique per tenant, so a redelivered `mdf.claim.paid` event finds the cost it already
+    added instead of adding another. For the `mdf.claim.paid` subscriber, once mdf declares that event."""
+    policy.require(actor, "analytics.manage_costs")
+    existing = PartnerCost.objects.filter(source=CostSource.MDF, source_reference=str(claim_reference)).first()
+    if existing is not None:
+        return existing
+    cleaned = clean_cost(
+        {
+            "partner_organization": partner_id,
+            "period_start": paid_on,
+            "kind": "mdf",
+            "amount": amount,
+            "currency": currency,
+            "note": _("MDF claim %(claim)s paid") % {"claim": claim_reference},
+        },
+        source=CostSource.MDF,
+    )
+    return PartnerCost.objects.create(**cleaned, source_reference=str(claim_reference))

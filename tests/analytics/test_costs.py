@@ -128,3 +128,34 @@ def test_exchange_rates_set_and_refused(client, tenant):
     assert client.post(url, {"currency": "GBP", "rate": "0"}).status_code == 400
     with tenant_context(tenant):
         assert list(ExchangeRate.objects.values_list("currency", "rate")) == [("EUR", Decimal("1.10000000"))]
+
+
+def test_an_mdf_payout_adds_its_cost_once(tenant, partner):
+    from datetime import date
+
+    from analytics.services import cost_delete, cost_record_mdf_payout
+    from prm.errors import ValidationFailed
+    from prm.policy import ProgramActor
+
+    actor = ProgramActor(tenant.pk)
+    with tenant_context(tenant):
+        first = cost_record_mdf_payout(
+            actor=actor,
+            claim_reference="42",
+            partner_id=partner.pk,
+            amount="750.00",
+            currency="EUR",
+            paid_on=date(2026, 4, 1),
+        )
+        again = cost_record_mdf_payout(
+            actor=actor,
+            claim_reference="42",
+            partner_id=partner.pk,
+            amount="750.00",
+            currency="EUR",
+            paid_on=date(2026, 4, 1),
+        )
+        assert first.pk == again.pk and first.kind == "mdf"
+        with pytest.raises(ValidationFailed):
+            cost_delete(actor=actor, cost=first)
+    assert costs_in(tenant) == [(partner.pk, Decimal("750.00"), "EUR", "mdf")]
