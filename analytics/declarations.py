@@ -9,14 +9,14 @@ from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 RULES: dict[str, frozenset[str]] = {
     # The program dashboard, every partner's scorecard, the metrics API: staff, analysts included (read-only).
-    "analytics.view_program": STAFF_ROLES,
+    "analytics.view_all": STAFF_ROLES,
     # "Our scorecard" in the portal: a partner's own figures, the only ones its people see.
     "analytics.view_own": PARTNER_ROLES,
     # A scorecard through the API: staff any partner's, a partner (or a partner-bound key) its own.
-    "analytics.view_scorecard": STAFF_ROLES | PARTNER_ROLES,
+    "analytics.view": STAFF_ROLES | PARTNER_ROLES,
     # Partner costs and exchange rates: read by staff, written by tenant admins and finance.
-    "analytics.view_costs": STAFF_ROLES,
-    "analytics.manage_costs": frozenset({Role.TENANT_ADMIN, Role.FINANCE}),
+    "analytics.costs.view": STAFF_ROLES,
+    "analytics.costs.manage": frozenset({Role.TENANT_ADMIN, Role.FINANCE}),
 }
 
 API_RESOURCES = ("analytics",)
@@ -28,7 +28,7 @@ NAVIGATION = [
     NavigationEntry(
         _("Analytics"),
         "analytics_dashboard",
-        "analytics.view_program",
+        "analytics.view_all",
         icon="bi-graph-up",
         order=170,
         testid="nav-analytics",

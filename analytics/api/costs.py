@@ -65,8 +65,8 @@ class PartnerCostViewSet(TenantModelViewSet):
     channel-manager time, other. ROPI divides by their sum."""
 
     scope = "analytics"
-    read_permission = "analytics.view_costs"
-    write_permission = "analytics.manage_costs"
+    read_permission = "analytics.costs.view"
+    write_permission = "analytics.costs.manage"
     # Costs are the vendor's books: partner actors see none.
     partner_field = None
     serializer_class = PartnerCostSerializer

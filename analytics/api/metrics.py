@@ -110,7 +110,7 @@ class _NoDetailRoute:
 class ProgramMetricsViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     retrieve = _NoDetailRoute()
     scope = "analytics"
-    read_permission = "analytics.view_program"
+    read_permission = "analytics.view_all"
     partner_field = None
     serializer_class = ProgramMetricsSerializer
     pagination_class = None
@@ -155,7 +155,7 @@ class ProgramMetricsViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
 @extend_schema(tags=["analytics"])
 class ScorecardViewSet(TenantViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     scope = "analytics"
-    read_permission = "analytics.view_scorecard"
+    read_permission = "analytics.view"
     partner_field = "id"
     serializer_class = ScorecardSerializer
 

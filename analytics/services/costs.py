@@ -31,7 +31,7 @@ def _user(actor):
 @transaction.atomic
 def cost_create(*, actor: Actor, source: str = CostSource.MANUAL, **values) -> PartnerCost:
     """Record one cost of the program for one partner. Every field is checked (field-named errors) before writing."""
-    policy.require(actor, "analytics.manage_costs")
+    policy.require(actor, "analytics.costs.manage")
     cleaned = clean_cost(values, source=source)
     return PartnerCost.objects.create(**cleaned, created_by=_user(actor))
 
@@ -39,7 +39,7 @@ def cost_create(*, actor: Actor, source: str = CostSource.MANUAL, **values) -> P
 @transaction.atomic
 def cost_update(*, actor: Actor, cost: PartnerCost, **values) -> PartnerCost:
     """Change a cost's fields (those given; the others keep their value). Its source stays what it was."""
-    policy.require(actor, "analytics.manage_costs", cost)
+    policy.require(actor, "analytics.costs.manage", cost)
     current = {field: getattr(cost, field) for field in COST_FIELDS}
     current.update({field: value for field, value in values.items() if field in COST_FIELDS})
     cleaned = clean_cost(current, source=cost.source)
@@ -51,7 +51,7 @@ def cost_update(*, actor: Actor, cost: PartnerCost, **values) -> PartnerCost:
 
 @transaction.atomic
 def cost_delete(*, actor: Actor, cost: PartnerCost) -> None:
-    policy.require(actor, "analytics.manage_costs", cost)
+    policy.require(actor, "analytics.costs.manage", cost)
     if cost.source == CostSource.MDF:
         raise ValidationFailed(_("A cost created by an MDF payout follows the payout: it cannot be deleted."))
     cost.delete()
@@ -134,7 +134,7 @@ def costs_import_check(*, rows: list[dict[str, str]]) -> CostImportPlan:
 def costs_import(*, actor: Actor, rows: list[dict[str, str]]) -> int:
     """Import costs from CSV rows, all or nothing: validated again inside the transaction (the dry run may be
     stale); any bad row means nothing is written (CostImportRejected lists every one). One bulk insert."""
-    policy.require(actor, "analytics.manage_costs")
+    policy.require(actor, "analytics.costs.manage")
     plan = costs_import_check(rows=rows)
     if not plan.is_clean:
         raise CostImportRejected(plan.errors)
@@ -155,7 +155,7 @@ def cost_record_mdf_payout(
     """The cost an MDF payout adds (source `mdf`, kind "MDF paid"), once per claim: the claim's reference is the
     cost's `source_reference`, unique per tenant, so a redelivered `mdf.claim.paid` event finds the cost it already
     added instead of adding another. For the `mdf.claim.paid` subscriber, once mdf declares that event."""
-    policy.require(actor, "analytics.manage_costs")
+    policy.require(actor, "analytics.costs.manage")
     existing = PartnerCost.objects.filter(source=CostSource.MDF, source_reference=str(claim_reference)).first()
     if existing is not None:
         return existing

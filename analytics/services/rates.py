@@ -33,7 +33,7 @@ def clean_rate(value) -> Decimal:
 @transaction.atomic
 def exchange_rate_set(*, actor: Actor, currency, rate) -> ExchangeRate:
     """Set (add or replace) the rate of a currency other than the base currency."""
-    policy.require(actor, "analytics.manage_costs")
+    policy.require(actor, "analytics.costs.manage")
     code = clean_currency(currency)
     if code == current_tenant().base_currency:
         raise ValidationFailed(_("The base currency needs no rate: it is worth 1."), field="currency")
@@ -44,5 +44,5 @@ def exchange_rate_set(*, actor: Actor, currency, rate) -> ExchangeRate:
 
 @transaction.atomic
 def exchange_rate_delete(*, actor: Actor, currency: str) -> None:
-    policy.require(actor, "analytics.manage_costs")
+    policy.require(actor, "analytics.costs.manage")
     ExchangeRate.objects.filter(currency=currency).delete()

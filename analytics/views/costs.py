@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 
 
 class CostListView(TenantView):
-    permission = "analytics.view_costs"
+    permission = "analytics.costs.view"
 
     def get(self, request):
         return self.render_page(PartnerCostForm() if self.can_manage() else None)
@@ -44,7 +44,7 @@ class CostListView(TenantView):
         return self.render_page(form, status=400)
 
     def can_manage(self) -> bool:
-        return policy.can(self.request.membership, "analytics.manage_costs")
+        return policy.can(self.request.membership, "analytics.costs.manage")
 
     def render_page(self, form, *, status=200):
         request = self.request
@@ -70,7 +70,7 @@ class CostListView(TenantView):
 
 
 class CostDeleteView(TenantView):
-    permission = "analytics.manage_costs"
+    permission = "analytics.costs.manage"
 
     def post(self, request, cost_id):
         cost = self.check_object(selectors.cost_get(cost_id=cost_id))
@@ -91,7 +91,7 @@ class CostImportView(TenantView):
     """Upload a CSV of costs, see every bad row (the dry run writes nothing), then confirm a clean file. Between the
     two the file stays on the server (cache, under a random token also kept in the session)."""
 
-    permission = "analytics.manage_costs"
+    permission = "analytics.costs.manage"
 
     def _cache_key(self, token: str) -> str:
         return f"analytics-cost-import:{self.request.tenant.pk}:{self.request.membership.pk}:{token}"
@@ -156,7 +156,7 @@ class CostImportView(TenantView):
 
 
 class ExchangeRatesView(TenantView):
-    permission = "analytics.view_costs"
+    permission = "analytics.costs.view"
 
     def get(self, request):
         return self.render_page(ExchangeRateForm() if self.can_manage() else None)
@@ -176,7 +176,7 @@ class ExchangeRatesView(TenantView):
         return self.render_page(form, status=400)
 
     def can_manage(self) -> bool:
-        return policy.can(self.request.membership, "analytics.manage_costs")
+        return policy.can(self.request.membership, "analytics.costs.manage")
 
     def render_page(self, form, *, status=200):
         context = {"form": form, "rates": list(selectors.exchange_rates()), "can_manage": self.can_manage()}

@@ -107,7 +107,7 @@ def _with_text(cards, currency):
 
 
 class DashboardView(TenantView):
-    permission = "analytics.view_program"
+    permission = "analytics.view_all"
 
     def get(self, request):
         form = ScopeForm(request.GET or None)
@@ -146,7 +146,7 @@ EXPORT_TABLES = {
 class DashboardExportView(TenantView):
     """`?table=<name>` with the dashboard's filters: that table as CSV (amounts in the base currency, plain numbers)."""
 
-    permission = "analytics.view_program"
+    permission = "analytics.view_all"
 
     def get(self, request):
         table = request.GET.get("table", "")
@@ -199,12 +199,12 @@ def scorecard_context(request, partner) -> dict:
 
 
 class PartnerScorecardView(TenantView):
-    permission = "analytics.view_program"
+    permission = "analytics.view_all"
 
     def get(self, request, partner_id):
         partner = self.check_object(partner_get(partner_id=partner_id))
         context = scorecard_context(request, partner)
-        if policy.can(request.membership, "analytics.view_costs"):
+        if policy.can(request.membership, "analytics.costs.view"):
             context["costs"] = partner_recent_costs(partner.pk)
         return render(request, "analytics/scorecard.html", context)
 
