@@ -70,7 +70,7 @@ class ScorecardSerializer(serializers.Serializer):
     base_currency = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
-    started = serializers.DateTimeField(allow_null=True, help_text="The partner's start: agreement or onboarding.")
+    started = serializers.DateField(allow_null=True, help_text="The day the partner started: agreement or onboarding.")
     metrics = MetricValueSerializer(many=True)
     revenue_by_month = serializers.ListField(child=serializers.DictField())
 

@@ -67,9 +67,12 @@ def compute(key: str, scope: Scope, *, per_partner: bool = False, rates: Rates |
     return METRICS[key].compute(scope, rates=rates or Rates(), per_partner=per_partner)
 
 
-def compute_all(scope: Scope, *, keys: Sequence[str] | None = None, per_partner: bool = False) -> dict[str, Figure]:
-    """Every metric (or the ones named) for the scope: the exchange rates read once, then each metric's queries."""
-    rates = Rates()
+def compute_all(
+    scope: Scope, *, keys: Sequence[str] | None = None, per_partner: bool = False, rates: Rates | None = None
+) -> dict[str, Figure]:
+    """Every metric (or the ones named) for the scope: the exchange rates read once (or the caller's, with the
+    figures it already computed), then each metric's queries."""
+    rates = rates or Rates()
     return {key: METRICS[key].compute(scope, rates=rates, per_partner=per_partner) for key in (keys or METRICS)}
 
 

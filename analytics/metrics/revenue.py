@@ -4,14 +4,17 @@ every partner that helped win it (influenced, fulfillment / reseller, services).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db import connection
+from django.db.models import BooleanField, DateField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from analytics.metrics import Figure, Unit, metric
-from analytics.selectors.base import EXACT, HUNDRED, Rates, Scope, money, registrations
+from analytics.selectors.base import HUNDRED, Rates, Scope, money, registrations
 from dealreg.selectors import ACTIVE_DEAL_STATUSES, INFLUENCE_ROLES, DealStatus
 from dealreg.selectors.metrics import ATTRIBUTION_ROLES
 
@@ -50,55 +53,93 @@ def share_of(rates: Rates, amount_field: str):
     return rates.convert(amount, "currency")
 
 
-def _sums(rates: Rates, *, won: bool) -> dict:
+@dataclass
+class Rollup:
+    """Sourced and influenced sums of one pass over the participations: the period's totals, each partner's, each
+    month's, and (won deals) each partner's in the period of the same length before (top and falling partners)."""
+
+    total: tuple[Decimal, Decimal] = (Decimal("0.00"), Decimal("0.00"))
+    unconverted: int = 0
+    by_partner: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    previous_by_partner: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    by_month: list[tuple[date, Decimal, Decimal]] = field(default_factory=list)
+
+
+def rollup(scope: Scope, rates: Rates, *, won: bool) -> Rollup:
+    """One query (GROUPING SETS over the participation rows) for every revenue or pipeline figure of the scope, kept
+    for the request in `rates.memo`: the dashboard's cards, ROPI, the monthly chart and the top and falling partners
+    read the same scan instead of one each."""
+    key = ("won" if won else "open", scope)
+    if key in rates.memo:
+        return rates.memo[key]
+    span = replace(scope, start=scope.previous().start) if won else scope
     amount = share_of(rates, "closed_amount" if won else "amount")
-    return {
-        "sourced": Sum(amount, filter=Q(participants__role__in=SOURCED), output_field=EXACT),
-        "influenced": Sum(amount, filter=Q(participants__role__in=INFLUENCED), output_field=EXACT),
-        "unconverted": Count("pk", distinct=True, filter=~Q(currency__in=rates.known)),
-    }
-
-
-def attributed_sums(scope: Scope, rates: Rates, *, won: bool, group_by: tuple[str, ...] = ()) -> list[dict]:
-    """Sourced and influenced sums (exact) and the deals left out for want of a rate, per group: one query."""
-    rows = participations(scope, won=won)
-    if not group_by:
-        return [rows.aggregate(**_sums(rates, won=won))]
-    return list(rows.values(*group_by).annotate(**_sums(rates, won=won)).order_by(*group_by))
-
-
-def _attribution_figure(scope: Scope, rates: Rates, *, won: bool, column: str, per_partner: bool) -> Figure:
-    total = attributed_sums(scope, rates, won=won)[0]
-    figure = Figure(value=money(total[column]), unconverted=total["unconverted"] or 0)
-    if per_partner:
-        rows = attributed_sums(scope, rates, won=won, group_by=("participants__partner_organization_id",))
-        figure.by_partner = {
-            row["participants__partner_organization_id"]: money(row[column]) for row in rows if row[column] is not None
-        }
-    return figure
-
-
-def revenue_by_partner(scope: Scope, rates: Rates) -> dict[int, dict[str, Decimal]]:
-    """{partner id: {"sourced", "influenced", "attributed"}} for the partners in scope with won revenue: one query."""
-    rows = attributed_sums(scope, rates, won=True, group_by=("participants__partner_organization_id",))
-    result = {}
-    for row in rows:
-        sourced, influenced = money(row["sourced"]), money(row["influenced"])
-        result[row["participants__partner_organization_id"]] = {
-            "sourced": sourced,
-            "influenced": influenced,
-            "attributed": sourced + influenced,
-        }
+    current = Q(closed_at__gte=scope.start) if won else Q(pk__isnull=False)
+    inner = participations(span, won=won).values(
+        registration=F("pk"),
+        partner=F("participants__partner_organization_id"),
+        role=F("participants__role"),
+        portion=amount,
+        cur=ExpressionWrapper(current, output_field=BooleanField()),
+        month=TruncMonth("closed_at") if won else Value(None, output_field=DateField()),
+        known=ExpressionWrapper(Q(currency__in=rates.known), output_field=BooleanField()),
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    sql = (
+        "SELECT cur, partner, month, GROUPING(partner), GROUPING(month), "  # noqa: S608
+        "SUM(portion) FILTER (WHERE role = ANY(%s)), SUM(portion) FILTER (WHERE role = ANY(%s)), "
+        "COUNT(DISTINCT registration) FILTER (WHERE NOT known) "
+        f"FROM ({inner_sql}) AS participations GROUP BY GROUPING SETS ((cur), (cur, partner), (cur, month))"
+    )
+    result = Rollup()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(SOURCED), list(INFLUENCED), *params])
+        rows = cursor.fetchall()
+    months = []
+    for cur, partner, month, no_partner, no_month, sourced, influenced, unconverted in rows:
+        sums = (money(sourced), money(influenced))
+        if no_partner and no_month:
+            if cur:
+                result.total, result.unconverted = sums, unconverted or 0
+        elif not no_partner:
+            (result.by_partner if cur else result.previous_by_partner)[partner] = sums
+        elif cur and won:
+            months.append((month.date() if hasattr(month, "date") else month, *sums))
+    result.by_month = sorted(months)
+    rates.memo[key] = result
     return result
 
 
+def _attribution_figure(scope: Scope, rates: Rates, *, won: bool, column: int, per_partner: bool) -> Figure:
+    sums = rollup(scope, rates, won=won)
+    figure = Figure(value=sums.total[column], unconverted=sums.unconverted)
+    if per_partner:
+        figure.by_partner = {pid: values[column] for pid, values in sums.by_partner.items() if values[column]}
+    return figure
+
+
+def _by_partner(rows: dict[int, tuple[Decimal, Decimal]]) -> dict[int, dict[str, Decimal]]:
+    return {
+        pid: {"sourced": sourced, "influenced": influenced, "attributed": sourced + influenced}
+        for pid, (sourced, influenced) in rows.items()
+    }
+
+
+def revenue_by_partner(scope: Scope, rates: Rates) -> dict[int, dict[str, Decimal]]:
+    """{partner id: {"sourced", "influenced", "attributed"}} for the partners in scope with won revenue."""
+    return _by_partner(rollup(scope, rates, won=True).by_partner)
+
+
+def revenue_by_partner_before(scope: Scope, rates: Rates) -> dict[int, dict[str, Decimal]]:
+    """The same for the period of the same length just before the scope's (from the same query)."""
+    return _by_partner(rollup(scope, rates, won=True).previous_by_partner)
+
+
 def revenue_by_month(scope: Scope, rates: Rates) -> list[dict]:
-    """[{"month": date, "sourced", "influenced"}] for every month of the period with won revenue: one query."""
-    rows = participations(scope, won=True).annotate(month=TruncMonth("closed_at"))
-    rows = rows.values("month").annotate(**_sums(rates, won=True)).order_by("month")
+    """[{"month": date, "sourced", "influenced"}] for every month of the period with won revenue."""
     return [
-        {"month": row["month"], "sourced": money(row["sourced"]), "influenced": money(row["influenced"])}
-        for row in rows
+        {"month": month, "sourced": sourced, "influenced": influenced}
+        for month, sourced, influenced in rollup(scope, rates, won=True).by_month
     ]
 
 
@@ -112,7 +153,7 @@ def revenue_by_month(scope: Scope, rates: Rates) -> list[dict]:
     ),
 )
 def sourced_revenue(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    return _attribution_figure(scope, rates, won=True, column="sourced", per_partner=per_partner)
+    return _attribution_figure(scope, rates, won=True, column=0, per_partner=per_partner)
 
 
 @metric(
@@ -125,7 +166,7 @@ def sourced_revenue(scope: Scope, *, rates: Rates, per_partner: bool = False) ->
     ),
 )
 def influenced_revenue(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    return _attribution_figure(scope, rates, won=True, column="influenced", per_partner=per_partner)
+    return _attribution_figure(scope, rates, won=True, column=1, per_partner=per_partner)
 
 
 @metric(
@@ -138,7 +179,7 @@ def influenced_revenue(scope: Scope, *, rates: Rates, per_partner: bool = False)
     ),
 )
 def sourced_pipeline(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    return _attribution_figure(scope, rates, won=False, column="sourced", per_partner=per_partner)
+    return _attribution_figure(scope, rates, won=False, column=0, per_partner=per_partner)
 
 
 @metric(
@@ -151,4 +192,4 @@ def sourced_pipeline(scope: Scope, *, rates: Rates, per_partner: bool = False) -
     ),
 )
 def influenced_pipeline(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    return _attribution_figure(scope, rates, won=False, column="influenced", per_partner=per_partner)
+    return _attribution_figure(scope, rates, won=False, column=1, per_partner=per_partner)

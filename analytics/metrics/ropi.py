@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from analytics.metrics import Figure, Unit, metric
-from analytics.metrics.revenue import attributed_sums, revenue_by_partner
+from analytics.metrics.revenue import revenue_by_partner, rollup
 from analytics.selectors.base import HUNDRED, Rates, Scope, money
 from analytics.selectors.costs import cost_total, costs_by_partner
 
@@ -34,13 +34,13 @@ def ropi_percent(revenue: Decimal, cost: Decimal) -> Decimal | None:
     empty_text=NO_COST,
 )
 def ropi(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    totals = attributed_sums(scope, rates, won=True)[0]
-    revenue = money(totals["sourced"]) + money(totals["influenced"])
+    sums = rollup(scope, rates, won=True)
+    revenue = sums.total[0] + sums.total[1]
     cost, unconverted_costs = cost_total(scope, rates)
     figure = Figure(
         value=ropi_percent(revenue, cost),
         inputs={"attributed_revenue": revenue, "total_cost": cost},
-        unconverted=(totals["unconverted"] or 0) + unconverted_costs,
+        unconverted=sums.unconverted + unconverted_costs,
     )
     if per_partner:
         revenues = {pid: row["attributed"] for pid, row in revenue_by_partner(scope, rates).items()}

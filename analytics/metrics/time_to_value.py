@@ -5,95 +5,96 @@ period, overall and by cohort month (the month they started)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, DateTimeField, Min, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Greatest, Least, TruncDate, TruncMonth
+from django.db import connection
+from django.db.models import F, Min, QuerySet
+from django.db.models.functions import Least
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from analytics.metrics import Figure, Unit, metric
-from analytics.selectors.base import Median, Rates, Scope, days_between, one_decimal
+from analytics.selectors.base import Rates, Scope, one_decimal
 from partners.selectors import partner_queryset
 
 
-def _first(relation_field: str) -> Subquery:
-    earliest = (
-        partner_queryset()
-        .filter(pk=OuterRef("pk"))
-        .order_by()
-        .values("pk")
-        .annotate(first=Min(relation_field))
-        .values("first")
+def _ttv_sql(partners: QuerySet, *, select: str, where: str = "", group_by: str = "", params=()) -> list[tuple]:
+    """Runs `SELECT <select> FROM (<the partners with their start and first-deal days>) WHERE … GROUP BY …`.
+
+    The inner query is the partners selector's queryset, grouped once per partner (its earliest agreement acceptance
+    and onboarding start): one pass over the partners, instead of correlated subqueries repeated for every
+    expression that names the start. Columns: `partner`, `started` (the day), `days_to_registered`, `days_to_won`."""
+    inner = (
+        partners.order_by()
+        .values(partner=F("pk"), registered=F("first_deal_registered_at"), won=F("first_deal_won_at"))
+        .annotate(started=Least(Min("agreement_acceptances__accepted_at"), Min("onboardings__started_at")))
     )
-    return Subquery(earliest, output_field=DateTimeField())
-
-
-def started_partners(partners: QuerySet) -> QuerySet:
-    """The partners annotated with `started` (their start in the program, or None) and the days from it to their
-    first registered deal (`days_to_registered`) and first won deal (`days_to_won`), None until they have one."""
-    partners = partners.annotate(
-        started=Least(_first("agreement_acceptances__accepted_at"), _first("onboardings__started_at"))
+    inner_sql, inner_params = inner.query.sql_with_params()
+    zone = timezone.get_current_timezone_name()
+    days = (
+        "CASE WHEN {stamp} IS NULL OR started IS NULL THEN NULL "
+        "ELSE GREATEST(({stamp} AT TIME ZONE %s)::date - (started AT TIME ZONE %s)::date, 0) END"
     )
-    return partners.annotate(
-        days_to_registered=_days_to("first_deal_registered_at"), days_to_won=_days_to("first_deal_won_at")
+    sql = (
+        f"SELECT {select} FROM (SELECT partner, (started AT TIME ZONE %s)::date AS started, "  # noqa: S608
+        f"{days.format(stamp='registered')} AS days_to_registered, {days.format(stamp='won')} AS days_to_won "
+        f"FROM ({inner_sql}) AS partner_stamps) AS ttv {('WHERE ' + where) if where else ''} "
+        f"{('GROUP BY ' + group_by + ' ORDER BY ' + group_by) if group_by else ''}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [zone, zone, zone, zone, zone, *inner_params, *params])
+        return cursor.fetchall()
 
 
-def _days_to(stamp: str) -> Case:
-    """Whole days from the start to the stamp; a stamp before the start (a deal registered before the agreement)
-    counts as 0 days; None without a stamp or a start (GREATEST alone would turn NULL into 0)."""
-    days = Greatest(days_between(TruncDate(stamp), TruncDate("started")), 0)
-    return Case(When(Q(**{f"{stamp}__isnull": True}) | Q(started__isnull=True), then=None), default=days)
-
-
-def started_in(scope: Scope) -> QuerySet:
-    return started_partners(scope.partners().order_by()).filter(
-        started__isnull=False, started__date__gte=scope.start, started__date__lte=scope.end
-    )
+_IN_PERIOD = "started IS NOT NULL AND started >= %s AND started <= %s"
 
 
 def partner_time_to_value(partner_ids) -> dict[int, dict]:
     """{partner id: {"started", "days_to_registered", "days_to_won"}} (one query)."""
-    rows = started_partners(partner_queryset().filter(pk__in=list(partner_ids)).order_by()).values(
-        "pk", "started", "days_to_registered", "days_to_won"
+    rows = _ttv_sql(
+        partner_queryset().filter(pk__in=list(partner_ids)),
+        select="partner, started, days_to_registered, days_to_won",
     )
-    return {row.pop("pk"): row for row in rows}
+    return {
+        partner: {"started": started, "days_to_registered": registered, "days_to_won": won}
+        for partner, started, registered, won in rows
+    }
 
 
 def time_to_value_by_cohort(scope: Scope) -> list[dict]:
     """[{"cohort": first day of the month, "partners", "registered", "won", "median_days_to_registered",
     "median_days_to_won"}] for the months of the period in which partners in scope started: one query."""
-    rows = (
-        started_in(scope)
-        .annotate(cohort=TruncMonth("started"))
-        .values("cohort")
-        .annotate(
-            partners=Count("pk"),
-            registered=Count("days_to_registered"),
-            won=Count("days_to_won"),
-            median_days_to_registered=Median("days_to_registered"),
-            median_days_to_won=Median("days_to_won"),
-        )
-        .order_by("cohort")
+    rows = _ttv_sql(
+        scope.partners(),
+        select="date_trunc('month', started)::date AS cohort, COUNT(*), COUNT(days_to_registered), "
+        "COUNT(days_to_won), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days_to_registered), "
+        "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days_to_won)",
+        where=_IN_PERIOD,
+        group_by="1",
+        params=(scope.start, scope.end),
     )
     return [
         {
-            **row,
-            "cohort": row["cohort"].date() if hasattr(row["cohort"], "date") else row["cohort"],
-            "median_days_to_registered": one_decimal(row["median_days_to_registered"]),
-            "median_days_to_won": one_decimal(row["median_days_to_won"]),
+            "cohort": cohort,
+            "partners": partners,
+            "registered": registered,
+            "won": won,
+            "median_days_to_registered": one_decimal(median_registered),
+            "median_days_to_won": one_decimal(median_won),
         }
-        for row in rows
+        for cohort, partners, registered, won, median_registered, median_won in rows
     ]
 
 
 def _ttv_figure(scope: Scope, field: str, per_partner: bool) -> Figure:
-    started = started_in(scope)
-    total = started.aggregate(days=Median(field), partners=Count("pk"), reached=Count(field))
-    figure = Figure(
-        value=one_decimal(total["days"]), inputs={"partners": total["partners"], "reached": total["reached"]}
+    [(days, partners, reached)] = _ttv_sql(
+        scope.partners(),
+        select=f"PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY {field}), COUNT(*), COUNT({field})",
+        where=_IN_PERIOD,
+        params=(scope.start, scope.end),
     )
+    figure = Figure(value=one_decimal(days), inputs={"partners": partners, "reached": reached})
     if per_partner:
-        rows = started_partners(scope.partners().order_by()).filter(**{f"{field}__isnull": False}).values("pk", field)
-        figure.by_partner = {row["pk"]: row[field] for row in rows}
+        rows = _ttv_sql(scope.partners(), select=f"partner, {field}", where=f"{field} IS NOT NULL")
+        figure.by_partner = dict(rows)
     return figure
 
 

@@ -102,6 +102,8 @@ class Rates:
         self.base = current_tenant().base_currency
         self.rates: dict[str, Decimal] = dict(ExchangeRate.objects.values_list("currency", "rate"))
         self.rates[self.base] = Decimal(1)
+        # Figures several metrics share, computed once per request (analytics.metrics.revenue.rollup).
+        self.memo: dict = {}
 
     @property
     def known(self) -> list[str]:

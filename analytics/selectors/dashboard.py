@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from analytics.metrics import METRICS, Figure, Metric, compute_all
 from analytics.metrics.deals import pipeline_by_stage
-from analytics.metrics.revenue import revenue_by_month, revenue_by_partner
+from analytics.metrics.revenue import revenue_by_month, revenue_by_partner, revenue_by_partner_before
 from analytics.metrics.ropi import ropi
 from analytics.metrics.time_to_value import partner_time_to_value, time_to_value_by_cohort
 from analytics.selectors.base import Rates, Scope, registrations
@@ -67,7 +67,7 @@ def top_and_falling(scope: Scope, rates: Rates, *, limit: int = TOP) -> tuple[li
     """Partners by attributed revenue in the period (top) and those whose revenue fell most against the period of the
     same length before it (falling). Two grouped queries."""
     current = revenue_by_partner(scope, rates)
-    previous = revenue_by_partner(scope.previous(), rates)
+    previous = revenue_by_partner_before(scope, rates)
     zero = Decimal("0.00")
     rows = [
         {
@@ -96,7 +96,7 @@ def _name_partners(*tables: list[dict]) -> None:
 def program_dashboard(scope: Scope) -> dict:
     """Every figure of the program dashboard for the scope."""
     rates = Rates()
-    figures = compute_all(scope, keys=CARD_ORDER)
+    figures = compute_all(scope, keys=CARD_ORDER, rates=rates)
     ropi_rows = ropi_by_partner(scope, rates)
     top, falling = top_and_falling(scope, rates)
     _name_partners(ropi_rows, top, falling)
@@ -124,7 +124,7 @@ def partner_scorecard(scope: Scope, partner_id: int) -> dict:
     """One partner's figures for the period (its own scope), its time to value, revenue by month and costs."""
     mine = scope.for_partner(partner_id)
     rates = Rates()
-    figures = compute_all(mine, keys=CARD_ORDER)
+    figures = compute_all(mine, keys=CARD_ORDER, rates=rates)
     ttv = partner_time_to_value([partner_id]).get(partner_id, {})
     # A partner's time to value is its own, whenever it started (not a median over a cohort of the period).
     for key, field in (("ttv_first_registered", "days_to_registered"), ("ttv_first_won", "days_to_won")):
