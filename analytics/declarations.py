@@ -4,7 +4,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from prm.registry import NavigationEntry
+from prm.registry import NavigationEntry, PartnerPanel
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 RULES: dict[str, frozenset[str]] = {
@@ -42,6 +42,14 @@ NAVIGATION = [
         testid="nav-my-scorecard",
     ),
 ]
+
+
+def _partner_panel(request, partner) -> dict:
+    # A link, no query: the scorecard computes the figures.
+    return {"partner_id": partner.pk}
+
+
+PARTNER_PANELS = [PartnerPanel("analytics/partials/partner_panel.html", "analytics.view_all", _partner_panel, 40)]
 
 
 def seed_demo(tenant, admin) -> None:

@@ -140,3 +140,9 @@ def test_staff_have_no_own_scorecard_and_another_tenant_gets_404(client, tenant,
     assert client.get(reverse("analytics_dashboard", args=[tenant.slug])).status_code == 404
     own = reverse("analytics_partner_scorecard", args=[other_tenant.slug, dataset.alpha.pk])
     assert client.get(own).status_code == 404
+
+
+def test_the_partner_page_links_to_its_scorecard_for_staff(client, tenant, dataset):
+    login(client, StaffFactory(tenant=tenant, role=Role.ANALYST))
+    page = client.get(reverse("partner_detail", args=[tenant.slug, dataset.alpha.pk])).content.decode()
+    assert reverse("analytics_partner_scorecard", args=[tenant.slug, dataset.alpha.pk]) in page
