@@ -13,7 +13,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from analytics.forms import ScopeForm
-from analytics.metrics import METRICS
 from analytics.models import CostKind
 from analytics.selectors.dashboard import partner_recent_costs, partner_scorecard, program_dashboard
 from partners.selectors import partner_get
@@ -217,7 +216,3 @@ class MyScorecardView(TenantView):
         context = scorecard_context(request, partner)
         context["own"] = True
         return render(request, "analytics/scorecard.html", context)
-
-
-def metric_definitions():
-    return list(METRICS.values())
