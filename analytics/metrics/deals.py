@@ -38,16 +38,31 @@ def closed_in(scope: Scope, statuses) -> QuerySet:
     return own_registrations(scope).filter(status__in=statuses, closed_at__gte=scope.start, closed_at__lte=scope.end)
 
 
-def _grouped(queryset: QuerySet, per_partner: bool, **aggregates) -> tuple[dict, list[dict]]:
-    total = queryset.aggregate(**aggregates)
-    rows = list(queryset.values(PARTNER).annotate(**aggregates).order_by(PARTNER)) if per_partner else []
-    return total, rows
-
-
 def _rate(won, closed) -> Decimal | None:
     if not closed:
         return None
     return (Decimal(won) * HUNDRED / Decimal(closed)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def closed_stats(scope: Scope, rates: Rates, *, per_partner: bool = False) -> tuple[dict, list[dict]]:
+    """Win rate, deal velocity and average deal size from one pass over the partners' own registrations closed in
+    the period (and, when asked, one grouped by partner), kept for the request in `rates.memo`."""
+    key = ("closed", scope, per_partner)
+    if key in rates.memo:
+        return rates.memo[key]
+    won = Q(status=DealStatus.WON)
+    aggregates = {
+        "won": Count("pk", filter=won),
+        "closed": Count("pk"),
+        "days": Median(days_between("closed_at", as_day("submitted_at")), filter=won & Q(submitted_at__isnull=False)),
+        "average": Avg(rates.convert("closed_amount", "currency"), filter=won, output_field=EXACT),
+        "unconverted": Count("pk", filter=won & Q(closed_amount__isnull=False) & ~Q(currency__in=rates.known)),
+    }
+    closed = closed_in(scope, (DealStatus.WON, DealStatus.LOST))
+    total = closed.aggregate(**aggregates)
+    rows = list(closed.values(PARTNER).annotate(**aggregates).order_by(PARTNER)) if per_partner else []
+    rates.memo[key] = (total, rows)
+    return total, rows
 
 
 @metric(
@@ -60,8 +75,7 @@ def _rate(won, closed) -> Decimal | None:
     ),
 )
 def win_rate(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    closed = closed_in(scope, (DealStatus.WON, DealStatus.LOST))
-    total, rows = _grouped(closed, per_partner, won=Count("pk", filter=Q(status=DealStatus.WON)), closed=Count("pk"))
+    total, rows = closed_stats(scope, rates, per_partner=per_partner)
     figure = Figure(value=_rate(total["won"], total["closed"]), inputs={"won": total["won"], "closed": total["closed"]})
     if per_partner:
         figure.by_partner = {row[PARTNER]: _rate(row["won"], row["closed"]) for row in rows}
@@ -75,11 +89,10 @@ def win_rate(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure
     _("The median number of days from a registration's submission to its close, of the deals won in the period."),
 )
 def deal_velocity(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    won = closed_in(scope, (DealStatus.WON,)).filter(submitted_at__isnull=False)
-    total, rows = _grouped(won, per_partner, days=Median(days_between("closed_at", as_day("submitted_at"))))
+    total, rows = closed_stats(scope, rates, per_partner=per_partner)
     figure = Figure(value=one_decimal(total["days"]))
     if per_partner:
-        figure.by_partner = {row[PARTNER]: one_decimal(row["days"]) for row in rows}
+        figure.by_partner = {row[PARTNER]: one_decimal(row["days"]) for row in rows if row["days"] is not None}
     return figure
 
 
@@ -90,13 +103,7 @@ def deal_velocity(scope: Scope, *, rates: Rates, per_partner: bool = False) -> F
     _("The average closed amount of the partners' own deals won in the period, converted to the base currency."),
 )
 def average_deal_size(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    won = closed_in(scope, (DealStatus.WON,)).filter(closed_amount__isnull=False)
-    amount = rates.convert("closed_amount", "currency")
-    aggregates = {
-        "average": Avg(amount, output_field=EXACT),
-        "unconverted": Count("pk", filter=~Q(currency__in=rates.known)),
-    }
-    total, rows = _grouped(won, per_partner, **aggregates)
+    total, rows = closed_stats(scope, rates, per_partner=per_partner)
     figure = Figure(
         value=None if total["average"] is None else money(total["average"]), unconverted=total["unconverted"]
     )
