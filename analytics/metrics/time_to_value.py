@@ -84,14 +84,31 @@ def time_to_value_by_cohort(scope: Scope) -> list[dict]:
     ]
 
 
-def _ttv_figure(scope: Scope, field: str, per_partner: bool) -> Figure:
-    [(days, partners, reached)] = _ttv_sql(
-        scope.partners(),
-        select=f"PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY {field}), COUNT(*), COUNT({field})",
-        where=_IN_PERIOD,
-        params=(scope.start, scope.end),
-    )
-    figure = Figure(value=one_decimal(days), inputs={"partners": partners, "reached": reached})
+def _ttv_totals(scope: Scope, rates: Rates) -> dict:
+    """Both medians (and how many partners started, and reached each stamp) in one query, kept for the request."""
+    key = ("ttv", scope)
+    if key not in rates.memo:
+        [row] = _ttv_sql(
+            scope.partners(),
+            select="PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days_to_registered), "
+            "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days_to_won), COUNT(*), COUNT(days_to_registered), "
+            "COUNT(days_to_won)",
+            where=_IN_PERIOD,
+            params=(scope.start, scope.end),
+        )
+        registered, won, partners, reached_registered, reached_won = row
+        rates.memo[key] = {
+            "days_to_registered": (registered, reached_registered),
+            "days_to_won": (won, reached_won),
+            "partners": partners,
+        }
+    return rates.memo[key]
+
+
+def _ttv_figure(scope: Scope, rates: Rates, field: str, per_partner: bool) -> Figure:
+    totals = _ttv_totals(scope, rates)
+    days, reached = totals[field]
+    figure = Figure(value=one_decimal(days), inputs={"partners": totals["partners"], "reached": reached})
     if per_partner:
         rows = _ttv_sql(scope.partners(), select=f"partner, {field}", where=f"{field} IS NOT NULL")
         figure.by_partner = dict(rows)
@@ -109,7 +126,7 @@ def _ttv_figure(scope: Scope, field: str, per_partner: bool) -> Figure:
     ),
 )
 def ttv_first_registered(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    return _ttv_figure(scope, "days_to_registered", per_partner)
+    return _ttv_figure(scope, rates, "days_to_registered", per_partner)
 
 
 @metric(
@@ -122,4 +139,4 @@ def ttv_first_registered(scope: Scope, *, rates: Rates, per_partner: bool = Fals
     ),
 )
 def ttv_first_won(scope: Scope, *, rates: Rates, per_partner: bool = False) -> Figure:
-    return _ttv_figure(scope, "days_to_won", per_partner)
+    return _ttv_figure(scope, rates, "days_to_won", per_partner)
