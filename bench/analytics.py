@@ -52,15 +52,17 @@ def _enrich(tenant) -> None:
            SELECT tenant_id, now(), id, partner_organization_id, 'sourced',
                   CASE WHEN id %% 5 = 0 THEN 70 ELSE 100 END, now()
            FROM dealreg_dealregistration WHERE tenant_id = %(tenant)s""",
+        # (A numbered list of partners to join on: subscripting a 10,000-element array on every row would copy it.)
         """WITH partners AS (
-               SELECT array_agg(id ORDER BY id) AS ids FROM partners_partnerorganization WHERE tenant_id = %(tenant)s
-           )
+               SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM partners_partnerorganization
+               WHERE tenant_id = %(tenant)s
+           ), total AS (SELECT count(*) AS c FROM partners)
            INSERT INTO dealreg_dealparticipant
                (tenant_id, updated_at, registration_id, partner_organization_id, role, share, created_at)
-           SELECT r.tenant_id, now(), r.id, p.ids[1 + (r.id * 7) %% cardinality(p.ids)], 'influenced', 30, now()
-           FROM dealreg_dealregistration r, partners p
-           WHERE r.tenant_id = %(tenant)s AND r.id %% 5 = 0
-             AND p.ids[1 + (r.id * 7) %% cardinality(p.ids)] <> r.partner_organization_id""",
+           SELECT r.tenant_id, now(), r.id, p.id, 'influenced', 30, now()
+           FROM dealreg_dealregistration r CROSS JOIN total
+           JOIN partners p ON p.n = (r.id * 7) %% total.c
+           WHERE r.tenant_id = %(tenant)s AND r.id %% 5 = 0 AND p.id <> r.partner_organization_id""",
         # Time to value: an onboarding started when the partner was created, and its first deals stamped.
         """INSERT INTO partners_partneronboarding
                (tenant_id, updated_at, partner_organization_id, plan_name, status, started_at, last_progress_at)
