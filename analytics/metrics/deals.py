@@ -115,9 +115,7 @@ def average_deal_size(scope: Scope, *, rates: Rates, per_partner: bool = False) 
 def pipeline_by_stage(scope: Scope, rates: Rates) -> list[dict]:
     """The partners' open registrations submitted in the period, by stage: how many and their amount in base
     currency (the registered amount, whole). One query."""
-    open_deals = own_registrations(scope).filter(
-        status__in=ACTIVE_DEAL_STATUSES, submitted_at__date__gte=scope.start, submitted_at__date__lte=scope.end
-    )
+    open_deals = own_registrations(scope).filter(status__in=ACTIVE_DEAL_STATUSES, **scope.submitted_in())
     rows = (
         open_deals.values("stage")
         .annotate(deals=Count("pk"), amount=Sum(rates.convert("amount", "currency"), output_field=EXACT))

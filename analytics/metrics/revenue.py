@@ -37,8 +37,7 @@ def participations(scope: Scope, *, won: bool, roles=ATTRIBUTED) -> QuerySet:
     else:
         deals = registrations().filter(
             status__in=ACTIVE_DEAL_STATUSES,
-            submitted_at__date__gte=scope.start,
-            submitted_at__date__lte=scope.end,
+            **scope.submitted_in(),
         )
     condition = {"participants__role__in": list(roles)}
     partners = scope.partner_filter()
@@ -76,7 +75,6 @@ def rollup(scope: Scope, rates: Rates, *, won: bool) -> Rollup:
     amount = share_of(rates, "closed_amount" if won else "amount")
     current = Q(closed_at__gte=scope.start) if won else Q(pk__isnull=False)
     inner = participations(span, won=won).values(
-        registration=F("pk"),
         partner=F("participants__partner_organization_id"),
         role=F("participants__role"),
         portion=amount,
@@ -88,7 +86,7 @@ def rollup(scope: Scope, rates: Rates, *, won: bool) -> Rollup:
     sql = (
         "SELECT cur, partner, month, GROUPING(partner), GROUPING(month), "  # noqa: S608
         "SUM(portion) FILTER (WHERE role = ANY(%s)), SUM(portion) FILTER (WHERE role = ANY(%s)), "
-        "COUNT(DISTINCT registration) FILTER (WHERE NOT known) "
+        "COUNT(*) FILTER (WHERE NOT known) "
         f"FROM ({inner_sql}) AS participations GROUP BY GROUPING SETS ((cur), (cur, partner), (cur, month))"
     )
     result = Rollup()

@@ -5,11 +5,12 @@ tenant's base currency with the program's exchange rates, done inside the SQL (n
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Aggregate, Case, DecimalField, F, FloatField, Func, IntegerField, QuerySet, Value, When
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from analytics.models import ExchangeRate
 from dealreg.selectors import registrations_visible_to
@@ -68,6 +69,14 @@ class Scope:
 
     def for_partner(self, partner_id: int) -> Scope:
         return replace(self, partner_type="", region="", tier="", owner_id=None, partner_ids=(partner_id,))
+
+    def submitted_in(self) -> dict:
+        """The period as bounds on a date-time (`submitted_at`): from its first day's midnight to the next day's after
+        its last, in the current time zone. Compared as they are, so the database can use an index on the column."""
+        zone = timezone.get_current_timezone()
+        first = datetime.combine(self.start, time.min, tzinfo=zone)
+        after = datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
+        return {"submitted_at__gte": first, "submitted_at__lt": after}
 
     def partners(self) -> QuerySet:
         """The partners in scope (every partner of the tenant when nothing is filtered)."""
