@@ -1,10 +1,11 @@
 """What tiering brings to the platform: its policy rules, event types, notification kinds, the partner's tier page
-with its navigation entry and portal card, and demo data (collected by `prm.registry` at start-up)."""
+with its navigation entry and portal card, the staff's tier pages with their navigation entry, console card and the
+partner page's tier panel, and demo data (collected by `prm.registry` at start-up)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import EventType, NavigationEntry, PortalCard
+from prm.registry import ConsoleCard, EventType, NavigationEntry, PartnerPanel, PortalCard
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 MANAGERS = frozenset({Role.TENANT_ADMIN, Role.CHANNEL_MANAGER})
@@ -61,8 +62,28 @@ NOTIFICATION_KINDS = [
 PAGE_URLS = "tiering.urls"
 
 NAVIGATION = [
+    NavigationEntry(_("Tiers"), "tier_overview", "tiering.view_all", icon="bi-award", order=70, testid="nav-tiers"),
     NavigationEntry(_("My tier"), "my_tier", "tiering.view_own", icon="bi-award", order=185, testid="nav-my-tier"),
 ]
+
+
+def _console_tiers(request) -> dict:
+    from tiering.selectors.staff import tier_console_summary
+
+    return tier_console_summary()
+
+
+CONSOLE_CARDS = [ConsoleCard("tiering/partials/console_card.html", "tiering.view_all", _console_tiers, 25)]
+
+
+def _partner_tier(request, partner) -> dict:
+    """The staff partner page's tier panel: the tier held, at risk or not, linking to the tier history (one query)."""
+    from tiering.selectors import tier_standing_for
+
+    return {"partner": partner, "standing": tier_standing_for(partner_id=partner.pk)}
+
+
+PARTNER_PANELS = [PartnerPanel("tiering/partials/partner_tier_panel.html", "tiering.view_all", _partner_tier, 25)]
 
 
 def _portal_tier(request) -> dict:

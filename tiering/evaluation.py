@@ -107,16 +107,33 @@ class ProgramSpec:
         rank = -1 if tier is None else tier.rank
         return next((candidate for candidate in self.tiers if candidate.rank > rank), None)
 
-    def with_thresholds(self, thresholds: Mapping[int, Decimal]) -> ProgramSpec:
-        """The same program with some criteria's thresholds changed (by criterion id): the what-if simulation."""
+    def with_thresholds(
+        self,
+        thresholds: Mapping[int, Decimal],
+        *,
+        points: Mapping[int, Decimal] | None = None,
+        min_scores: Mapping[int, Decimal] | None = None,
+    ) -> ProgramSpec:
+        """The same program with some criteria's thresholds (and points) changed by criterion id, and some tiers'
+        pass marks or bands (`min_scores`, by tier id): the what-if simulation."""
+        points = points or {}
+        min_scores = min_scores or {}
 
-        def changed(criteria):
-            return tuple(replace(c, threshold=Decimal(thresholds[c.id])) if c.id in thresholds else c for c in criteria)
+        def changed(criterion):
+            if criterion.id in thresholds:
+                criterion = replace(criterion, threshold=Decimal(thresholds[criterion.id]))
+            if criterion.id in points:
+                criterion = replace(criterion, points=Decimal(points[criterion.id]))
+            return criterion
+
+        def changed_tier(tier):
+            tier = replace(tier, criteria=tuple(changed(c) for c in tier.criteria))
+            return replace(tier, min_score=Decimal(min_scores[tier.id])) if tier.id in min_scores else tier
 
         return replace(
             self,
-            index_criteria=changed(self.index_criteria),
-            tiers=tuple(replace(tier, criteria=changed(tier.criteria)) for tier in self.tiers),
+            index_criteria=tuple(changed(c) for c in self.index_criteria),
+            tiers=tuple(changed_tier(tier) for tier in self.tiers),
         )
 
 

@@ -57,13 +57,23 @@ def format_value(metric_key: str, value: Decimal, currency: str) -> str:
 
 
 def describe_gap(check: Check, currency: str) -> str:
-    """ "2 more certified people"; a condition where less is better: "certified people at most 3"."""
+    """ "2 more certified people" (in the plural form the number needs: "1 more certified person"); a condition where
+    less is better: "certified people at most 3"."""
     key = check.criterion.metric_key
     if metric_unit(key) == Unit.FLAG:
         return _("%(metric)s") % {"metric": metric_label(key)}
     gap = check.gap
     if gap > 0:
-        amount = format_value(key, gap.to_integral_value() if metric_unit(key) == Unit.COUNT else gap, currency)
+        unit = metric_unit(key)
+        counted = unit in (Unit.COUNT, Unit.DAYS)
+        amount = format_value(key, gap.to_integral_value() if counted else gap, currency)
+        metric = METRICS.get(key)
+        if metric is not None and metric.more is not None:
+            # The plural form the number needs ("1 more certified person", "2 more certified people").
+            return str(metric.more % {"count": int(gap.to_integral_value()), "amount": amount})
+        if counted:
+            # A count without plural forms of its own: a wording right for one and for many.
+            return _("%(metric)s: %(amount)s more") % {"amount": amount, "metric": metric_label(key)}
         return _("%(amount)s more %(metric)s") % {"amount": amount, "metric": metric_label(key)}
     return _("%(metric)s %(operator)s %(threshold)s") % {
         "metric": metric_label(key),

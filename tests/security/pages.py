@@ -79,6 +79,8 @@ PLAIN_FIELDS = {
     "due_on",
     # analytics: partner costs, their import and exchange rates
     "period_start", "period_end", "rate", "file",
+    # tiering
+    "ends_on",
 }  # fmt: skip
 
 
@@ -381,4 +383,14 @@ PAGES = {
     "analytics_rates": Page(
         get=may(STAFF, 200), post=may(COST_MANAGERS, 302), body={"currency": "GBP", "rate": "1.25"}
     ),
+    # The staff's tier pages: the overview and the what-if simulation (a GET form), a partner's tier history with
+    # its override form (another tenant's tier: a form error), ending X's override and recalculating X now.
+    "tier_overview": Page(get=may(STAFF, 200)),
+    "tier_what_if": Page(get=may(STAFF, 200)),
+    "partner_tier": Page(get=may(STAFF, 200)),
+    "partner_tier_override": Page(
+        post=may(MANAGERS, 400), body={"tier": Id("tier"), "reason": "Harness override", "ends_on": _in(30)}
+    ),
+    "partner_tier_override_end": Page(post=may(MANAGERS, 302)),
+    "partner_tier_recalculate": Page(post=may(MANAGERS, 302)),
 }

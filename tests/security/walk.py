@@ -152,6 +152,12 @@ ID_KINDS = {
     "quiz": {"x": lambda w: w.exam_quiz_a.pk, "y": lambda w: w.exam_quiz_b.pk, "b": lambda w: w.exam_quiz_b.pk},
     # A question's pool: tenant A's quiz's / tenant B's (no partner authors quizzes).
     "quiz_pool": {"x": lambda w: w.quiz_pool_a.pk, "y": lambda w: w.quiz_pool_b.pk, "b": lambda w: w.quiz_pool_b.pk},
+    # A tier of tenant A's program / of tenant B's (no partner sets tiers).
+    "tier": {
+        "x": lambda w: w.tiering_tier_a.pk,
+        "y": lambda w: w.tiering_tier_b.pk,
+        "b": lambda w: w.tiering_tier_b.pk,
+    },
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -179,6 +185,7 @@ ID_MODELS = {
     "quiz_lesson": "enablement.Lesson",
     "quiz": "enablement.Quiz",
     "quiz_pool": "enablement.QuestionPool",
+    "tier": "tiering.Tier",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 

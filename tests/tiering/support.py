@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from prm.tenancy import tenant_context
 from tiering.metrics import METRICS, Metric, MetricScope, Unit
@@ -39,7 +40,13 @@ class FakeMetrics:
 def metrics():
     fake = FakeMetrics()
     METRICS[REVENUE] = Metric(REVENUE, _("Won revenue"), Unit.MONEY, fake.compute(REVENUE))
-    METRICS[CERTIFIED] = Metric(CERTIFIED, _("Certified people"), Unit.COUNT, fake.compute(CERTIFIED))
+    METRICS[CERTIFIED] = Metric(
+        CERTIFIED,
+        _("Certified people"),
+        Unit.COUNT,
+        fake.compute(CERTIFIED),
+        more=ngettext_lazy("%(amount)s more certified person", "%(amount)s more certified people", "count"),
+    )
     yield fake
     METRICS.pop(REVENUE)
     METRICS.pop(CERTIFIED)

@@ -3,9 +3,12 @@ above zero), the index with bands, and the words that explain a result."""
 
 from decimal import Decimal
 
+import pytest
+
 from tests.tiering.support import CERTIFIED, REVENUE
-from tiering.evaluation import CriterionSpec, ProgramSpec, TierSpec, evaluate
-from tiering.explain import explain
+from tiering.evaluation import Check, CriterionSpec, ProgramSpec, TierSpec, evaluate
+from tiering.explain import describe_gap, explain, missing_text
+from tiering.metrics import METRICS
 
 D = Decimal
 
@@ -130,3 +133,18 @@ def test_what_if_thresholds_change_the_result_without_touching_the_program():
     lowered = program.with_thresholds({3: D(50000)})
     assert evaluate(lowered, values).qualified.name == "Gold"
     assert program.tiers[2].criteria[0].threshold == D(100000)
+
+
+@pytest.mark.parametrize(("certified", "text"), [(2, "1 more certified person"), (1, "2 more certified people")])
+def test_what_is_missing_takes_the_plural_form_the_number_needs(metrics, certified, text):
+    program = ProgramSpec(1, "all", (TierSpec(11, "Gold", 1, criteria=(c(CERTIFIED, 3),)),))
+    evaluation = evaluate(program, {CERTIFIED: D(certified)})
+    assert missing_text(evaluation.missing_for(program.tiers[0]), "USD") == text
+
+
+def test_registered_counts_name_what_is_missing_in_the_singular_too():
+    checks = {key: Check(CriterionSpec(1, key, "gte", D(3)), D(2), False) for key in METRICS}
+    assert describe_gap(checks["won_deals"], "USD") == "1 more won deal"
+    assert describe_gap(checks["certified_people"], "USD") == "1 more certified person"
+    assert describe_gap(checks["completed_courses"], "USD") == "1 more completed course"
+    assert describe_gap(checks["tenure_days"], "USD") == "1 more day in the program"

@@ -71,7 +71,7 @@ def test_partner_at_risk_sees_the_demotion_date_and_what_is_missing(
     page = my_tier(client, partner_admin, tenant).content.decode()
     assert 'data-testid="tier-name">Gold<' in page and 'data-testid="tier-at-risk"' in page
     assert "1 Jun 2026" in page  # 3 March + 90 days of grace
-    assert "To keep it: 1 more certified people." in page
+    assert "To keep it: 1 more certified person." in page
     assert "What keeps Gold" in page
 
 

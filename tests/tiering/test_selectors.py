@@ -55,7 +55,7 @@ def test_progress_of_a_partner_at_risk_names_what_keeps_its_tier(tenant, program
         tiers_recalculate(as_of=date(2026, 3, 3))
         progress = tier_progress_for(partner_id=partner_org.pk, as_of=date(2026, 3, 3))
     assert progress.held.name == "Gold" and progress.qualified.name == "Silver" and progress.target.name == "Gold"
-    assert progress.missing == "1 more certified people"
+    assert progress.missing == "1 more certified person"
 
 
 def test_what_if_shows_who_would_move_and_changes_nothing(tenant, program, metrics):

@@ -47,18 +47,30 @@ class Metric:
     # Options a criterion may set for this metric, e.g. ("certification_ids",).
     options: tuple[str, ...] = ()
     help_text: Promise | str = ""
+    # What is missing, in the plural form the amount needs: `ngettext_lazy("%(amount)s more won deal",
+    # "%(amount)s more won deals", "count")`, formatted with {"count": whole number, "amount": shown number}.
+    # None: the metric is a quantity ("40,000.00 USD more won revenue"), or a count named without plural forms.
+    more: Promise | None = None
 
 
 METRICS: dict[str, Metric] = {}
 
 
-def metric(key: str, label: Promise, unit: Unit, *, options: tuple[str, ...] = (), help_text: Promise | str = ""):
-    """Registers the decorated function as the metric `key`."""
+def metric(
+    key: str,
+    label: Promise,
+    unit: Unit,
+    *,
+    options: tuple[str, ...] = (),
+    help_text: Promise | str = "",
+    more: Promise | None = None,
+):
+    """Registers the decorated function as the metric `key` (`more`: see `Metric.more`)."""
 
     def register(compute: Callable[[MetricScope], dict[int, Decimal]]):
         if key in METRICS:
             raise ValueError(f"metric {key!r} is registered twice")
-        METRICS[key] = Metric(key, label, unit, compute, options, help_text)
+        METRICS[key] = Metric(key, label, unit, compute, options, help_text, more)
         return compute
 
     return register

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from dealreg.selectors.metrics import closed_deals_by_partner, protected_pipeline_by_partner, won_revenue_by_partner
 from prm.tenancy import current_tenant
@@ -61,6 +62,7 @@ def won_revenue_influenced(scope: MetricScope) -> dict[int, Decimal]:
     _("Won deals"),
     Unit.COUNT,
     help_text=_("The partner's own registrations won in the window."),
+    more=ngettext_lazy("%(amount)s more won deal", "%(amount)s more won deals", "count"),
 )
 def won_deals(scope: MetricScope) -> dict[int, Decimal]:
     first_day, last_day = window(scope)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from partners.selectors.metrics import onboarded_partner_ids, partner_join_dates
 from tiering.metrics import MetricScope, Unit, metric
@@ -33,6 +34,7 @@ def onboarding_complete(scope: MetricScope) -> dict[int, Decimal]:
         "Days since the partner joined the program: since it first became active or, for a partner added as active, "
         "since it was added. Offboarded partners and partners never active count 0."
     ),
+    more=ngettext_lazy("%(amount)s more day in the program", "%(amount)s more days in the program", "count"),
 )
 def tenure_days(scope: MetricScope) -> dict[int, Decimal]:
     joined = partner_join_dates(as_of=end_of_day(scope.as_of), partner_ids=scope.partner_ids)

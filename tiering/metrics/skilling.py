@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from enablement.selectors.certifications import certified_people_by_partner
 from enablement.selectors.metrics import completed_courses_by_partner
@@ -18,6 +19,7 @@ from tiering.metrics.periods import end_of_day
     Unit.COUNT,
     options=("certification_ids",),
     help_text=_("People holding a valid certification (of the ones named, when named) at the end of the day."),
+    more=ngettext_lazy("%(amount)s more certified person", "%(amount)s more certified people", "count"),
 )
 def certified_people(scope: MetricScope) -> dict[int, Decimal]:
     counted = certified_people_by_partner(
@@ -34,6 +36,7 @@ def certified_people(scope: MetricScope) -> dict[int, Decimal]:
     Unit.COUNT,
     options=("course_ids",),
     help_text=_("Courses (of the ones named, when named) completed by at least one of the partner's people."),
+    more=ngettext_lazy("%(amount)s more completed course", "%(amount)s more completed courses", "count"),
 )
 def completed_courses(scope: MetricScope) -> dict[int, Decimal]:
     counted = completed_courses_by_partner(

@@ -58,6 +58,11 @@ def tier_standing_for(*, partner_id: int) -> TierStanding | None:
     )
 
 
+def tier_get(*, tier_id: int, program_id: int) -> Tier | None:
+    """A tier of the program (None for another program's, or another tenant's)."""
+    return Tier.objects.filter(pk=tier_id, program_id=program_id).first()
+
+
 def tier_programs():
     return TierProgram.objects.prefetch_related("tiers", "criteria").order_by("partner_type", "id")
 

@@ -33,6 +33,7 @@ class MetricProgress:
     shown_value: str
     shown_threshold: str
     gap_text: str  # "2 more certified people", empty when met
+    source: str = ""  # the computed metric's key with its options (`CriterionSpec.source`): its trend's key
 
     @property
     def percent(self) -> int:
@@ -68,6 +69,7 @@ def _progress(check: Check, currency: str) -> MetricProgress:
         shown_value=format_value(key, check.value, currency),
         shown_threshold=format_value(key, check.criterion.threshold, currency),
         gap_text="" if check.met else describe_gap(check, currency),
+        source=check.criterion.source,
     )
 
 

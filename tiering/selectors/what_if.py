@@ -41,16 +41,23 @@ class WhatIf:
 
 
 def tier_what_if(
-    *, program_id: int, thresholds: Mapping[int, Decimal], as_of: date | None = None, chunk_size: int = CHUNK_SIZE
+    *,
+    program_id: int,
+    thresholds: Mapping[int, Decimal],
+    points: Mapping[int, Decimal] | None = None,
+    min_scores: Mapping[int, Decimal] | None = None,
+    as_of: date | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> WhatIf:
     """Which partners of the program would hold which tier if `thresholds` ({criterion id: new threshold}) were the
-    program's, against the tier they hold now. Reads only."""
+    program's — and, for the points and index models, `points` ({criterion id: points or weight}) and `min_scores`
+    ({tier id: pass mark or band}) — against the tier they hold now. Reads only."""
     specs = program_specs()
     program = next((spec for spec in specs.values() if spec.id == program_id), None)
     result = WhatIf(program_id)
     if program is None:
         return result
-    simulated_program = program.with_thresholds(thresholds)
+    simulated_program = program.with_thresholds(thresholds, points=points, min_scores=min_scores)
     today = as_of or timezone.localdate()
     ranks = {tier.id: tier.rank for tier in program.tiers}
     first = True

@@ -1,10 +1,13 @@
-"""On-demand recalculation of one partner, debounced: one queued task per partner per few minutes."""
+"""On-demand recalculation of one partner: debounced after the events that change its metrics (one queued task per
+partner per few minutes), or at once when a channel manager asks."""
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import transaction
 
+from prm import policy
+from prm.policy import Actor
 from prm.tenancy import current_tenant
 
 DEBOUNCE_SECONDS = 300
@@ -24,3 +27,13 @@ def partner_recalculation_queue(*, partner_id: int) -> bool:
         )
     )
     return True
+
+
+def partner_tier_recalculate(*, actor: Actor, partner):
+    """Recalculate one partner's tier now, at a channel manager's request (the "Recalculate now" button): the same
+    one-partner recalculation the debounced task runs, so the program's rules apply unchanged (promotion at once,
+    demotion after the grace period). Returns the run (an assessment is written only when something changed)."""
+    from tiering.services.recalculation import tiers_recalculate
+
+    policy.require(actor, "tiering.recalculate", partner)
+    return tiers_recalculate(partner_ids=[partner.pk])

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from prm.tenancy import current_tenant
 from prm.views import TenantView
+from tiering.explain import format_value
 from tiering.selectors import tier_assessments_for, tier_benefits_for, tier_standing_for
 from tiering.selectors.progress import courses_closing_the_gap, tier_progress_for
+from tiering.selectors.staff import tier_metric_trends
+from tiering.views.charts import sparkline
 
 # The page shows the last assessments only; the full history is the staff view's.
 ASSESSMENTS_SHOWN = 10
@@ -22,9 +26,28 @@ def tier_page_context(*, partner_id: int, actor) -> dict:
         "standing": standing,
         "benefits": tier_benefits_for(partner_id=partner_id),
         "progress": progress,
+        "metric_rows": metric_rows(progress, partner_id=partner_id),
         "gap_courses": courses_closing_the_gap(progress, actor=actor),
         "assessments": list(tier_assessments_for(partner_id=partner_id)[:ASSESSMENTS_SHOWN]),
     }
+
+
+def metric_rows(progress, *, partner_id: int) -> list[dict]:
+    """Each metric of the progress with its trend over the last assessments as a sparkline (one query)."""
+    if progress is None or not progress.metrics:
+        return []
+    trends = tier_metric_trends(partner_id=partner_id)
+    currency = current_tenant().base_currency
+    return [
+        {
+            "metric": metric,
+            "trend": sparkline(
+                trends.get(metric.source, []),
+                lambda value, key=metric.metric_key: format_value(key, value, currency),
+            ),
+        }
+        for metric in progress.metrics
+    ]
 
 
 class MyTierView(TenantView):
