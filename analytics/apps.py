@@ -9,4 +9,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         # The metric registry fills itself when its modules are imported.
-        from analytics import metrics  # noqa: F401
+        from analytics import (
+            metrics,  # noqa: F401
+            subscribers,  # noqa: F401 - MDF payouts become partner costs
+        )
