@@ -15,6 +15,7 @@ from analytics.selectors.base import Scope
 from analytics.selectors.dashboard import partner_scorecard, program_dashboard
 from partners.selectors import partner_queryset
 from prm.api import serializers
+from prm.api.schema import ConventionsAutoSchema
 from prm.api.viewsets import TenantViewSetMixin
 
 
@@ -106,9 +107,21 @@ class _NoDetailRoute:
         raise AttributeError("retrieve")
 
 
+class _FiguresSchema(ConventionsAutoSchema):
+    """Figures are one object (the program's, though served by the viewset's `list`), and a bad period in the query
+    is a 400: documented so."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+    def _problem_codes(self) -> set[int]:
+        return super()._problem_codes() | {400}
+
+
 @extend_schema(tags=["analytics"])
 class ProgramMetricsViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
     retrieve = _NoDetailRoute()
+    schema = _FiguresSchema()
     scope = "analytics"
     read_permission = "analytics.view_all"
     partner_field = None
@@ -154,6 +167,7 @@ class ProgramMetricsViewSet(TenantViewSetMixin, viewsets.GenericViewSet):
 
 @extend_schema(tags=["analytics"])
 class ScorecardViewSet(TenantViewSetMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    schema = _FiguresSchema()
     scope = "analytics"
     read_permission = "analytics.view"
     partner_field = "id"
