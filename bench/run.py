@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.analytics import add_arguments as analytics_arguments
 from bench.dealreg import add_arguments as dealreg_arguments
 from bench.enablement.measure import add_arguments as enablement_arguments
 from bench.enablement.quizzes import add_arguments as quiz_arguments
@@ -63,6 +64,7 @@ def main(argv=None):
     quiz_arguments(parser)  # --quiz-learners, --quiz-seconds
     enablement_arguments(parser)  # --learners, --courses, --lesson-completions
     tiering_arguments(parser)  # --tiering-partners, --tiering-registrations, --tiering-certifications
+    analytics_arguments(parser)  # --analytics-partners, --analytics-registrations, --analytics-repeat
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "prm.settings.test"
@@ -161,9 +163,15 @@ def main(argv=None):
         certifications=args.tiering_certifications,
     )
 
+    from bench.analytics import analytics_bench
+
+    analytics = analytics_bench(
+        partners=args.analytics_partners, registrations=args.analytics_registrations, repeat=args.analytics_repeat
+    )
+
     report = {
         "benchmark": "core pages, API overhead, webhook relay, onboarding events, deal registration, matching quality, "
-        "quiz submissions, learning pages, tier recalculation",
+        "quiz submissions, learning pages, tier recalculation, program analytics dashboard",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scale": {"partners": partner_count, "partners_written_now": written},
@@ -178,6 +186,7 @@ def main(argv=None):
         "quiz_submissions": quizzes,
         "enablement": enablement,
         "tiering": tiering,
+        "analytics": analytics,
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     # certifications the apps below it seeded.
     "tiering",
     "mdf",
+    "analytics",
 ]
 
 MIDDLEWARE = [

@@ -35,7 +35,7 @@ def entries(language: str) -> list[po.Entry]:
 
 
 # What makemessages reads; everything else (the virtualenv, node_modules, the real catalogues) stays behind.
-SOURCES = ["prm", "partners", "dealreg", "enablement", "tiering", "mdf", "templates"]
+SOURCES = ["prm", "partners", "dealreg", "enablement", "tiering", "mdf", "analytics", "templates"]
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ PLAIN_FIELDS = {
     "industries", "is_active", "is_closed", "is_customer", "is_primary", "is_won", "job_title", "legal_name",
     "message", "name", "note", "owner_email", "owner_name", "partner_name", "partner_type", "phone", "quantity",
     "question", "reason", "region", "regions", "role", "share", "stage", "submit", "title", "unit_price", "url",
-    "website", "due_on",
+    "website", "due_on", "period_start", "period_end", "kind",
 }  # fmt: skip
 
 
@@ -80,6 +80,17 @@ _INVITATION = {"email": "newcomer@harness.example", "role": Role.PARTNER_SALES, 
 
 _QUIZ_ANSWERS = {"answers": [{"question": Id("attempt_question"), "choices": [Id("quiz_choice")]}]}
 
+_COST = {
+    "partner_organization": Id("partner"),
+    "period_start": _in(-5),
+    "kind": "enablement",
+    "amount": "500.00",
+    "currency": "USD",
+    "note": "Harness cost",
+}
+# Who records partner costs.
+COST_MANAGERS = ADMIN | {Role.FINANCE}
+
 BODIES = {
     "api:deal-list": _DEAL,
     "api:deal-detail": _DEAL,
@@ -104,6 +115,8 @@ BODIES = {
     "api:quiz-attempt-answer": _QUIZ_ANSWERS,
     "api:quiz-attempt-submit": _QUIZ_ANSWERS,
     "api:enrollment-list": {"user": Id("partner_user"), "course": Id("course"), "due_on": _in(10)},
+    "api:partner-cost-list": _COST,
+    "api:partner-cost-detail": _COST,
 }
 
 # Who writes courses (enablement's `courses.manage`): SCORM packages are theirs.
@@ -220,4 +233,18 @@ API = {
     "api:partner-tier-detail": Api(get=may(EVERYONE, 200)),
     "api:partner-tier-assessments": Api(get=may(EVERYONE, 200)),
     "api:partner-tier-recalculate": Api(post=may(MANAGERS, 200)),
+    # Analytics: the program's figures are staff's; a scorecard is the partner's own; costs are the vendor's books
+    # (partners read none), written by tenant admins and finance; another side's partner in the body is a 400.
+    "api:analytics-program-metrics-list": Api(get=may(STAFF, 200)),
+    "api:analytics-scorecard-detail": Api(get=may(EVERYONE, 200)),
+    "api:partner-cost-list": Api(
+        body=BODIES["api:partner-cost-list"], get=may(STAFF, 200), post=may(COST_MANAGERS, 400)
+    ),
+    "api:partner-cost-detail": Api(
+        body=BODIES["api:partner-cost-detail"],
+        get=may(STAFF, 200),
+        put=may(COST_MANAGERS, 400),
+        patch=may(COST_MANAGERS, 400),
+        delete=may(COST_MANAGERS, 204),
+    ),
 }

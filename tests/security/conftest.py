@@ -15,6 +15,7 @@ from prm.tenancy import tenant_context
 from tests.factories import PartnerOrganizationFactory, PartnerUserFactory, StaffFactory, TenantFactory
 from tests.security import (
     world_agreements,
+    world_analytics,
     world_authoring,
     world_certifications,
     world_dealreg,
@@ -87,6 +88,8 @@ WORLD_PARTS = [
     world_scorm,
     world_learning,
     world_tiering,
+    # After world_roles: tenant B's organization has a cost too.
+    world_analytics,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)

@@ -77,6 +77,8 @@ PLAIN_FIELDS = {
     "validity_months", "apply_to_existing",
     # learning
     "due_on",
+    # analytics: partner costs, their import and exchange rates
+    "period_start", "period_end", "rate", "file",
     # tiering
     "ends_on",
 }  # fmt: skip
@@ -116,6 +118,17 @@ _SCORM = {
     "package_id": lambda w: w.scorm_package_a.pk,
     "enrollment_id": lambda w: w.scorm_enrollment_x.pk,
     "lesson_id": lambda w: w.scorm_lesson_a.pk,
+}
+
+# Who records partner costs and exchange rates.
+COST_MANAGERS = ADMIN | {Role.FINANCE}
+_COST = {
+    "partner_organization": Id("partner"),
+    "period_start": _in(-5),
+    "kind": "enablement",
+    "amount": "500.00",
+    "currency": "USD",
+    "note": "Harness cost",
 }
 
 PAGES = {
@@ -357,6 +370,19 @@ PAGES = {
     "learning_rule_backfill": Page(get=may(AUTHORS, 200), post=may(AUTHORS, 302)),
     # A partner's own tier: no id in the address, so Y's people see Y's tier and staff have no such page.
     "my_tier": Page(get=may(PARTNERS, 200)),
+    # Analytics (tests/security/world_analytics.py). The dashboard, its exports and every partner's scorecard are
+    # staff pages; a partner's own scorecard has no id in the address. Costs: staff read, admins and finance write
+    # (other staff get 403 on a POST); the body names another side's partner: a form error.
+    "analytics_dashboard": Page(get=may(STAFF, 200)),
+    "analytics_export": Page(get=may(STAFF, 200), query={"table": "ropi_by_partner"}),
+    "analytics_partner_scorecard": Page(get=may(STAFF, 200)),
+    "analytics_my_scorecard": Page(get=may(PARTNERS, 200)),
+    "analytics_costs": Page(get=may(STAFF, 200), post=may(COST_MANAGERS, 400), body=_COST),
+    "analytics_cost_import": Page(get=may(COST_MANAGERS, 200), post=may(COST_MANAGERS, 400)),
+    "analytics_cost_delete": Page(post=may(COST_MANAGERS, 302)),
+    "analytics_rates": Page(
+        get=may(STAFF, 200), post=may(COST_MANAGERS, 302), body={"currency": "GBP", "rate": "1.25"}
+    ),
     # The staff's tier pages: the overview and the what-if simulation (a GET form), a partner's tier history with
     # its override form (another tenant's tier: a form error), ending X's override and recalculating X now.
     "tier_overview": Page(get=may(STAFF, 200)),
