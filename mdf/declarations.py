@@ -28,7 +28,7 @@ RULES: dict[str, frozenset[str]] = {
 }
 
 API_RESOURCES = ("mdf",)
-API_ROUTE_MODULES: tuple[str, ...] = ()
+API_ROUTE_MODULES: tuple[str, ...] = ("mdf.api.funds", "mdf.api.requests", "mdf.api.claims")
 
 # What every mdf.request.* event carries (mdf.services.common.request_payload).
 _REQUEST = {

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mdf.models import (
     AccountKind,
+    Allocation,
     Claim,
     ClaimStatus,
     Fund,
@@ -115,3 +117,26 @@ def queue_counts() -> dict[str, int]:
         "payouts": payouts["waiting"],
         "payouts_overdue": payouts["overdue"],
     }
+
+
+def _balance(kind):
+    return Coalesce(
+        Sum("accounts__balance", filter=Q(accounts__kind=kind)),
+        Value(0),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def allocations_with_balances() -> QuerySet[Allocation]:
+    """Allocations with `available`, `committed`, `payable` and `paid` annotated from the cached balances (one
+    query for a page of them)."""
+    return (
+        Allocation.objects.select_related("fund")
+        .annotate(
+            available=_balance(AccountKind.AVAILABLE),
+            committed=_balance(AccountKind.COMMITTED),
+            payable=_balance(AccountKind.PAYABLE),
+            paid=_balance(AccountKind.PAID),
+        )
+        .order_by("id")
+    )
