@@ -181,9 +181,10 @@ class ClaimViewSet(ReadOwnOrAll, mixins.CreateModelMixin, TenantReadOnlyViewSet)
         response=ClaimSerializer,
     )
     def approve(self, request, pk=None):
+        obj = self.get_object()
         data = MdfClaimApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._response(services.claim_approve(actor=self.actor, claim=self.get_object(), **data.validated_data))
+        return self._response(services.claim_approve(actor=self.actor, claim=obj, **data.validated_data))
 
     @step(
         "reject",
@@ -193,9 +194,10 @@ class ClaimViewSet(ReadOwnOrAll, mixins.CreateModelMixin, TenantReadOnlyViewSet)
         response=ClaimSerializer,
     )
     def reject(self, request, pk=None):
+        obj = self.get_object()
         data = MdfClaimRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        claim = services.claim_reject(actor=self.actor, claim=self.get_object(), reason=data.validated_data["reason"])
+        claim = services.claim_reject(actor=self.actor, claim=obj, reason=data.validated_data["reason"])
         return self._response(claim)
 
     @step(
@@ -206,11 +208,10 @@ class ClaimViewSet(ReadOwnOrAll, mixins.CreateModelMixin, TenantReadOnlyViewSet)
         response=ClaimSerializer,
     )
     def request_proof(self, request, pk=None):
+        obj = self.get_object()
         data = MdfClaimProofRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        claim = services.claim_request_proof(
-            actor=self.actor, claim=self.get_object(), note=data.validated_data["note"]
-        )
+        claim = services.claim_request_proof(actor=self.actor, claim=obj, note=data.validated_data["note"])
         return self._response(claim)
 
 
@@ -264,11 +265,10 @@ class PayoutViewSet(TenantReadOnlyViewSet):
         response=ClaimSerializer,
     )
     def pay(self, request, pk=None):
+        obj = self.get_object()
         data = MdfPaySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        claim = services.claim_pay(
-            actor=self.actor, claim=self.get_object(), reference=data.validated_data["reference"]
-        )
+        claim = services.claim_pay(actor=self.actor, claim=obj, reference=data.validated_data["reference"])
         return Response(ClaimSerializer(selectors.claim_get(claim_id=claim.pk)).data)
 
 

@@ -216,8 +216,9 @@ class FundRequestViewSet(ReadOwnOrAll, TenantModelViewSet):
         response=FundRequestSerializer,
     )
     def submit(self, request, pk=None):
+        obj = self.get_object()
         MdfRequestSubmitSerializer(data=request.data).is_valid(raise_exception=True)
-        return self._response(services.fund_request_submit(actor=self.actor, fund_request=self.get_object()))
+        return self._response(services.fund_request_submit(actor=self.actor, fund_request=obj))
 
     @step(
         "cancel",
@@ -228,10 +229,11 @@ class FundRequestViewSet(ReadOwnOrAll, TenantModelViewSet):
         response=FundRequestSerializer,
     )
     def cancel(self, request, pk=None):
+        obj = self.get_object()
         data = MdfRequestCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fund_request = services.fund_request_cancel(
-            actor=self.actor, fund_request=self.get_object(), reason=data.validated_data["reason"]
+            actor=self.actor, fund_request=obj, reason=data.validated_data["reason"]
         )
         return self._response(fund_request)
 
@@ -244,11 +246,10 @@ class FundRequestViewSet(ReadOwnOrAll, TenantModelViewSet):
         response=FundRequestSerializer,
     )
     def approve(self, request, pk=None):
+        obj = self.get_object()
         data = MdfRequestApproveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fund_request = services.fund_request_approve(
-            actor=self.actor, fund_request=self.get_object(), **data.validated_data
-        )
+        fund_request = services.fund_request_approve(actor=self.actor, fund_request=obj, **data.validated_data)
         return self._response(fund_request)
 
     @step(
@@ -259,10 +260,11 @@ class FundRequestViewSet(ReadOwnOrAll, TenantModelViewSet):
         response=FundRequestSerializer,
     )
     def reject(self, request, pk=None):
+        obj = self.get_object()
         data = MdfRequestRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fund_request = services.fund_request_reject(
-            actor=self.actor, fund_request=self.get_object(), reason=data.validated_data["reason"]
+            actor=self.actor, fund_request=obj, reason=data.validated_data["reason"]
         )
         return self._response(fund_request)
 
@@ -274,10 +276,11 @@ class FundRequestViewSet(ReadOwnOrAll, TenantModelViewSet):
         response=FundRequestSerializer,
     )
     def request_changes(self, request, pk=None):
+        obj = self.get_object()
         data = MdfRequestChangesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fund_request = services.fund_request_request_changes(
-            actor=self.actor, fund_request=self.get_object(), note=data.validated_data["note"]
+            actor=self.actor, fund_request=obj, note=data.validated_data["note"]
         )
         return self._response(fund_request)
 

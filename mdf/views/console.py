@@ -52,7 +52,15 @@ class FundListView(TenantView):
         return render(request, "mdf/console/fund_list.html", {"funds": funds})
 
 
-class FundDetailView(TenantView):
+class _FundMixin:
+    def get_fund(self, fund_id):
+        fund = selectors.fund_get(fund_id=fund_id)
+        if fund is None:
+            raise Http404(_("Page not found."))
+        return fund
+
+
+class FundDetailView(_FundMixin, TenantView):
     """A fund: its totals, each partner's balances, the allocation forms, its payout batches and the ROI (per
     partner and per activity, with the chart)."""
 
@@ -60,12 +68,6 @@ class FundDetailView(TenantView):
 
     def get(self, request, fund_id):
         return render_fund(request, self.get_fund(fund_id))
-
-    def get_fund(self, fund_id):
-        fund = selectors.fund_get(fund_id=fund_id)
-        if fund is None:
-            raise Http404(_("Page not found."))
-        return fund
 
 
 def render_fund(request, fund, *, allocate_form=None, import_form=None, plan=None, status=200):
@@ -88,7 +90,8 @@ def render_fund(request, fund, *, allocate_form=None, import_form=None, plan=Non
     return render(request, "mdf/console/fund_detail.html", context, status=status)
 
 
-class FundAllocateView(FundDetailView):
+class FundAllocateView(_FundMixin, TenantView):
+    http_method_names = ["post"]
     permission = "mdf.manage"
 
     def post(self, request, fund_id):
@@ -111,9 +114,11 @@ class FundAllocateView(FundDetailView):
         return render_fund(request, fund, allocate_form=form, status=400)
 
 
-class FundImportView(FundDetailView):
+class FundImportView(_FundMixin, TenantView):
     """Bulk allocation from a CSV: a dry run shows the plan (and every bad cell: row, column, message); otherwise
     allocates, or nothing at all when any row is refused."""
+
+    http_method_names = ["post"]
 
     permission = "mdf.manage"
 
@@ -150,8 +155,10 @@ class FundImportView(FundDetailView):
         return render_fund(request, fund, import_form=form, plan=plan, status=status)
 
 
-class FundAllocateTierView(FundDetailView):
+class FundAllocateTierView(_FundMixin, TenantView):
     """Allocate each partner its tier's MDF benefit (once per fund)."""
+
+    http_method_names = ["post"]
 
     permission = "mdf.manage"
 
@@ -189,6 +196,7 @@ class RequestQueueView(TenantView):
 
 
 class RequestBulkDecideView(RequestQueueView):
+    http_method_names = ["post"]
     permission = "mdf.review"
 
     def post(self, request):
@@ -332,6 +340,8 @@ class ClaimPayView(TenantView):
 
 
 class PayoutBatchCreateView(PayoutQueueView):
+    http_method_names = ["post"]
+
     def post(self, request):
         form = BatchForm(request.POST, funds=selectors.fund_list())
         if form.is_valid():

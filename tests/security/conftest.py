@@ -20,6 +20,7 @@ from tests.security import (
     world_dealreg,
     world_events,
     world_learning,
+    world_mdf,
     world_onboarding,
     world_quizzes,
     world_recruitment,
@@ -87,6 +88,8 @@ WORLD_PARTS = [
     world_scorm,
     world_learning,
     world_tiering,
+    # After world_roles: tenant B's partner organization gets a fund request.
+    world_mdf,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)
