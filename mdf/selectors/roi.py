@@ -2,7 +2,8 @@
 (claims approved or paid), the leads the claims reported, and what deal registrations naming the activity's
 campaign code brought (registrations, pipeline, won revenue, through deal registration's `campaign_results`).
 ROI = (won revenue − spend) ÷ spend, none while nothing was spent; cost per lead = spend ÷ leads.
-Set-based: four queries whatever the number of activities (requests, spend, leads, campaign results)."""
+Set-based: four queries whatever the number of activities (requests, spend, leads, and campaign results once per
+fund currency)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
 
+from dealreg.selectors import attribution as deal_attribution
+from dealreg.selectors.attribution import CampaignResult
 from mdf.models import Claim, ClaimStatus, FundRequest, RequestStatus
 from mdf.selectors import ZERO, leads_by_request
 
@@ -59,32 +62,20 @@ class ActivityRoi(Roi):
     fund_request: FundRequest | None = None
 
 
-def _read(result, name):
-    value = result.get(name) if isinstance(result, dict) else getattr(result, name, None)
-    return value if value is not None else 0
-
-
-def _campaign_results(codes: list[str]) -> dict[str, dict]:
-    """Deal registration's figures per campaign code: {code: {registrations, pipeline, won_revenue}}. Empty when
-    deal registration does not carry campaign codes yet."""
-    if not codes:
-        return {}
-    from dealreg import selectors as dealreg_selectors
-
-    campaign_results = getattr(dealreg_selectors, "campaign_results", None)
-    if campaign_results is None:
-        return {}
-    results = campaign_results(campaign_codes=codes)
-    if not isinstance(results, dict):
-        results = {_read(row, "campaign_code"): row for row in results}
-    shaped = {}
-    for code, row in results.items():
-        shaped[code] = {
-            "registrations": int(_read(row, "registrations")),
-            "pipeline": Decimal(str(_read(row, "pipeline"))),
-            "won_revenue": Decimal(str(_read(row, "won_revenue"))),
-        }
-    return shaped
+def _campaign_results(requests: list[FundRequest]) -> dict[tuple[str, str], CampaignResult]:
+    """Deal registration's figures for each request's campaign code, in its fund's currency: {(code, currency):
+    CampaignResult}. One query per currency among the funds (registrations in another currency are left out of the
+    money, as `campaign_results` says: no exchange rates below analytics)."""
+    codes_by_currency: dict[str, set[str]] = defaultdict(set)
+    for fund_request in requests:
+        code = deal_attribution.normalise_campaign_code(fund_request.campaign_code)
+        if code:
+            codes_by_currency[fund_request.fund.currency].add(code)
+    results = {}
+    for currency, codes in codes_by_currency.items():
+        for code, result in deal_attribution.campaign_results(codes=sorted(codes), currency=currency).items():
+            results[(code, currency)] = result
+    return results
 
 
 def activity_roi(*, fund_id: int | None = None, partner_organization_id: int | None = None) -> list[ActivityRoi]:
@@ -102,18 +93,19 @@ def activity_roi(*, fund_id: int | None = None, partner_organization_id: int | N
         claims.values("fund_request_id").annotate(total=Sum("approved_amount")).values_list("fund_request_id", "total")
     )
     leads = leads_by_request(fund_id=fund_id)
-    results = _campaign_results([r.campaign_code for r in requests])
+    results = _campaign_results(requests)
     rows = []
     for fund_request in requests:
-        deal = results.get(fund_request.campaign_code, {})
+        code = deal_attribution.normalise_campaign_code(fund_request.campaign_code)
+        deal = results.get((code, fund_request.fund.currency)) or CampaignResult()
         rows.append(
             ActivityRoi(
                 fund_request=fund_request,
                 spend=spend.get(fund_request.pk) or ZERO,
                 leads=leads.get(fund_request.pk, 0),
-                registrations=deal.get("registrations", 0),
-                pipeline=deal.get("pipeline", ZERO),
-                won_revenue=deal.get("won_revenue", ZERO),
+                registrations=deal.registrations,
+                pipeline=deal.pipeline,
+                won_revenue=deal.won_revenue,
             )
         )
     return rows

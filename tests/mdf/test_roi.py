@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dealreg import selectors as dealreg_selectors
+from dealreg.selectors import attribution as deal_attribution
+from dealreg.selectors.attribution import CampaignResult
 from mdf import services
 from mdf.selectors.roi import activity_roi, roi_by_partner, roi_total
 from prm.tenancy import tenant_context
@@ -19,19 +20,20 @@ from tests.mdf.factories import allocate, invoice, leads_csv, make_claim, make_r
 
 pytestmark = pytest.mark.django_db
 
+REAL_CAMPAIGN_RESULTS = deal_attribution.campaign_results
 # What deal registration reports per campaign code (registrations naming it, their pipeline and won revenue).
 RESULTS = {}
 
 
-def fake_campaign_results(*, campaign_codes):
-    return {code: RESULTS[code] for code in campaign_codes if code in RESULTS}
+def fake_campaign_results(*, codes, currency, rates=None):
+    return {code: CampaignResult(**RESULTS[code]) for code in codes if code in RESULTS}
 
 
 @pytest.fixture(autouse=True)
 def campaign_results(monkeypatch):
     """Deal registration's `campaign_results`, with known figures (the real one is tested in tests/dealreg)."""
     RESULTS.clear()
-    monkeypatch.setattr(dealreg_selectors, "campaign_results", fake_campaign_results, raising=False)
+    monkeypatch.setattr(deal_attribution, "campaign_results", fake_campaign_results)
 
 
 def webinar(tenant, fund, allocation, partner_admin, marketing, *, approve="1500"):
@@ -57,6 +59,39 @@ def test_known_activity(tenant, fund, allocation, partner_admin, marketing):
     assert (row.registrations, row.pipeline, row.won_revenue) == (3, Decimal("90000.00"), Decimal("6000.00"))
     assert row.roi == Decimal("3.0000")  # (6,000 − 1,500) ÷ 1,500
     assert row.roi_percent == Decimal("300.0")
+
+
+def test_a_won_registration_naming_the_campaign_code_counts_as_the_activitys_return(
+    tenant, fund, allocation, partner_admin, marketing, second_reviewer, monkeypatch
+):
+    """Through deal registration's real `campaign_results`: a registration submitted with the activity's code (in
+    any case) and won counts as its pipeline and won revenue; a draft naming it does not."""
+    from dealreg.services import registrations as deals
+    from dealreg.services.protection import deal_mark_won
+    from dealreg.services.review import deal_approve
+    from tests.dealreg.helpers import deal_fields
+
+    monkeypatch.setattr(deal_attribution, "campaign_results", REAL_CAMPAIGN_RESULTS)
+    webinar(tenant, fund, allocation, partner_admin, marketing)
+    with tenant_context(tenant):
+        won = deals.deal_create(
+            actor=partner_admin, submit=True, **deal_fields(campaign_code="web-1", currency=fund.currency)
+        )
+        won = deal_approve(actor=second_reviewer, registration=won)
+        deal_mark_won(actor=partner_admin, registration=won, closed_amount=Decimal("6000.00"))
+        deals.deal_create(
+            actor=partner_admin,
+            submit=False,
+            **deal_fields(
+                customer_name="Umbrella Corp",
+                customer_website="https://umbrella.example.org",
+                campaign_code="WEB-1",
+                currency=fund.currency,
+            ),
+        )
+        [row] = activity_roi(fund_id=fund.pk)
+    assert (row.registrations, row.pipeline, row.won_revenue) == (1, Decimal("48000.00"), Decimal("6000.00"))
+    assert row.roi == Decimal("3.0000")  # (6,000 − 1,500) ÷ 1,500
 
 
 def test_no_spend_yet(tenant, fund, allocation, partner_admin, marketing):
