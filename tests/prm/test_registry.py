@@ -38,7 +38,13 @@ def test_apps_bring_their_rules_scopes_kinds_and_event_types():
 
 
 def test_each_apps_pages_are_routed_from_its_declarations_not_from_the_core():
-    assert registry.page_url_modules() == ["partners.urls", "dealreg.urls", "enablement.urls", "tiering.urls"]
+    assert registry.page_url_modules() == [
+        "partners.urls",
+        "dealreg.urls",
+        "enablement.urls",
+        "tiering.urls",
+        "mdf.urls",
+    ]
     urls_py = (ROOT / "prm" / "urls.py").read_text(encoding="utf-8")
     assert "partners.urls" not in urls_py and "dealreg.urls" not in urls_py
     assert reverse("deal_list", kwargs={"tenant_slug": "acme"}) == "/t/acme/deals/"
