@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from mdf import selectors, services
 from mdf.models import Claim, ProofKind
 from prm.api import serializers
-from prm.api.viewsets import TenantReadOnlyViewSet, etag_for
+from prm.api.viewsets import TenantReadOnlyViewSet, UpdatedSinceFilterSet, etag_for
 
 from .common import TAG, ReadOwnOrAll, step
 
@@ -116,6 +116,12 @@ class MdfPaySerializer(serializers.Serializer):
 DECISIONS = frozenset({"approve", "reject", "request_proof"})
 
 
+class ClaimFilterSet(UpdatedSinceFilterSet):
+    class Meta:
+        model = Claim
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(summary="List claims", tags=[TAG]),
     retrieve=extend_schema(summary="A claim, with its files and flags", tags=[TAG]),
@@ -125,6 +131,7 @@ class ClaimViewSet(ReadOwnOrAll, mixins.CreateModelMixin, TenantReadOnlyViewSet)
     read_permission = "mdf.view_all"
     write_permission = "mdf.request"
     serializer_class = ClaimSerializer
+    filterset_class = ClaimFilterSet
     ordering_fields = ["id", "created_at", "review_due_at"]
     parser_classes = [MultiPartParser, JSONParser]
 
@@ -242,6 +249,12 @@ class PayoutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PayoutFilterSet(UpdatedSinceFilterSet):
+    class Meta:
+        model = Claim
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(summary="Approved claims waiting for payment (oldest first)", tags=[TAG]),
     retrieve=extend_schema(summary="A claim waiting for payment", tags=[TAG]),
@@ -252,6 +265,7 @@ class PayoutViewSet(TenantReadOnlyViewSet):
     write_permission = "mdf.pay"
     partner_field = None
     serializer_class = PayoutSerializer
+    filterset_class = PayoutFilterSet
     ordering_fields = ["id", "approved_at"]
 
     def get_base_queryset(self):

@@ -8,7 +8,7 @@ from mdf.models import Allocation, Fund
 from mdf.selectors import fund_list
 from mdf.selectors.pages import allocations_with_balances, fund_totals
 from prm.api import serializers
-from prm.api.viewsets import TenantReadOnlyViewSet
+from prm.api.viewsets import TenantReadOnlyViewSet, UpdatedSinceFilterSet
 
 from .common import TAG, ReadOwnOrAll
 
@@ -50,6 +50,12 @@ class FundSerializer(serializers.ModelSerializer):
         return {name: f"{totals.get(name, 0):.2f}" for name in names}
 
 
+class FundFilterSet(UpdatedSinceFilterSet):
+    class Meta:
+        model = Fund
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(summary="List funds with their totals", tags=[TAG]),
     retrieve=extend_schema(summary="A fund with its totals", tags=[TAG]),
@@ -59,6 +65,7 @@ class FundViewSet(TenantReadOnlyViewSet):
     read_permission = "mdf.view_all"
     partner_field = None
     serializer_class = FundSerializer
+    filterset_class = FundFilterSet
     ordering_fields = ["id", "period_start", "name"]
 
     def get_base_queryset(self):
@@ -110,6 +117,12 @@ class AllocationSerializer(serializers.ModelSerializer):
         return f"{allocation.payable + allocation.paid:.2f}"
 
 
+class AllocationFilterSet(UpdatedSinceFilterSet):
+    class Meta:
+        model = Allocation
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(summary="List allocations with their balances", tags=[TAG]),
     retrieve=extend_schema(summary="An allocation with its balances", tags=[TAG]),
@@ -118,6 +131,7 @@ class AllocationViewSet(ReadOwnOrAll, TenantReadOnlyViewSet):
     scope = "mdf"
     read_permission = "mdf.view_all"
     serializer_class = AllocationSerializer
+    filterset_class = AllocationFilterSet
     ordering_fields = ["id", "created_at"]
 
     def get_base_queryset(self):

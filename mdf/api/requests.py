@@ -12,7 +12,7 @@ from mdf import selectors, services
 from mdf.models import FundRequest
 from partners.selectors import partner_queryset
 from prm.api import serializers
-from prm.api.viewsets import TenantModelViewSet, etag_for
+from prm.api.viewsets import TenantModelViewSet, UpdatedSinceFilterSet, etag_for
 from prm.errors import ValidationFailed
 
 from .common import TAG, ReadOwnOrAll, step
@@ -150,6 +150,12 @@ class MdfRequestSubmitSerializer(serializers.Serializer):
 DECISIONS = frozenset({"approve", "reject", "request_changes"})
 
 
+class FundRequestFilterSet(UpdatedSinceFilterSet):
+    class Meta:
+        model = FundRequest
+        fields = []
+
+
 @extend_schema_view(
     list=extend_schema(summary="List fund requests", tags=[TAG]),
     retrieve=extend_schema(summary="A fund request, with its ETag", tags=[TAG]),
@@ -161,6 +167,7 @@ class FundRequestViewSet(ReadOwnOrAll, TenantModelViewSet):
     read_permission = "mdf.view_all"
     write_permission = "mdf.request"
     serializer_class = FundRequestSerializer
+    filterset_class = FundRequestFilterSet
     ordering_fields = ["id", "created_at", "start_date", "review_due_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
