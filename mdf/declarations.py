@@ -4,7 +4,7 @@ kinds and demo data (collected by `prm.registry` at start-up). Pages and API rou
 from django.utils.translation import gettext_lazy as _
 
 from prm.notifications.kinds import Kind
-from prm.registry import ConsoleCard, EventType, NavigationEntry, PartnerPanel, PortalCard
+from prm.registry import EventType
 from prm.roles import PARTNER_ROLES, STAFF_ROLES, Role
 
 # Who decides fund requests and claims: marketing, channel managers and tenant admins.
@@ -28,7 +28,6 @@ RULES: dict[str, frozenset[str]] = {
 }
 
 API_RESOURCES = ("mdf",)
-API_ROUTE_MODULES: tuple[str, ...] = ("mdf.api.funds", "mdf.api.requests", "mdf.api.claims")
 
 # What every mdf.request.* event carries (mdf.services.common.request_payload).
 _REQUEST = {
@@ -123,41 +122,6 @@ NOTIFICATION_KINDS = [
         audience="mdf.request",
     ),
 ]
-
-
-PAGE_URLS = "mdf.urls"
-
-NAVIGATION = [
-    NavigationEntry(_("Funds"), "mdf_fund_list", "mdf.view_all", icon="bi-piggy-bank", order=75, testid="nav-mdf"),
-    NavigationEntry(_("Funds"), "mdf_funds", "mdf.view_own", icon="bi-piggy-bank", order=160, testid="nav-my-funds"),
-]
-
-
-def _console_mdf(request) -> dict:
-    from mdf.views.console import console_card_context
-
-    return console_card_context(request)
-
-
-CONSOLE_CARDS = [ConsoleCard("mdf/partials/console_card.html", "mdf.view_all", _console_mdf, 30)]
-
-
-def _partner_mdf(request, partner) -> dict:
-    from mdf.views.console import partner_panel_context
-
-    return partner_panel_context(request, partner)
-
-
-PARTNER_PANELS = [PartnerPanel("mdf/partials/partner_panel.html", "mdf.view_all", _partner_mdf, 30)]
-
-
-def _portal_mdf(request) -> dict:
-    from mdf.views.portal import portal_card_context
-
-    return portal_card_context(request)
-
-
-PORTAL_CARDS = [PortalCard("mdf/partials/portal_card.html", "mdf.view_own", _portal_mdf, 20)]
 
 
 def seed_demo(tenant, admin) -> None:

@@ -43,7 +43,6 @@ def test_each_apps_pages_are_routed_from_its_declarations_not_from_the_core():
         "dealreg.urls",
         "enablement.urls",
         "tiering.urls",
-        "mdf.urls",
         "analytics.urls",
     ]
     urls_py = (ROOT / "prm" / "urls.py").read_text(encoding="utf-8")

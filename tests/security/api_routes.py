@@ -40,8 +40,6 @@ PLAIN_FIELDS = {
     "message", "name", "note", "owner_email", "owner_name", "partner_name", "partner_type", "phone", "quantity",
     "question", "reason", "region", "regions", "role", "share", "stage", "submit", "title", "unit_price", "url",
     "website", "due_on", "period_start", "period_end", "kind",
-    "activity_type", "start_date", "end_date", "planned_cost", "requested_amount", "expected_leads",
-    "expected_pipeline", "campaign_code", "reference",
 }  # fmt: skip
 
 
@@ -93,10 +91,7 @@ _COST = {
 # Who records partner costs.
 COST_MANAGERS = ADMIN | {Role.FINANCE}
 
-_MDF_REQUEST = {"fund": Id("mdf_fund"), "partner_organization": Id("partner"), "title": "Harness"}
 BODIES = {
-    "api:mdf-fund-request-list": _MDF_REQUEST,
-    "api:mdf-fund-request-detail": _MDF_REQUEST,
     "api:deal-list": _DEAL,
     "api:deal-detail": _DEAL,
     "api:deal-approve": {"assign_to": Id("staff_user")},
@@ -127,34 +122,7 @@ BODIES = {
 # Who writes courses (enablement's `courses.manage`): SCORM packages are theirs.
 AUTHORS = MANAGERS | {Role.MARKETING}
 
-MDF_REVIEWERS = MANAGERS | {Role.MARKETING}
-MDF_PAYERS = ADMIN | {Role.FINANCE}
 API = {
-    # Market development funds: funds are the staff's; allocations, requests and claims a partner's own (X's, with
-    # the world's request waiting for a decision and its claim waiting for review); payouts finance's.
-    "api:mdf-fund-list": Api(get=may(STAFF, 200)),
-    "api:mdf-fund-detail": Api(get=may(STAFF, 200)),
-    "api:mdf-allocation-list": Api(get=may(EVERYONE, 200)),
-    "api:mdf-allocation-detail": Api(get=may(EVERYONE, 200)),
-    "api:mdf-fund-request-list": Api(
-        body=BODIES["api:mdf-fund-request-list"], get=may(EVERYONE, 200), post=may(PARTNERS | MDF_REVIEWERS, 400)
-    ),
-    "api:mdf-fund-request-detail": Api(
-        body=BODIES["api:mdf-fund-request-detail"], get=may(EVERYONE, 200), patch=may(PARTNERS | MDF_REVIEWERS, 400)
-    ),
-    "api:mdf-fund-request-submit": Api(post=may(PARTNERS | MDF_REVIEWERS, 409)),
-    "api:mdf-fund-request-cancel": Api(post=may(PARTNERS | MDF_REVIEWERS, 200)),
-    "api:mdf-fund-request-approve": Api(post=may(MDF_REVIEWERS, 200)),
-    "api:mdf-fund-request-reject": Api(post=may(MDF_REVIEWERS, 400)),
-    "api:mdf-fund-request-request-changes": Api(post=may(MDF_REVIEWERS, 400)),
-    "api:mdf-claim-list": Api(get=may(EVERYONE, 200), post=may(PARTNERS | MDF_REVIEWERS, 400)),
-    "api:mdf-claim-detail": Api(get=may(EVERYONE, 200)),
-    "api:mdf-claim-approve": Api(post=may(MDF_REVIEWERS, 200)),
-    "api:mdf-claim-reject": Api(post=may(MDF_REVIEWERS, 400)),
-    "api:mdf-claim-request-proof": Api(post=may(MDF_REVIEWERS, 400)),
-    "api:mdf-payout-list": Api(get=may(MDF_PAYERS, 200)),
-    "api:mdf-payout-detail": Api(get=may(MDF_PAYERS, 200)),
-    "api:mdf-payout-pay": Api(post=may(MDF_PAYERS, 400)),
     "api:agreement-acceptance-detail": Api(get=may(EVERYONE, 200)),
     "api:agreement-acceptance-list": Api(get=may(EVERYONE, 200)),
     "api:agreement-detail": Api(get=may(STAFF, 200)),

@@ -21,7 +21,6 @@ from tests.security import (
     world_dealreg,
     world_events,
     world_learning,
-    world_mdf,
     world_onboarding,
     world_quizzes,
     world_recruitment,
@@ -91,8 +90,6 @@ WORLD_PARTS = [
     world_tiering,
     # After world_roles: tenant B's organization has a cost too.
     world_analytics,
-    # After world_roles: tenant B's partner organization gets a fund request.
-    world_mdf,
 ]
 for _part in WORLD_PARTS:
     OBJECT_KWARGS.update(_part.OBJECT_KWARGS)

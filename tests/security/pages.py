@@ -24,9 +24,6 @@ READERS = MANAGERS | {Role.ANALYST}
 # Who writes courses and quizzes.
 # Who writes courses and enrollment rules.
 AUTHORS = MANAGERS | {Role.MARKETING}
-# Who decides MDF requests and claims, and who pays them.
-MDF_REVIEWERS = MANAGERS | {Role.MARKETING}
-MDF_PAYERS = ADMIN | {Role.FINANCE}
 
 
 @dataclass(frozen=True)
@@ -84,10 +81,6 @@ PLAIN_FIELDS = {
     "period_start", "period_end", "rate", "file",
     # tiering
     "ends_on",
-    # market development funds (a claim's decision and payment fields are prefixed with the claim: claim<id>-…)
-    "activity_type", "start_date", "end_date", "planned_cost", "requested_amount", "expected_leads",
-    "expected_pipeline", "campaign_code", "actual_cost", "claimed_amount", "invoice_number", "is_final",
-    "dry_run", "reference", "claim*", "pay*", "proof-clear", "invoice-clear", "leads_csv-clear",
 }  # fmt: skip
 
 
@@ -400,47 +393,4 @@ PAGES = {
     ),
     "partner_tier_override_end": Page(post=may(MANAGERS, 302)),
     "partner_tier_recalculate": Page(post=may(MANAGERS, 302)),
-    # Market development funds. The partner's "Funds" and request form (its fund is an Id: tenant B's for X's
-    # people, which is no fund of theirs: a form error); X's approved request's page, with its claim waiting for
-    # review and the claim's invoice (a proof file): X's people and staff; editing and submitting X's draft.
-    "mdf_funds": Page(get=may(PARTNERS, 200)),
-    "mdf_request_create": Page(
-        get=may(PARTNERS, 200), post=may(PARTNERS, 400), body={"fund": Id("mdf_fund"), "title": "Harness"}
-    ),
-    "mdf_request": Page(get=may(EVERYONE, 200)),
-    "mdf_request_edit": Page(
-        get=may(PARTNERS, 200), post=may(PARTNERS, 400), kwargs={"fund_request_id": lambda w: w.mdf_draft_x.pk}
-    ),
-    "mdf_request_submit": Page(post=may(PARTNERS, 302), kwargs={"fund_request_id": lambda w: w.mdf_draft_x.pk}),
-    # Cancelling X's approved request is refused while its claim waits for review (a message, then back).
-    "mdf_request_cancel": Page(post=may(PARTNERS | MDF_REVIEWERS, 302)),
-    # Deciding X's waiting request without a decision: a form error.
-    "mdf_request_decide": Page(
-        post=may(MDF_REVIEWERS, 400), kwargs={"fund_request_id": lambda w: w.mdf_submitted_x.pk}
-    ),
-    "mdf_claim_create": Page(get=may(PARTNERS, 200), post=may(PARTNERS, 400)),
-    # More proof on a claim that did not ask for it: refused with a message, then back to the request.
-    "mdf_claim_add_proof": Page(post=may(PARTNERS, 302)),
-    "mdf_claim_decide": Page(post=may(MDF_REVIEWERS, 400)),
-    "mdf_claim_pay": Page(post=may(MDF_PAYERS, 302)),
-    "mdf_proof_file": Page(get=may(EVERYONE, 200)),
-    # The staff's funds, queues and payouts; allocating names a partner (tenant B's for A's staff: a form error)
-    # and a batch names a fund (tenant B's: a form error); the bulk decision names requests (another side's are
-    # skipped).
-    "mdf_fund_list": Page(get=may(STAFF, 200)),
-    "mdf_fund": Page(get=may(STAFF, 200)),
-    "mdf_fund_allocate": Page(
-        post=may(ADMIN, 400), body={"partner_organization": Id("partner"), "amount": "10", "note": ""}
-    ),
-    "mdf_fund_import": Page(post=may(ADMIN, 400)),
-    "mdf_fund_by_tier": Page(post=may(ADMIN, 302)),
-    "mdf_request_queue": Page(get=may(STAFF, 200)),
-    "mdf_request_bulk": Page(
-        post=may(MDF_REVIEWERS, 302), body={"decision": "approve", "reason": "", "fund_request": [Id("mdf_request")]}
-    ),
-    "mdf_claim_queue": Page(get=may(STAFF, 200)),
-    "mdf_payout_queue": Page(get=may(MDF_PAYERS, 200)),
-    "mdf_batch_create": Page(post=may(MDF_PAYERS, 400), body={"fund": Id("mdf_fund"), "reference": "HARNESS"}),
-    "mdf_batch_export": Page(get=may(MDF_PAYERS, 200)),
-    "mdf_batch_confirm": Page(post=may(MDF_PAYERS, 302)),
 }

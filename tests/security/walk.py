@@ -158,13 +158,6 @@ ID_KINDS = {
         "y": lambda w: w.tiering_tier_b.pk,
         "b": lambda w: w.tiering_tier_b.pk,
     },
-    # MDF: tenant A's fund / tenant B's; X's request waiting for a decision / Y's / tenant B's.
-    "mdf_fund": {"x": lambda w: w.mdf_fund_a.pk, "y": lambda w: w.mdf_fund_b.pk, "b": lambda w: w.mdf_fund_b.pk},
-    "mdf_request": {
-        "x": lambda w: w.mdf_submitted_x.pk,
-        "y": lambda w: w.mdf_request_y.pk,
-        "b": lambda w: w.mdf_request_b.pk,
-    },
 }
 # Kind -> the model of its objects (to prove a refused request left the other side's object as it was).
 ID_MODELS = {
@@ -193,8 +186,6 @@ ID_MODELS = {
     "quiz": "enablement.Quiz",
     "quiz_pool": "enablement.QuestionPool",
     "tier": "tiering.Tier",
-    "mdf_fund": "mdf.Fund",
-    "mdf_request": "mdf.FundRequest",
 }
 FOREIGN_OWNER = {"a": "b", "x": "y", "y": "x", "b_at_a": "x", "b_at_b": "x"}
 
