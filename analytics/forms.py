@@ -25,6 +25,8 @@ IMPORT_MAX_BYTES = getattr(settings, "PRM_COST_IMPORT_MAX_BYTES", 2 * 1024 * 102
 CSV_CONTENT_TYPES = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "text/x-csv"}
 # The default period: the last twelve months, this one included.
 DEFAULT_MONTHS = 12
+# The longest period: ten years (the comparison period before it must still be a date).
+MAX_PERIOD_DAYS = 3653
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
@@ -70,6 +72,9 @@ class ScopeForm(BootstrapForm, forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", _("The period cannot end before it starts."))
+        elif start and end and (end - start).days > MAX_PERIOD_DAYS:
+            # The previous period of the same length (top and falling partners) must stay a real date.
+            self.add_error("end", _("A period covers at most ten years."))
         return cleaned
 
     def scope(self, *, partner_ids=None) -> Scope:

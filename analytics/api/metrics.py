@@ -5,11 +5,12 @@ partner-bound keys only their own (another's is 404)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from analytics.forms import default_period
+from analytics.forms import MAX_PERIOD_DAYS, default_period
 from analytics.models import PartnerCost
 from analytics.selectors.base import Scope
 from analytics.selectors.dashboard import partner_scorecard, program_dashboard
@@ -29,6 +30,9 @@ class PeriodQuerySerializer(serializers.Serializer):
         attrs.setdefault("end", max(default_end, attrs["start"]))
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": "The period cannot end before it starts."})
+        if (attrs["end"] - attrs["start"]).days > MAX_PERIOD_DAYS:
+            # The previous period of the same length (top and falling partners) must stay a real date.
+            raise serializers.ValidationError({"end": _("A period covers at most ten years.")})
         return attrs
 
 

@@ -93,3 +93,11 @@ def test_another_tenants_key_sees_nothing(tenant, other_tenant, dataset):
     problem_of(other.get(f"/api/v1/analytics/scorecards/{dataset.alpha.pk}/"), 404)
     assert other.get("/api/v1/analytics/partner-costs/").json()["results"] == []
     assert values(other.get("/api/v1/analytics/program-metrics/", PERIOD).json())["sourced_revenue"]["value"] == "0.00"
+
+
+def test_a_period_longer_than_ten_years_is_refused_naming_the_end(tenant):
+    # Found by schemathesis: 1118-08-30 to 2647-10-01 answered 500 (the comparison period fell before year 1).
+    response = client_for(tenant, "analytics:read").get(
+        "/api/v1/analytics/program-metrics/", {"start": "1118-08-30", "end": "2647-10-01"}
+    )
+    assert "end" in fields_of(problem_of(response, 400))
